@@ -1,0 +1,76 @@
+# frontswap-nvm top-level Makefile.
+#   make demo    the whole journey in QEMU (see README)
+#   make check   every test, fast ones first; ends with "N passed, M failed"
+#   make kernel  graft + build the Linux 6.1 guest kernel (cached)
+#   make tools   fsnvmctl
+#   make bench-core   engine benchmark -> tests/bench/results-core.json
+# Everything generated goes under build/ (git-ignored).
+
+TOP     := $(CURDIR)
+BUILD   := $(TOP)/build
+U       := $(BUILD)/user
+CC      ?= gcc
+
+CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c
+CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h)
+WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+INC      := -Itools/shim -Ipmem-layout -Itests
+SAN      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+PMEM     := tools/shim/persist_libpmem.c -lpmem -lpthread
+
+TOOL_SRC := $(sort $(wildcard tools/fsnvmctl/*.c))
+TOOL_HDR := $(wildcard tools/fsnvmctl/*.h)
+TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lm -lpthread
+
+.PHONY: all deps tools test-bins bench-core kernel initramfs check demo clean
+
+all: tools test-bins
+
+deps:
+	@scripts/install-deps.sh
+
+$(U):
+	@mkdir -p $@
+
+# --- userspace tests of the shared core --------------------------------
+$(U)/engine_model_test: tests/engine_model_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
+$(U)/media_test: tests/media_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
+$(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $< -lpthread -o $@
+$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h $(CORE_SRC) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/crash_shim.c $< -lpthread -o $@
+$(U)/bench_core: tests/bench/bench_core.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O2 -g -march=native $(INC) $(CORE_SRC) $< $(PMEM) -lm -o $@
+
+# --- fsnvmctl ------------------------------------------------------------
+$(U)/fsnvmctl: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) -O2 -g $(INC) -Itools/fsnvmctl $(CORE_SRC) $(TOOL_SRC) $(PMEM) $(TOOL_LIBS) -o $@
+$(U)/fsnvmctl-asan: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(CORE_SRC) $(TOOL_SRC) $(PMEM) $(TOOL_LIBS) -o $@
+
+tools: $(U)/fsnvmctl
+
+TEST_BINS := $(U)/engine_model_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
+test-bins: $(TEST_BINS)
+
+bench-core: deps $(U)/bench_core
+	$(U)/bench_core --json tests/bench/results-core.json
+
+# --- kernel and guest ------------------------------------------------------
+kernel: deps
+	@scripts/build-kernel.sh
+
+initramfs: deps tools
+	@scripts/build-guest.sh
+
+# --- the two commands of the README -----------------------------------------
+check: deps
+	@tests/run.sh
+
+demo: deps
+	@scripts/demo.sh
+
+clean:
+	rm -rf $(U) $(BUILD)/emu

@@ -1,0 +1,26 @@
+# emulation/guest/lib.sh — helpers shared by the guest scripts; source it:
+#   . /guest/lib.sh
+# log MSG...       message on stderr, prefixed with seconds since boot
+# die MSG...       log "FATAL: MSG" and exit 1
+# param KEY [DEF]  value of fsnvm.KEY=VALUE on the kernel command line, or DEF
+set -euo pipefail
+export PATH=/bin
+
+log() {
+	local up
+	up=$(cut -d' ' -f1 /proc/uptime)
+	echo "[$up s] ${0##*/}: $*" >&2
+}
+
+die() {
+	log "FATAL: $*"
+	exit 1
+}
+
+param() {
+	local arg
+	for arg in $(cat /proc/cmdline); do
+		case $arg in "fsnvm.$1="*) echo "${arg#*=}"; return 0 ;; esac
+	done
+	echo "${2:-}"
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel platform for the shared pmem-layout/ code: the real kernel
+ * headers, and the three persistence primitives on top of the pmem API.
+ * The userspace twin is tools/shim/fsnvm_platform.h.
+ */
+#ifndef FSNVM_PLATFORM_H
+#define FSNVM_PLATFORM_H
+
+#include <linux/crc32c.h>
+#include <linux/errno.h>
+#include <linux/libnvdimm.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/uaccess.h>
+
+#define spin_lock_destroy(l) do { } while (0)
+
+/* Copy into pmem with non-temporal stores / cache write-back. */
+static inline void fsnvm_pmem_copy(void *dst, const void *src, size_t len)
+{
+	memcpy_flushcache(dst, src, len);
+}
+
+/* Make every preceding fsnvm_pmem_copy() durable (sfence on x86_64). */
+static inline void fsnvm_pmem_fence(void)
+{
+	pmem_wmb();
+}
+
+/* Machine-check-safe read: returns the number of bytes NOT copied. */
+static inline size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
+{
+	return copy_mc_to_kernel(dst, src, len);
+}
+
+#endif /* FSNVM_PLATFORM_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Balancer policy: the step the kernel's balancer thread calls.
+ *
+ * Out-of-place writes to the least-worn free frame level the wear of the
+ * frames that take writes.  Frames whose data is never rewritten (cold
+ * pages) would stay young forever, so the balancer moves their data to the
+ * most-worn free frame, handing the young frame back to the writers.  This
+ * is UBI's wear-levelling rule (drivers/mtd/ubi/wl.c): act only when a used
+ * frame is at least `threshold` writes younger than the most-worn free one.
+ *
+ * Cost model: a cold page moves once every `threshold` levels of wear the
+ * rest of the device gains, so extra writes ~= cold fraction / threshold
+ * (30% cold, threshold 20: 1.5%), while the cold frames lag the others by
+ * at most `threshold` (endurance loss ~= cold fraction * threshold / 2 /
+ * mean wear).  The defaults in fsnvm_balance_defaults() follow from that.
+ *
+ * Candidates are found by a cursor that sweeps the frames, `scan` frames
+ * per step, reading wear from the index under the lock in small chunks so
+ * the lock is never held long.  A sweep also yields the least used wear,
+ * which fsnvm_balance_wanted() compares with the free pool's.
+ *
+ * Races: the source frame is marked MOVING (it cannot be freed and reused,
+ * loads may still read it) and the target is BUSY.  If the key was
+ * invalidated or rewritten while the data was being copied, the copy is
+ * thrown away.  Only one balancer may run at a time (it owns e->bounce).
+ */
+#include "fsnvm_engine.h"
+
+#define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
+
+/* Under the lock: find a used frame `threshold` younger than most_worn. */
+static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 most_worn,
+			      u64 threshold, unsigned int *scanned,
+			      unsigned int scan)
+{
+	unsigned int i;
+
+	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < scan; i++) {
+		u32 frame = (u32)e->balance_cursor;
+		u64 wear;
+
+		(*scanned)++;
+		if (++e->balance_cursor == e->geo.nr_frames) {
+			e->balance_cursor = 0;
+			e->used_wear_floor = e->pass_min == ~0ULL ?
+					     e->stats.wear_max : e->pass_min;
+			e->pass_min = ~0ULL;
+		}
+		if ((e->state[frame] & ~FSNVM_FS_FILLED) != FSNVM_FS_USED)
+			continue;
+		wear = fsnvm_entry_wear(e, frame);
+		if (wear < e->pass_min)
+			e->pass_min = wear;
+		if (wear + threshold <= most_worn)
+			return frame;
+	}
+	return FSNVM_NO_FRAME;
+}
+
+bool fsnvm_balance_wanted(struct fsnvm_engine *e,
+			  const struct fsnvm_balance_params *p)
+{
+	bool wanted;
+
+	spin_lock(&e->lock);
+	wanted = !e->readonly && e->pool.nr_free && e->map.nr_keys &&
+		 fsnvm_wear_pool_most(&e->pool) >= e->used_wear_floor + p->threshold;
+	spin_unlock(&e->lock);
+	return wanted;
+}
+
+/* Move one page from src to dst (both ours); 0 or -EIO on a media error. */
+static int fsnvm_balance_copy(struct fsnvm_engine *e, u32 src, u32 dst,
+			      const struct fsnvm_entry *ent, u64 seq,
+			      u64 dst_wear)
+{
+	u32 flags = le32_to_cpu(ent->flags);
+
+	if (!(flags & FSNVM_ENT_FILLED)) {
+		if (fsnvm_pmem_read(e->bounce, fsnvm_frame_at(e->base, &e->geo, src),
+				    FSNVM_PAGE_SIZE))
+			return -EIO;
+		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, dst), e->bounce,
+				FSNVM_PAGE_SIZE);
+		fsnvm_pmem_fence();
+	}
+	fsnvm_write_entry(e, dst, le64_to_cpu(ent->key), seq, dst_wear,
+			  le64_to_cpu(ent->fill), flags,
+			  le32_to_cpu(ent->data_crc));
+	/*
+	 * Durable before the source is cleared: a crash then finds the key
+	 * in the source, the target or both (same data), never in neither.
+	 */
+	fsnvm_pmem_fence();
+	return 0;
+}
+
+static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
+				 const struct fsnvm_entry *ent, u64 dst_wear,
+				 int copied)
+{
+	u64 key = le64_to_cpu(ent->key);
+	unsigned int type = fsnvm_key_type(key);
+	u32 offset = (u32)fsnvm_key_offset(key);
+	bool filled = le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED;
+
+	e->state[src] &= ~FSNVM_FS_MOVING;
+	if (!filled && copied == 0)
+		e->stats.wear_sum++;
+	if (copied == 0 && fsnvm_fstate(e, src) == FSNVM_FS_USED &&
+	    fsnvm_keymap_find(&e->map, type, offset) == src) {
+		fsnvm_keymap_set(&e->map, type, offset, dst);
+		e->state[dst] = FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0);
+		if (!filled) {
+			e->stats.data_writes++;
+			if (dst_wear > e->stats.wear_max)
+				e->stats.wear_max = dst_wear;
+		}
+		e->stats.migrations++;
+		if (fsnvm_clear_entry(e, src)) {
+			e->state[src] = FSNVM_FS_BAD;
+			e->stats.frames_retired++;
+			e->stats.frames_bad++;
+		}
+		fsnvm_pmem_fence();
+		fsnvm_release_frame(e, src);
+		return;
+	}
+	/* The key moved on (or the source was unreadable): drop the copy. */
+	if (copied == 0)
+		fsnvm_clear_entry(e, dst);
+	fsnvm_pmem_fence();
+	e->state[dst] = FSNVM_FS_FREE;
+	fsnvm_wear_pool_put(&e->pool, dst, fsnvm_entry_wear(e, dst));
+	if (e->state[src] == FSNVM_FS_DEAD)
+		fsnvm_release_frame(e, src);
+}
+
+unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
+				const struct fsnvm_balance_params *p)
+{
+	unsigned int moved = 0, scanned = 0;
+
+	spin_lock(&e->lock);
+	e->stats.balancer_runs++;
+	spin_unlock(&e->lock);
+	while (moved < p->budget && scanned < p->scan) {
+		struct fsnvm_entry ent;
+		u64 most, dst_wear, seq;
+		u32 src, dst;
+		int copied;
+
+		spin_lock(&e->lock);
+		if (e->readonly || !e->pool.nr_free) {
+			spin_unlock(&e->lock);
+			break;
+		}
+		most = fsnvm_wear_pool_most(&e->pool);
+		src = fsnvm_balance_find(e, most, p->threshold, &scanned,
+					 p->scan);
+		if (src == FSNVM_NO_FRAME) {
+			spin_unlock(&e->lock);
+			continue;
+		}
+		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, src),
+				    sizeof(ent))) {
+			spin_unlock(&e->lock);
+			continue;	/* a load will find and report it */
+		}
+		dst = fsnvm_wear_pool_get_most(&e->pool, &dst_wear);
+		e->state[dst] = FSNVM_FS_BUSY;
+		e->state[src] |= FSNVM_FS_MOVING;
+		seq = e->seq++;
+		spin_unlock(&e->lock);
+
+		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_FILLED))
+			dst_wear++;
+		copied = fsnvm_balance_copy(e, src, dst, &ent, seq, dst_wear);
+
+		spin_lock(&e->lock);
+		fsnvm_balance_finish(e, src, dst, &ent, dst_wear, copied);
+		spin_unlock(&e->lock);
+		if (copied == 0)
+			moved++;
+	}
+	return moved;
+}

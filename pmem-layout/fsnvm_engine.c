@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * frontswap-nvm engine: store, load and invalidate on a slab of pmem frames.
+ * The contract, the locking and the frame states are described in
+ * fsnvm_engine.h; the on-media commit rules in fsnvm_format.h.
+ *
+ * A store makes two things durable, in order:
+ *   1. the page data in a free frame nobody else can see (BUSY),
+ *   2. that frame's index entry with the key and a new sequence number,
+ *      together with the cleared entry of the key's previous frame, if any.
+ * A crash between them leaves the old mapping or nothing; a crash inside 2
+ * leaves the new entry, the old one, both (the higher seq wins) or neither.
+ * A frame is released only after its cleared entry is durable, so data
+ * written into a reused frame is never attributed to the key it held.
+ */
+#include "fsnvm_engine.h"
+
+static u64 fsnvm_pool_wear_of(void *ctx, u32 frame)
+{
+	return fsnvm_entry_wear(ctx, frame);
+}
+
+struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
+				       enum fsnvm_media_status *status)
+{
+	struct fsnvm_super sb;
+	struct fsnvm_engine *e;
+	enum fsnvm_media_status st;
+
+	if (device_bytes < sizeof(sb))
+		st = FSNVM_MEDIA_TOO_SMALL;
+	else if (fsnvm_pmem_read(&sb, base, sizeof(sb)))
+		st = FSNVM_MEDIA_IO_ERROR;
+	else
+		st = FSNVM_MEDIA_OK;
+	e = st == FSNVM_MEDIA_OK ? kvcalloc(1, sizeof(*e), GFP_KERNEL) : NULL;
+	if (st == FSNVM_MEDIA_OK && !e)
+		st = FSNVM_MEDIA_IO_ERROR;
+	if (st == FSNVM_MEDIA_OK)
+		st = fsnvm_super_check(&sb, device_bytes, &e->geo);
+	*status = st;
+	if (st != FSNVM_MEDIA_OK) {
+		kvfree(e);
+		return NULL;
+	}
+	e->base = base;
+	e->data_crc = e->geo.compat & FSNVM_COMPAT_DATA_CRC;
+	spin_lock_init(&e->lock);
+	e->state = kvcalloc(e->geo.nr_frames ? e->geo.nr_frames : 1, 1,
+			    GFP_KERNEL);
+	e->bounce = kvcalloc(1, FSNVM_PAGE_SIZE, GFP_KERNEL);
+	if (!e->state || !e->bounce || fsnvm_keymap_init(&e->map, e->geo.nr_frames) ||
+	    fsnvm_wear_pool_init(&e->pool, e->geo.nr_frames,
+				 fsnvm_pool_wear_of, e)) {
+		*status = FSNVM_MEDIA_IO_ERROR;
+		fsnvm_engine_close(e);
+		return NULL;
+	}
+	e->stats.frames_total = e->geo.nr_frames;
+	e->used_wear_floor = 0;
+	e->pass_min = ~0ULL;
+	e->readonly = true;	/* until fsnvm_recover() attaches it */
+	return e;
+}
+
+void fsnvm_engine_close(struct fsnvm_engine *e)
+{
+	if (!e)
+		return;
+	fsnvm_wear_pool_destroy(&e->pool);
+	fsnvm_keymap_destroy(&e->map);
+	kvfree(e->state);
+	kvfree(e->bounce);
+	spin_lock_destroy(&e->lock);
+	kvfree(e);
+}
+
+u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame)
+{
+	struct fsnvm_entry ent;
+
+	/* Unreadable: say "most worn" so the frame is the last choice. */
+	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+			    sizeof(ent)))
+		return e->stats.wear_max;
+	return le64_to_cpu(ent.wear);
+}
+
+void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
+		       u64 wear, u64 fill, u32 flags, u32 data_crc)
+{
+	struct fsnvm_entry ent;
+
+	memset(&ent, 0, sizeof(ent));
+	ent.key = cpu_to_le64(key);
+	ent.seq = cpu_to_le64(seq);
+	ent.wear = cpu_to_le64(wear);
+	ent.fill = cpu_to_le64(fill);
+	ent.flags = cpu_to_le32(flags);
+	ent.data_crc = cpu_to_le32(data_crc);
+	fsnvm_entry_seal(&ent);
+	fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, frame), &ent,
+			sizeof(ent));
+}
+
+/*
+ * Rewrite a frame's entry with the key cleared, keeping seq and wear; the
+ * caller fences.  If the old entry cannot be read, write a free entry with
+ * the highest wear known (wear must never go down) and report -EIO so the
+ * caller retires the frame.
+ */
+int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
+{
+	struct fsnvm_entry ent;
+
+	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+			    sizeof(ent))) {
+		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0);
+		return -EIO;
+	}
+	fsnvm_write_entry(e, frame, 0, le64_to_cpu(ent.seq),
+			  le64_to_cpu(ent.wear), 0, 0, 0);
+	return 0;
+}
+
+static void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
+{
+	e->state[frame] = (e->state[frame] & ~FSNVM_FS_STATE_MASK) |
+			  FSNVM_FS_BAD;
+	e->stats.frames_retired++;
+	e->stats.frames_bad++;
+}
+
+/*
+ * Give back an unmapped frame whose cleared entry is durable.  A frame a
+ * load or the balancer is still reading from becomes DEAD; the last of them
+ * puts it in the pool.  Called with the lock held.
+ */
+void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
+{
+	u8 st = e->state[frame];
+
+	if ((st & FSNVM_FS_STATE_MASK) == FSNVM_FS_BAD)
+		return;
+	if ((st >> FSNVM_FS_PIN_SHIFT) || (st & FSNVM_FS_MOVING)) {
+		e->state[frame] = (st & ~(FSNVM_FS_STATE_MASK | FSNVM_FS_FILLED)) |
+				  FSNVM_FS_DEAD;
+		return;
+	}
+	e->state[frame] = FSNVM_FS_FREE;
+	fsnvm_wear_pool_put(&e->pool, frame, fsnvm_entry_wear(e, frame));
+}
+
+/* Unmap a frame that held a key: clear its entry, then release it. */
+static void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
+{
+	if (e->state[frame] & FSNVM_FS_FILLED)
+		e->stats.pages_filled--;
+	if (fsnvm_clear_entry(e, frame))
+		fsnvm_retire(e, frame);
+	fsnvm_pmem_fence();
+	fsnvm_release_frame(e, frame);
+}
+
+static bool fsnvm_same_filled(const void *page, u64 *fill)
+{
+	const u64 *word = page;
+	unsigned int i;
+
+	for (i = 1; i < FSNVM_PAGE_SIZE / sizeof(u64); i++)
+		if (word[i] != word[0])
+			return false;
+	*fill = word[0];
+	return true;
+}
+
+static bool fsnvm_key_in_range(unsigned int type, u64 offset)
+{
+	return type < FSNVM_MAX_SWAP_TYPES && offset <= FSNVM_MAX_MAP_OFFSET;
+}
+
+static void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
+{
+	e->stats.data_writes++;
+	e->stats.wear_sum++;
+	if (wear > e->stats.wear_max)
+		e->stats.wear_max = wear;
+}
+
+int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
+		const void *page)
+{
+	u64 fill = 0, wear, seq;
+	u32 frame, old, data_crc = 0;
+	bool filled;
+
+	if (unlikely(!fsnvm_key_in_range(type, offset))) {
+		spin_lock(&e->lock);
+		e->stats.refused_range++;
+		e->stats.failed_stores++;
+		spin_unlock(&e->lock);
+		return -E2BIG;
+	}
+	filled = fsnvm_same_filled(page, &fill);
+
+	spin_lock(&e->lock);
+	if (unlikely(e->readonly))
+		frame = FSNVM_NO_FRAME;
+	else if (filled)	/* costs no data write: park it on worn frames */
+		frame = fsnvm_wear_pool_get_most(&e->pool, &wear);
+	else
+		frame = fsnvm_wear_pool_get_least(&e->pool, &wear);
+	if (unlikely(frame == FSNVM_NO_FRAME)) {
+		/* Cannot go out of place: the old copy must not survive. */
+		old = fsnvm_keymap_remove(&e->map, type, offset);
+		if (old != FSNVM_NO_FRAME) {
+			fsnvm_drop_frame(e, old);
+			e->stats.invalidates++;
+		}
+		e->stats.refused_full++;
+		e->stats.failed_stores++;
+		spin_unlock(&e->lock);
+		return -ENOSPC;
+	}
+	e->state[frame] = FSNVM_FS_BUSY;
+	seq = e->seq++;
+	spin_unlock(&e->lock);
+
+	if (!filled) {
+		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, frame), page,
+				FSNVM_PAGE_SIZE);
+		if (e->data_crc)
+			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
+		wear++;
+		fsnvm_pmem_fence();
+	}
+	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
+			  filled ? FSNVM_ENT_FILLED : 0, data_crc);
+
+	spin_lock(&e->lock);
+	old = fsnvm_keymap_set(&e->map, type, (u32)offset, frame);
+	e->state[frame] = FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0);
+	e->stats.succ_stores++;
+	if (filled) {
+		e->stats.same_filled++;
+		e->stats.pages_filled++;
+	} else {
+		fsnvm_count_write(e, wear);
+	}
+	if (old != FSNVM_NO_FRAME) {
+		/* fences the new entry together with the old one's clearing */
+		fsnvm_drop_frame(e, old);
+		e->stats.duplicate_stores++;
+		spin_unlock(&e->lock);
+		return 0;
+	}
+	spin_unlock(&e->lock);
+	fsnvm_pmem_fence();
+	return 0;
+}
+
+/* A load that found a media error or bad data: unmap, retire, report. */
+static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
+			     u64 offset, u32 frame, bool crc)
+{
+	if (fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
+		fsnvm_keymap_remove(&e->map, type, (u32)offset);
+		if (e->state[frame] & FSNVM_FS_FILLED)
+			e->stats.pages_filled--;
+		fsnvm_clear_entry(e, frame);
+		fsnvm_pmem_fence();
+	}
+	if (fsnvm_fstate(e, frame) != FSNVM_FS_BAD)
+		fsnvm_retire(e, frame);
+	if (crc)
+		e->stats.crc_errors++;
+	else
+		e->stats.load_errors++;
+	pr_err("%s on load of swap type %u offset %llu (frame %u): page lost, frame retired\n",
+	       crc ? "data crc mismatch" : "media error", type,
+	       (unsigned long long)offset, frame);
+	return -EIO;
+}
+
+/*
+ * Copy a stored page out.  The entry was read under the lock: once the
+ * lock is dropped an invalidation may clear it (the pin only keeps the
+ * frame's data from being reused).
+ */
+static size_t fsnvm_read_page(struct fsnvm_engine *e, u32 frame,
+			      const struct fsnvm_entry *ent, bool filled,
+			      void *page, bool *crc_bad)
+{
+	size_t left;
+
+	*crc_bad = false;
+	if (filled) {
+		u64 *word = page, fill = le64_to_cpu(ent->fill);
+		unsigned int i;
+
+		for (i = 0; i < FSNVM_PAGE_SIZE / sizeof(u64); i++)
+			word[i] = fill;
+		return 0;
+	}
+	left = fsnvm_pmem_read(page, fsnvm_frame_at(e->base, &e->geo, frame),
+			       FSNVM_PAGE_SIZE);
+	if (!left && e->data_crc &&
+	    crc32c(~0U, page, FSNVM_PAGE_SIZE) != le32_to_cpu(ent->data_crc))
+		*crc_bad = true;
+	return left;
+}
+
+int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
+	       void *page)
+{
+	bool filled, crc_bad = false, locked_copy;
+	struct fsnvm_entry ent;
+	size_t left = 0;
+	u32 frame;
+	int ret = 0;
+
+	if (unlikely(!fsnvm_key_in_range(type, offset)))
+		return -ENOENT;
+	spin_lock(&e->lock);
+	frame = fsnvm_keymap_find(&e->map, type, (u32)offset);
+	if (frame == FSNVM_NO_FRAME) {
+		e->stats.failed_loads++;
+		spin_unlock(&e->lock);
+		return -ENOENT;
+	}
+	filled = e->state[frame] & FSNVM_FS_FILLED;
+	if (filled || e->data_crc)
+		left = fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+				       sizeof(ent));
+	/* Pins saturate only with many readers of one key: copy locked. */
+	locked_copy = fsnvm_fpins(e, frame) == FSNVM_FS_PIN_MAX;
+	if (!locked_copy) {
+		e->state[frame] += 1 << FSNVM_FS_PIN_SHIFT;
+		spin_unlock(&e->lock);
+	}
+	if (!left)
+		left = fsnvm_read_page(e, frame, &ent, filled, page, &crc_bad);
+	if (!locked_copy) {
+		spin_lock(&e->lock);
+		e->state[frame] -= 1 << FSNVM_FS_PIN_SHIFT;
+	}
+	if (unlikely(left || crc_bad)) {
+		ret = fsnvm_load_failed(e, type, offset, frame, crc_bad);
+	} else {
+		e->stats.loads++;
+		if (e->state[frame] == FSNVM_FS_DEAD)
+			fsnvm_release_frame(e, frame);
+	}
+	spin_unlock(&e->lock);
+	return ret;
+}
+
+void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
+			   u64 offset)
+{
+	u32 frame;
+
+	if (unlikely(!fsnvm_key_in_range(type, offset)))
+		return;
+	spin_lock(&e->lock);
+	frame = fsnvm_keymap_remove(&e->map, type, (u32)offset);
+	if (frame != FSNVM_NO_FRAME) {
+		fsnvm_drop_frame(e, frame);
+		e->stats.invalidates++;
+	}
+	spin_unlock(&e->lock);
+}
+
+/*
+ * Drop every page of a swap type in batches, so the lock is not held for
+ * the whole swapoff.  Other types may shift map slots between batches, so
+ * repeat passes until one finds nothing.
+ */
+#define FSNVM_AREA_BATCH 64
+
+u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
+{
+	u32 batch[FSNVM_AREA_BATCH], offset;
+	u64 dropped = 0, cursor = 0;
+	bool found_in_pass = false;
+	unsigned int n, i;
+
+	if (type >= FSNVM_MAX_SWAP_TYPES)
+		return 0;
+	for (;;) {
+		spin_lock(&e->lock);
+		for (n = 0; n < FSNVM_AREA_BATCH; n++) {
+			batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
+								    &cursor,
+								    &offset);
+			if (batch[n] == FSNVM_NO_FRAME)
+				break;
+			if (e->state[batch[n]] & FSNVM_FS_FILLED)
+				e->stats.pages_filled--;
+			if (fsnvm_clear_entry(e, batch[n]))
+				fsnvm_retire(e, batch[n]);
+		}
+		fsnvm_pmem_fence();
+		for (i = 0; i < n; i++)
+			fsnvm_release_frame(e, batch[i]);
+		e->stats.invalidates += n;
+		dropped += n;
+		found_in_pass |= n > 0;
+		if (n == FSNVM_AREA_BATCH) {
+			spin_unlock(&e->lock);
+			continue;
+		}
+		/* end of a pass */
+		if (!found_in_pass) {
+			e->stats.invalidate_areas++;
+			spin_unlock(&e->lock);
+			return dropped;
+		}
+		found_in_pass = false;
+		cursor = 0;
+		spin_unlock(&e->lock);
+	}
+}
+
+void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out)
+{
+	spin_lock(&e->lock);
+	*out = e->stats;
+	out->frames_used = e->map.nr_keys;
+	out->frames_free = e->pool.nr_free;
+	spin_unlock(&e->lock);
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The frontswap-nvm engine: a slab of page frames on persistent memory,
+ * served with the frontswap contract (Documentation/vm/frontswap.rst):
+ *
+ *  store(type, offset, page)  0, or a refusal (the page then goes to the
+ *                             disk swap); a store of a key that exists puts
+ *                             the new data in a new frame, and if that
+ *                             cannot be done invalidates the old copy and
+ *                             refuses: stale data is never returned
+ *  load(type, offset, page)   0 and the page, or -ENOENT; the page stays
+ *  invalidate_page(type, off) forget one page
+ *  invalidate_area(type)      forget every page of a swap type (swapoff)
+ *
+ * Writes go out of place to the least-worn free frame (fsnvm_wear.h);
+ * same-filled pages live in their index entry only.  fsnvm_balance.c moves
+ * cold data off young frames; fsnvm_recover.c rebuilds the DRAM state from
+ * the media.
+ *
+ * Locking: one spinlock, fsnvm_engine.lock, protects the key map, the free
+ * pool, the frame states and the counters.  Copies of page data run outside
+ * it: a frame being written is BUSY (owned by its writer, invisible to
+ * everyone else), and a frame being read is pinned, so it cannot be freed
+ * and reused under the reader.  Index entries are written under the lock,
+ * except the new entry of a BUSY frame.  A single key's store and load are
+ * serialized by the caller (the kernel does it through the swap cache page
+ * lock); invalidations and the balancer may race with them on the same key
+ * and are handled (see fsnvm_engine.c and fsnvm_balance.c).
+ */
+#ifndef FSNVM_ENGINE_H
+#define FSNVM_ENGINE_H
+
+#include "fsnvm_keymap.h"
+#include "fsnvm_layout.h"
+
+/* Frame state, one byte per frame: bits 0..2 state, then flags, pins. */
+#define FSNVM_FS_FREE		0	/* in the wear pool */
+#define FSNVM_FS_BUSY		1	/* taken by a store or a migration */
+#define FSNVM_FS_USED		2	/* mapped in the key map */
+#define FSNVM_FS_DEAD		3	/* unmapped, entry cleared, still pinned */
+#define FSNVM_FS_BAD		4	/* retired: never used again */
+#define FSNVM_FS_STATE_MASK	0x07
+#define FSNVM_FS_MOVING		0x08	/* the balancer is copying it */
+#define FSNVM_FS_FILLED		0x10	/* same-filled page, no data */
+#define FSNVM_FS_PIN_SHIFT	5	/* loads copying from it, 0..7 */
+#define FSNVM_FS_PIN_MAX	7
+
+struct fsnvm_stats {
+	/* frontswap's own (Documentation/vm/frontswap.rst) */
+	u64 succ_stores;
+	u64 failed_stores;
+	u64 loads;
+	u64 invalidates;
+	/* the engine's */
+	u64 failed_loads;	/* key not present */
+	u64 invalidate_areas;
+	u64 same_filled;	/* stores kept in the entry only */
+	u64 duplicate_stores;	/* store of a key already present */
+	u64 refused_full;
+	u64 refused_range;	/* offset or type beyond what the map holds */
+	u64 load_errors;	/* media errors on load: data lost, reported */
+	u64 crc_errors;		/* data crc mismatches on load */
+	u64 frames_retired;
+	u64 migrations;		/* balancer data moves */
+	u64 balancer_runs;
+	u64 data_writes;	/* frame data writes, user and balancer */
+	u64 wear_max;		/* highest wear of any frame */
+	u64 wear_sum;		/* total wear of all frames */
+	u64 frames_total;
+	u64 frames_used;
+	u64 frames_free;
+	u64 frames_bad;
+	u64 pages_filled;	/* stored pages that are same-filled */
+};
+
+struct fsnvm_engine {
+	void *base;			/* the mapped namespace */
+	struct fsnvm_geometry geo;
+	bool data_crc;			/* COMPAT_DATA_CRC: verify on load */
+	bool readonly;			/* inspected only: refuse stores */
+	u8 *bounce;			/* the balancer's page buffer */
+
+	spinlock_t lock;		/* protects everything below */
+	u8 *state;			/* per frame: FSNVM_FS_* */
+	struct fsnvm_keymap map;
+	struct fsnvm_wear_pool pool;
+	u64 seq;			/* next store sequence number */
+	u64 balance_cursor;		/* next frame the balancer looks at */
+	u64 used_wear_floor;		/* least used wear of the last pass */
+	u64 pass_min;			/* least used wear so far this pass */
+	struct fsnvm_stats stats;
+};
+
+/* Map an already formatted image; fails with the media status. */
+struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
+				       enum fsnvm_media_status *status);
+void fsnvm_engine_close(struct fsnvm_engine *e);
+
+int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
+		const void *page);
+int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
+	       void *page);
+void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
+			   u64 offset);
+/* Returns the number of pages dropped. */
+u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type);
+
+void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out);
+
+/* Balancer policy (fsnvm_balance.c). */
+struct fsnvm_balance_params {
+	u64 threshold;		/* act when a used frame is this much younger
+				 * than the most-worn free frame */
+	unsigned int budget;	/* at most this many moves per step */
+	unsigned int scan;	/* at most this many frames looked at per step */
+};
+
+bool fsnvm_balance_wanted(struct fsnvm_engine *e,
+			  const struct fsnvm_balance_params *p);
+unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
+				const struct fsnvm_balance_params *p);
+
+/* Recovery (fsnvm_recover.c). */
+struct fsnvm_recovery {
+	u64 valid;		/* entries naming a key */
+	u64 duplicates;		/* older entries of a key named twice */
+	u64 torn;		/* entries with a bad crc (kept free) */
+	u64 unreadable;		/* entries behind a media error */
+	u64 bad_frames;		/* frames retired: badblocks, media errors */
+	u64 released;		/* valid entries cleared by release_stale */
+	u64 max_seq;
+};
+
+enum fsnvm_recover_mode {
+	FSNVM_RECOVER_INSPECT,	/* read only; the engine refuses writes */
+	FSNVM_RECOVER_ATTACH,	/* clear stale entries, ready to serve */
+};
+
+/* Never use this frame (e.g. it is on the namespace's badblocks list). */
+void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame);
+/* Rebuild the key map and the free pool from the index (fsnvm_recover.c). */
+int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
+		  struct fsnvm_recovery *rep);
+
+/* Internal, shared by the engine's files. */
+u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame);
+void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
+		       u64 wear, u64 fill, u32 flags, u32 data_crc);
+int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame);
+void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame);
+
+static inline unsigned int fsnvm_fstate(const struct fsnvm_engine *e, u32 f)
+{
+	return e->state[f] & FSNVM_FS_STATE_MASK;
+}
+
+static inline unsigned int fsnvm_fpins(const struct fsnvm_engine *e, u32 f)
+{
+	return e->state[f] >> FSNVM_FS_PIN_SHIFT;
+}
+
+#endif /* FSNVM_ENGINE_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * frontswap-nvm on-media format.  This header holds only what is written to
+ * the persistent-memory namespace; the DRAM structures live in
+ * fsnvm_engine.h.  Every multi-byte field is little-endian; every struct has
+ * its size and key offsets asserted so a change in one compiler or the
+ * other cannot silently move a field.
+ *
+ * Layout of a formatted namespace (all offsets in bytes):
+ *
+ *   0                superblock (struct fsnvm_super, padded to 4 KiB)
+ *   index_offset     nr_frames index entries (struct fsnvm_entry, 64 B each),
+ *                    padded to a page boundary
+ *   data_offset      nr_frames data frames of page_size bytes each
+ *
+ * An entry describes the frame with the same number: which swap slot it
+ * holds (key), when that was written (seq), how many times the frame has
+ * been written in its life (wear) and, for a page whose words are all equal,
+ * the word itself (fill), in which case the frame's data is never written.
+ *
+ * Commit rules (fsnvm_engine.c): a frame's data is made durable before the
+ * entry that points at it; an entry is one cache line written as a whole and
+ * protected by its own crc32c; a frame that is released has its entry
+ * rewritten with the key cleared (wear kept) before the frame is reused.
+ * After a crash two entries may name one key: the higher seq wins.
+ */
+#ifndef FSNVM_FORMAT_H
+#define FSNVM_FORMAT_H
+
+#include "fsnvm_platform.h"
+
+#define FSNVM_MAGIC		0x314d564e53574653ULL	/* "FSWSNVM1" */
+#define FSNVM_VERSION		1
+#define FSNVM_SUPER_BYTES	4096	/* the superblock region */
+#define FSNVM_PAGE_SIZE		4096	/* the only frame size supported */
+#define FSNVM_ENTRY_BYTES	64
+#define FSNVM_MIN_DEVICE_BYTES	(1024 * 1024)
+/*
+ * Frame numbers are u32 in DRAM and the key map's slot count must stay
+ * below 2^32 (fsnvm_keymap.c): 2^31 frames, an 8 TiB namespace.
+ */
+#define FSNVM_MAX_FRAMES	(1ULL << 31)
+
+/* Compatible features: an older reader may ignore them. */
+#define FSNVM_COMPAT_DATA_CRC	(1ULL << 0)	/* verify data crc on load */
+#define FSNVM_COMPAT_KNOWN	FSNVM_COMPAT_DATA_CRC
+/* Incompatible features: a reader that does not know one must refuse. */
+#define FSNVM_INCOMPAT_KNOWN	0ULL
+
+struct fsnvm_super {
+	__le64 magic;		/*   0: FSNVM_MAGIC, written last at format */
+	__le32 version;		/*   8: FSNVM_VERSION */
+	__le32 sb_bytes;	/*  12: sizeof(struct fsnvm_super) */
+	__le64 compat;		/*  16: FSNVM_COMPAT_* */
+	__le64 incompat;	/*  24: FSNVM_INCOMPAT_* */
+	__le64 ro_compat;	/*  32: reserved, 0 */
+	u8 uuid[16];		/*  40: identity of this format */
+	__le32 page_size;	/*  56: bytes per data frame */
+	__le32 entry_bytes;	/*  60: bytes per index entry */
+	__le64 device_bytes;	/*  64: namespace size at format */
+	__le64 nr_frames;	/*  72: data frames (= index entries) */
+	__le64 index_offset;	/*  80: first index entry */
+	__le64 data_offset;	/*  88: first data frame */
+	__le64 format_time;	/*  96: seconds since the epoch */
+	u8 reserved[148];	/* 104: zero */
+	__le32 crc;		/* 252: crc32c of bytes 0..251 */
+};
+
+_Static_assert(sizeof(struct fsnvm_super) == 256, "superblock size");
+_Static_assert(__builtin_offsetof(struct fsnvm_super, nr_frames) == 72,
+	       "superblock nr_frames offset");
+_Static_assert(__builtin_offsetof(struct fsnvm_super, crc) == 252,
+	       "superblock crc offset");
+
+/* key: bit 63 valid, bits 56..62 swap type, bits 0..55 swap offset */
+#define FSNVM_KEY_VALID		(1ULL << 63)
+#define FSNVM_KEY_TYPE_SHIFT	56
+#define FSNVM_KEY_TYPE_MASK	0x7fULL
+#define FSNVM_KEY_OFFSET_MASK	((1ULL << 56) - 1)
+
+/* entry flags */
+#define FSNVM_ENT_FILLED	(1U << 0)	/* page is fill repeated */
+#define FSNVM_ENT_KNOWN		FSNVM_ENT_FILLED
+
+struct fsnvm_entry {
+	__le64 key;		/*  0: FSNVM_KEY_*, 0 when the frame is free */
+	__le64 seq;		/*  8: store sequence number, higher wins */
+	__le64 wear;		/* 16: data writes this frame has taken, ever */
+	__le64 fill;		/* 24: the repeated word when FILLED */
+	__le32 flags;		/* 32: FSNVM_ENT_* */
+	__le32 data_crc;	/* 36: crc32c of the frame, if COMPAT_DATA_CRC */
+	u8 reserved[20];	/* 40: zero */
+	__le32 crc;		/* 60: crc32c of bytes 0..59 */
+};
+
+_Static_assert(sizeof(struct fsnvm_entry) == FSNVM_ENTRY_BYTES, "entry size");
+_Static_assert(__builtin_offsetof(struct fsnvm_entry, wear) == 16,
+	       "entry wear offset");
+_Static_assert(__builtin_offsetof(struct fsnvm_entry, crc) == 60,
+	       "entry crc offset");
+
+#endif /* FSNVM_FORMAT_H */

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swap slot -> frame map; the design is explained in fsnvm_keymap.h.
+ */
+#include "fsnvm_keymap.h"
+
+int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames)
+{
+	u64 i;
+
+	memset(map, 0, sizeof(*map));
+	map->nr_slots = nr_frames + nr_frames / 4 + 16;
+	map->slots = kvcalloc(map->nr_slots, sizeof(*map->slots), GFP_KERNEL);
+	map->frame_type = kvcalloc(nr_frames ? nr_frames : 1, 1, GFP_KERNEL);
+	if (!map->slots || !map->frame_type) {
+		fsnvm_keymap_destroy(map);
+		return -ENOMEM;
+	}
+	for (i = 0; i < map->nr_slots; i++)
+		map->slots[i].frame = FSNVM_NO_FRAME;
+	return 0;
+}
+
+void fsnvm_keymap_destroy(struct fsnvm_keymap *map)
+{
+	kvfree(map->slots);
+	kvfree(map->frame_type);
+	map->slots = NULL;
+	map->frame_type = NULL;
+}
+
+/* Fibonacci hashing, then Lemire's multiply-shift range reduction. */
+static u64 fsnvm_home(const struct fsnvm_keymap *map, unsigned int type,
+		      u32 offset)
+{
+	u64 h = (((u64)type << 32) | offset) * 0x9e3779b97f4a7c15ULL;
+
+	return ((h >> 32) * map->nr_slots) >> 32;
+}
+
+static u64 fsnvm_slot_next(const struct fsnvm_keymap *map, u64 i)
+{
+	return i + 1 == map->nr_slots ? 0 : i + 1;
+}
+
+static bool fsnvm_slot_is(const struct fsnvm_keymap *map, u64 i,
+			  unsigned int type, u32 offset)
+{
+	const struct fsnvm_keymap_slot *s = &map->slots[i];
+
+	return s->offset == offset && map->frame_type[s->frame] == type;
+}
+
+/* The slot holding (type, offset), or the empty slot ending its probe. */
+static u64 fsnvm_probe(const struct fsnvm_keymap *map, unsigned int type,
+		       u32 offset)
+{
+	u64 i = fsnvm_home(map, type, offset);
+
+	while (map->slots[i].frame != FSNVM_NO_FRAME &&
+	       !fsnvm_slot_is(map, i, type, offset))
+		i = fsnvm_slot_next(map, i);
+	return i;
+}
+
+u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
+		      u32 offset)
+{
+	return map->slots[fsnvm_probe(map, type, offset)].frame;
+}
+
+u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
+		     u32 frame)
+{
+	u64 i = fsnvm_probe(map, type, offset);
+	u32 old = map->slots[i].frame;
+
+	if (old == FSNVM_NO_FRAME)
+		map->nr_keys++;
+	map->slots[i].offset = offset;
+	map->slots[i].frame = frame;
+	map->frame_type[frame] = type;
+	return old;
+}
+
+/*
+ * Backward-shift deletion: pull each later member of the cluster into the
+ * hole unless that would move it before its home slot.
+ */
+static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
+{
+	u64 i = hole;
+
+	map->nr_keys--;
+	for (;;) {
+		struct fsnvm_keymap_slot *s;
+		u64 home;
+
+		i = fsnvm_slot_next(map, i);
+		s = &map->slots[i];
+		if (s->frame == FSNVM_NO_FRAME)
+			break;
+		home = fsnvm_home(map, map->frame_type[s->frame], s->offset);
+		/* Is home cyclically in (hole, i]?  Then it must stay. */
+		if (hole <= i ? (home > hole && home <= i) :
+				(home > hole || home <= i))
+			continue;
+		map->slots[hole] = *s;
+		hole = i;
+	}
+	map->slots[hole].frame = FSNVM_NO_FRAME;
+}
+
+u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
+			u32 offset)
+{
+	u64 i = fsnvm_probe(map, type, offset);
+	u32 frame = map->slots[i].frame;
+
+	if (frame != FSNVM_NO_FRAME)
+		fsnvm_slot_delete(map, i);
+	return frame;
+}
+
+u32 fsnvm_keymap_remove_next_of_type(struct fsnvm_keymap *map,
+				     unsigned int type, u64 *cursor,
+				     u32 *offset)
+{
+	u64 i;
+
+	/*
+	 * A deletion only shifts entries backwards into the hole, so
+	 * re-examining the cursor slot after each removal misses nothing;
+	 * one that wraps from slot 0 to the end is seen when we get there.
+	 */
+	for (i = *cursor; i < map->nr_slots; i++) {
+		struct fsnvm_keymap_slot *s = &map->slots[i];
+		u32 frame = s->frame;
+
+		if (frame == FSNVM_NO_FRAME || map->frame_type[frame] != type)
+			continue;
+		*offset = s->offset;
+		fsnvm_slot_delete(map, i);
+		*cursor = i;
+		return frame;
+	}
+	*cursor = i;
+	return FSNVM_NO_FRAME;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The DRAM map from swap slot (type, offset) to frame.
+ *
+ * Open addressing with linear probing and backward-shift deletion (no
+ * tombstones, so lookups stay short after any number of invalidations).
+ * A slot is 8 bytes: the swap offset and the frame; the swap type lives in
+ * a per-frame byte and is compared only when the offsets match.  With
+ * 1.25 slots per frame the map costs 11 bytes per frame, which keeps the
+ * engine's whole DRAM footprint near 0.4% of the namespace.  The price is
+ * that offsets must fit in 32 bits (16 TiB of swap per device); the engine
+ * refuses larger ones, which then simply go to the disk swap.
+ *
+ * Not thread-safe: the engine calls it under fsnvm_engine.lock.
+ */
+#ifndef FSNVM_KEYMAP_H
+#define FSNVM_KEYMAP_H
+
+#include "fsnvm_wear.h"
+
+#define FSNVM_MAX_SWAP_TYPES	128	/* 7 bits of key; the kernel has 32 */
+#define FSNVM_MAX_MAP_OFFSET	0xffffffffULL
+
+struct fsnvm_keymap_slot {
+	u32 offset;
+	u32 frame;		/* FSNVM_NO_FRAME: empty */
+};
+
+struct fsnvm_keymap {
+	struct fsnvm_keymap_slot *slots;
+	u64 nr_slots;
+	u8 *frame_type;		/* per frame: swap type of its key */
+	u64 nr_keys;
+};
+
+int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames);
+void fsnvm_keymap_destroy(struct fsnvm_keymap *map);
+u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
+		      u32 offset);
+/* Map (type, offset) to frame; returns the frame it replaced, if any. */
+u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
+		     u32 frame);
+/* Unmap (type, offset); returns its frame or FSNVM_NO_FRAME. */
+u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
+			u32 offset);
+/*
+ * Remove one mapping of the given type found at or after *cursor; returns
+ * its frame (and offset) or FSNVM_NO_FRAME when none is left.  Used to
+ * empty a whole swap type without allocating.
+ */
+u32 fsnvm_keymap_remove_next_of_type(struct fsnvm_keymap *map,
+				     unsigned int type, u64 *cursor,
+				     u32 *offset);
+
+#endif /* FSNVM_KEYMAP_H */

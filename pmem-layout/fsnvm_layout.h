@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Geometry, superblock and index-entry helpers: everything that encodes or
+ * checks the on-media format of fsnvm_format.h.  Used by the engine, the
+ * kernel backend and fsnvmctl alike.
+ */
+#ifndef FSNVM_LAYOUT_H
+#define FSNVM_LAYOUT_H
+
+#include "fsnvm_format.h"
+
+/* Why a namespace cannot be used; fsnvm_media_str() says it in words. */
+enum fsnvm_media_status {
+	FSNVM_MEDIA_OK = 0,
+	FSNVM_MEDIA_TOO_SMALL,		/* below FSNVM_MIN_DEVICE_BYTES */
+	FSNVM_MEDIA_TOO_LARGE,		/* more than FSNVM_MAX_FRAMES frames */
+	FSNVM_MEDIA_BAD_MAGIC,		/* unformatted or foreign */
+	FSNVM_MEDIA_BAD_VERSION,	/* newer format version */
+	FSNVM_MEDIA_BAD_FEATURES,	/* unknown incompatible feature */
+	FSNVM_MEDIA_BAD_CRC,		/* superblock checksum mismatch */
+	FSNVM_MEDIA_BAD_GEOMETRY,	/* fields disagree with the device */
+	FSNVM_MEDIA_IO_ERROR,		/* media error reading the superblock */
+};
+
+const char *fsnvm_media_str(enum fsnvm_media_status st);
+/* The errno the kernel returns for it (negative). */
+int fsnvm_media_errno(enum fsnvm_media_status st);
+
+struct fsnvm_geometry {
+	u64 device_bytes;
+	u64 nr_frames;
+	u64 index_offset;
+	u64 data_offset;
+	u32 page_size;
+	u64 compat;
+};
+
+enum fsnvm_media_status fsnvm_geometry_for_size(u64 device_bytes,
+						struct fsnvm_geometry *geo);
+
+void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
+		       const u8 uuid[16], u64 format_time);
+u32 fsnvm_super_crc(const struct fsnvm_super *sb);
+/* Check a superblock read from a device of device_bytes; fill geo. */
+enum fsnvm_media_status fsnvm_super_check(const struct fsnvm_super *sb,
+					  u64 device_bytes,
+					  struct fsnvm_geometry *geo);
+
+static inline u64 fsnvm_key(unsigned int type, u64 offset)
+{
+	return FSNVM_KEY_VALID | ((u64)type << FSNVM_KEY_TYPE_SHIFT) | offset;
+}
+
+static inline unsigned int fsnvm_key_type(u64 key)
+{
+	return (key >> FSNVM_KEY_TYPE_SHIFT) & FSNVM_KEY_TYPE_MASK;
+}
+
+static inline u64 fsnvm_key_offset(u64 key)
+{
+	return key & FSNVM_KEY_OFFSET_MASK;
+}
+
+/* Fill in an entry's crc; check one.  The crc covers bytes 0..59. */
+void fsnvm_entry_seal(struct fsnvm_entry *ent);
+bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
+
+static inline struct fsnvm_entry *fsnvm_entry_at(void *base,
+						 const struct fsnvm_geometry *geo,
+						 u64 frame)
+{
+	return (struct fsnvm_entry *)((u8 *)base + geo->index_offset) + frame;
+}
+
+static inline void *fsnvm_frame_at(void *base, const struct fsnvm_geometry *geo,
+				   u64 frame)
+{
+	return (u8 *)base + geo->data_offset + frame * geo->page_size;
+}
+
+/*
+ * Write an empty index and then the superblock, magic last, so a format
+ * interrupted at any point leaves a device that does not look formatted.
+ * wear_of, when given, supplies each frame's previous wear (--keep-wear).
+ */
+void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
+		  const u8 uuid[16], u64 format_time,
+		  u64 (*wear_of)(void *ctx, u64 frame), void *ctx);
+
+#endif /* FSNVM_LAYOUT_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recovery: rebuild the engine's DRAM state from the index on the media.
+ *
+ * Every entry is read with the machine-check-safe copy and checked: crc,
+ * known flags, key in range.  A key named by two entries (a crash inside a
+ * store or a migration) goes to the higher sequence number.  Wear is taken
+ * from every entry that can be read, valid or not, so it never goes down.
+ *
+ * FSNVM_RECOVER_INSPECT only reads: the result is the index as the media
+ * has it (what the crash test and `fsnvmctl check` look at).
+ * FSNVM_RECOVER_ATTACH then makes the device ready for a new boot's swap:
+ * swap contents never outlive the swap device's own state, so every entry
+ * found is stale and is cleared, torn entries are rewritten clean, and all
+ * frames go to the free pool with their wear.
+ */
+#include "fsnvm_engine.h"
+
+void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame)
+{
+	spin_lock(&e->lock);
+	if (frame < e->geo.nr_frames && fsnvm_fstate(e, frame) != FSNVM_FS_BAD) {
+		e->state[frame] = FSNVM_FS_BAD;
+		e->stats.frames_bad++;
+	}
+	spin_unlock(&e->lock);
+}
+
+static bool fsnvm_entry_names_key(const struct fsnvm_entry *ent)
+{
+	u64 key = le64_to_cpu(ent->key);
+
+	return (key & FSNVM_KEY_VALID) &&
+	       !(le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN) &&
+	       fsnvm_key_type(key) < FSNVM_MAX_SWAP_TYPES &&
+	       fsnvm_key_offset(key) <= FSNVM_MAX_MAP_OFFSET;
+}
+
+static u64 fsnvm_entry_seq(struct fsnvm_engine *e, u32 frame)
+{
+	struct fsnvm_entry ent;
+
+	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+			    sizeof(ent)))
+		return 0;
+	return le64_to_cpu(ent.seq);
+}
+
+/* Map one valid entry, resolving a key named twice by sequence number. */
+static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
+			      const struct fsnvm_entry *ent,
+			      struct fsnvm_recovery *rep)
+{
+	u64 key = le64_to_cpu(ent->key);
+	unsigned int type = fsnvm_key_type(key);
+	u32 offset = (u32)fsnvm_key_offset(key);
+	u32 other = fsnvm_keymap_find(&e->map, type, offset);
+	u8 filled = (le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED) ?
+		    FSNVM_FS_FILLED : 0;
+
+	rep->valid++;
+	if (other != FSNVM_NO_FRAME) {
+		rep->duplicates++;
+		if (fsnvm_entry_seq(e, other) >= le64_to_cpu(ent->seq)) {
+			e->state[frame] = FSNVM_FS_FREE;
+			return;
+		}
+		if (e->state[other] & FSNVM_FS_FILLED)
+			e->stats.pages_filled--;
+		e->state[other] = FSNVM_FS_FREE;
+	}
+	fsnvm_keymap_set(&e->map, type, offset, frame);
+	e->state[frame] = FSNVM_FS_USED | filled;
+	if (filled)
+		e->stats.pages_filled++;
+}
+
+/*
+ * Clear the entry of a frame that is not mapped but whose entry still
+ * names a key (a duplicate's loser) or is torn.  Called in ATTACH only.
+ */
+static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
+{
+	struct fsnvm_entry ent;
+
+	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+			    sizeof(ent)))
+		return;
+	if (!fsnvm_entry_crc_ok(&ent))
+		fsnvm_write_entry(e, frame, 0, 0, le64_to_cpu(ent.wear), 0, 0, 0);
+	else if (le64_to_cpu(ent.key))
+		fsnvm_clear_entry(e, frame);
+}
+
+int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
+		  struct fsnvm_recovery *rep)
+{
+	u64 f, min_free = ~0ULL;
+
+	memset(rep, 0, sizeof(*rep));
+	spin_lock(&e->lock);
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		struct fsnvm_entry ent;
+		u64 wear;
+
+		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
+			continue;
+		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, f),
+				    sizeof(ent))) {
+			rep->unreadable++;
+			e->state[f] = FSNVM_FS_BAD;
+			e->stats.frames_bad++;
+			continue;
+		}
+		wear = le64_to_cpu(ent.wear);
+		e->stats.wear_sum += wear;
+		if (wear > e->stats.wear_max)
+			e->stats.wear_max = wear;
+		e->state[f] = FSNVM_FS_FREE;
+		if (!fsnvm_entry_crc_ok(&ent)) {
+			rep->torn++;
+			continue;
+		}
+		if (le64_to_cpu(ent.seq) > rep->max_seq)
+			rep->max_seq = le64_to_cpu(ent.seq);
+		if (fsnvm_entry_names_key(&ent))
+			fsnvm_recover_key(e, f, &ent, rep);
+	}
+	rep->bad_frames = e->stats.frames_bad;
+	e->seq = rep->max_seq + 1;
+
+	if (mode == FSNVM_RECOVER_ATTACH) {
+		for (f = 0; f < e->geo.nr_frames; f++) {
+			if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
+				fsnvm_clear_entry(e, f);
+				e->state[f] = FSNVM_FS_FREE;
+				rep->released++;
+			} else if (fsnvm_fstate(e, f) == FSNVM_FS_FREE) {
+				fsnvm_recover_clean(e, f);
+			}
+		}
+		fsnvm_pmem_fence();
+		fsnvm_keymap_destroy(&e->map);
+		if (fsnvm_keymap_init(&e->map, e->geo.nr_frames)) {
+			spin_unlock(&e->lock);
+			return -ENOMEM;
+		}
+		e->stats.pages_filled = 0;
+	}
+
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		u64 wear;
+
+		if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
+			continue;
+		wear = fsnvm_entry_wear(e, f);
+		if (wear < min_free)
+			min_free = wear;
+	}
+	fsnvm_wear_pool_reset(&e->pool, min_free == ~0ULL ? 0 : min_free);
+	for (f = 0; f < e->geo.nr_frames; f++)
+		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
+			fsnvm_wear_pool_put(&e->pool, f, fsnvm_entry_wear(e, f));
+	e->readonly = mode == FSNVM_RECOVER_INSPECT;
+	spin_unlock(&e->lock);
+	return 0;
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Wear-ordered free-frame pool; the design is explained in fsnvm_wear.h.
+ */
+#include "fsnvm_wear.h"
+
+#define NBUCKETS FSNVM_WEAR_BUCKETS
+#define NWORDS (NBUCKETS / 64)
+
+int fsnvm_wear_pool_init(struct fsnvm_wear_pool *pool, u64 nr_frames,
+			 u64 (*wear_of)(void *ctx, u32 frame), void *ctx)
+{
+	memset(pool, 0, sizeof(*pool));
+	pool->next = kvcalloc(nr_frames ? nr_frames : 1, sizeof(u32), GFP_KERNEL);
+	if (!pool->next)
+		return -ENOMEM;
+	pool->wear_of = wear_of;
+	pool->ctx = ctx;
+	fsnvm_wear_pool_reset(pool, 0);
+	return 0;
+}
+
+void fsnvm_wear_pool_destroy(struct fsnvm_wear_pool *pool)
+{
+	kvfree(pool->next);
+	pool->next = NULL;
+}
+
+void fsnvm_wear_pool_reset(struct fsnvm_wear_pool *pool, u64 base)
+{
+	unsigned int i;
+
+	for (i = 0; i < NBUCKETS; i++)
+		pool->head[i] = FSNVM_NO_FRAME;
+	memset(pool->nonempty, 0, sizeof(pool->nonempty));
+	pool->base = base;
+	pool->low = FSNVM_NO_FRAME;
+	pool->overflow = FSNVM_NO_FRAME;
+	pool->overflow_min = ~0ULL;
+	pool->nr_free = 0;
+}
+
+static void fsnvm_push(struct fsnvm_wear_pool *pool, u32 *stack, u32 frame)
+{
+	pool->next[frame] = *stack;
+	*stack = frame;
+}
+
+static u32 fsnvm_pop(struct fsnvm_wear_pool *pool, u32 *stack)
+{
+	u32 frame = *stack;
+
+	*stack = pool->next[frame];
+	return frame;
+}
+
+static void fsnvm_bucket_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
+{
+	unsigned int slot = wear % NBUCKETS;
+
+	fsnvm_push(pool, &pool->head[slot], frame);
+	pool->nonempty[slot / 64] |= 1ULL << (slot % 64);
+}
+
+static u32 fsnvm_bucket_pop(struct fsnvm_wear_pool *pool, unsigned int slot)
+{
+	u32 frame = fsnvm_pop(pool, &pool->head[slot]);
+
+	if (pool->head[slot] == FSNVM_NO_FRAME)
+		pool->nonempty[slot / 64] &= ~(1ULL << (slot % 64));
+	return frame;
+}
+
+/* Distance (0..NBUCKETS-1) from the base slot to the first non-empty one. */
+static int fsnvm_first_bucket(struct fsnvm_wear_pool *pool)
+{
+	unsigned int start = pool->base % NBUCKETS, i;
+
+	for (i = 0; i <= NWORDS; i++) {
+		unsigned int word = (start / 64 + i) % NWORDS;
+		u64 bits = pool->nonempty[word];
+		unsigned int slot, dist;
+
+		if (i == 0)
+			bits &= ~0ULL << (start % 64);
+		else if (i == NWORDS)
+			bits &= (1ULL << (start % 64)) - 1;
+		if (!bits)
+			continue;
+		slot = word * 64 + __builtin_ctzll(bits);
+		dist = (slot + NBUCKETS - start) % NBUCKETS;
+		return dist;
+	}
+	return -1;
+}
+
+/* Distance from the base slot to the last non-empty bucket. */
+static int fsnvm_last_bucket(struct fsnvm_wear_pool *pool)
+{
+	unsigned int start = pool->base % NBUCKETS;
+	unsigned int top = (start + NBUCKETS - 1) % NBUCKETS, i;
+	/* bits of top's word at or below top, and the ones above it */
+	u64 below = top % 64 == 63 ? ~0ULL : (1ULL << (top % 64 + 1)) - 1;
+
+	for (i = 0; i <= NWORDS; i++) {
+		unsigned int word = (top / 64 + NWORDS - i % NWORDS) % NWORDS;
+		u64 bits = pool->nonempty[word];
+		unsigned int slot;
+
+		if (i == 0)
+			bits &= below;
+		else if (i == NWORDS)
+			bits &= ~below;
+		if (!bits)
+			continue;
+		slot = word * 64 + 63 - __builtin_clzll(bits);
+		return (slot + NBUCKETS - start) % NBUCKETS;
+	}
+	return -1;
+}
+
+/*
+ * Move overflow frames that the window now covers into their buckets.
+ * O(overflow); the window only moves up as the least-worn frames are used,
+ * so each frame is pulled in at most once per pass through the overflow.
+ */
+static void fsnvm_pull_overflow(struct fsnvm_wear_pool *pool)
+{
+	u32 keep = FSNVM_NO_FRAME, frame;
+	u64 min = ~0ULL;
+
+	while (pool->overflow != FSNVM_NO_FRAME) {
+		u64 wear;
+
+		frame = fsnvm_pop(pool, &pool->overflow);
+		wear = pool->wear_of(pool->ctx, frame);
+		if (wear < pool->base + NBUCKETS) {
+			fsnvm_bucket_put(pool, frame, wear < pool->base ?
+					 pool->base : wear);
+		} else {
+			fsnvm_push(pool, &keep, frame);
+			if (wear < min)
+				min = wear;
+		}
+	}
+	pool->overflow = keep;
+	pool->overflow_min = min;
+}
+
+void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
+{
+	if (!pool->nr_free && pool->low == FSNVM_NO_FRAME &&
+	    pool->overflow == FSNVM_NO_FRAME)
+		pool->base = wear;	/* empty: centre the window here */
+	pool->nr_free++;
+	if (wear < pool->base) {
+		fsnvm_push(pool, &pool->low, frame);
+	} else if (wear - pool->base < NBUCKETS) {
+		fsnvm_bucket_put(pool, frame, wear);
+	} else {
+		fsnvm_push(pool, &pool->overflow, frame);
+		if (wear < pool->overflow_min)
+			pool->overflow_min = wear;
+	}
+}
+
+u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear)
+{
+	int dist;
+
+	if (!pool->nr_free)
+		return FSNVM_NO_FRAME;
+	pool->nr_free--;
+	if (pool->low != FSNVM_NO_FRAME) {
+		u32 frame = fsnvm_pop(pool, &pool->low);
+
+		*wear = pool->wear_of(pool->ctx, frame);
+		return frame;
+	}
+	dist = fsnvm_first_bucket(pool);
+	if (dist < 0) {
+		/* Only overflow frames left: move the window up to them. */
+		pool->base = pool->overflow_min;
+		fsnvm_pull_overflow(pool);
+		dist = fsnvm_first_bucket(pool);
+	} else if (dist > 0) {
+		pool->base += dist;
+		dist = 0;
+		if (pool->overflow_min < pool->base + NBUCKETS)
+			fsnvm_pull_overflow(pool);
+	}
+	*wear = pool->base + dist;
+	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
+}
+
+u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear)
+{
+	u32 frame;
+	int dist;
+
+	if (!pool->nr_free)
+		return FSNVM_NO_FRAME;
+	pool->nr_free--;
+	if (pool->overflow != FSNVM_NO_FRAME) {
+		frame = fsnvm_pop(pool, &pool->overflow);
+		*wear = pool->wear_of(pool->ctx, frame);
+		if (pool->overflow == FSNVM_NO_FRAME)
+			pool->overflow_min = ~0ULL;
+		return frame;
+	}
+	dist = fsnvm_last_bucket(pool);
+	if (dist < 0) {
+		frame = fsnvm_pop(pool, &pool->low);
+		*wear = pool->wear_of(pool->ctx, frame);
+		return frame;
+	}
+	*wear = pool->base + dist;
+	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
+}
+
+u64 fsnvm_wear_pool_most(struct fsnvm_wear_pool *pool)
+{
+	int dist;
+
+	if (!pool->nr_free)
+		return 0;
+	if (pool->overflow != FSNVM_NO_FRAME)
+		return pool->overflow_min;
+	dist = fsnvm_last_bucket(pool);
+	if (dist >= 0)
+		return pool->base + dist;
+	return pool->base ? pool->base - 1 : 0;
+}

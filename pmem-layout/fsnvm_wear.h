@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The free-frame pool, ordered by wear: hands out the least-worn free frame
+ * for data and the most-worn one for pages that cost no data write.
+ *
+ * Free frames sit in singly linked stacks, one per exact wear value, in a
+ * ring of FSNVM_WEAR_BUCKETS buckets covering [base, base + BUCKETS); a
+ * bitmap of non-empty buckets makes both ends O(BUCKETS / 64).  Two side
+ * lists catch what falls outside the window: "low" (wear < base, e.g. a
+ * long-held cold frame being released; all of them are less worn than any
+ * bucket, so they go first) and "overflow" (wear >= base + BUCKETS).  Only
+ * frames on the side lists need their wear read back through wear_of();
+ * with the balancer working, the free frames' wear stays within a few
+ * units of each other and the side lists stay empty.
+ *
+ * Not thread-safe: the engine calls it under fsnvm_engine.lock.
+ */
+#ifndef FSNVM_WEAR_H
+#define FSNVM_WEAR_H
+
+#include "fsnvm_platform.h"
+
+#define FSNVM_NO_FRAME		0xffffffffU
+#define FSNVM_WEAR_BUCKETS	512	/* 4 KiB of heads; a spread of 512 is
+					 * far past any sane balancer threshold */
+
+struct fsnvm_wear_pool {
+	u32 *next;		/* per frame: next frame in its stack */
+	u32 head[FSNVM_WEAR_BUCKETS];
+	u64 nonempty[FSNVM_WEAR_BUCKETS / 64];
+	u64 base;		/* wear of the lowest bucket */
+	u32 low;		/* stack of frames with wear < base */
+	u32 overflow;		/* stack of frames with wear >= base+BUCKETS */
+	u64 overflow_min;	/* lower bound of the overflow wears */
+	u64 nr_free;
+	u64 (*wear_of)(void *ctx, u32 frame);
+	void *ctx;
+};
+
+int fsnvm_wear_pool_init(struct fsnvm_wear_pool *pool, u64 nr_frames,
+			 u64 (*wear_of)(void *ctx, u32 frame), void *ctx);
+void fsnvm_wear_pool_destroy(struct fsnvm_wear_pool *pool);
+/* Empty the pool and centre its window on base (bulk loading). */
+void fsnvm_wear_pool_reset(struct fsnvm_wear_pool *pool, u64 base);
+void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
+/* Take a frame; FSNVM_NO_FRAME when empty.  *wear is its exact wear. */
+u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear);
+u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear);
+/* Wear of the most-worn free frame without taking it (0 when empty). */
+u64 fsnvm_wear_pool_most(struct fsnvm_wear_pool *pool);
+
+#endif /* FSNVM_WEAR_H */

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages the project needs, only those missing.
+# Called by `make deps` (and so by `make check` and `make demo`); safe to
+# run again.  Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+pkgs=(
+	build-essential clang libpmem-dev libndctl-dev libdaxctl-dev
+	libjson-c-dev pkg-config
+	# kernel build and guest
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod
+	busybox-static qemu-system-x86 ndctl
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

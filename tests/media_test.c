@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad media: every kind of unusable image gets its own status (and errno),
+ * and checking it changes nothing.  Also the geometry for small and odd
+ * sizes, and the DRAM budget (<= 0.5% of the namespace).
+ */
+#include "test_util.h"
+
+static void *copy_of(const void *img, u64 bytes)
+{
+	void *c = aligned_alloc(4096, (bytes + 4096) / 4096 * 4096);
+
+	CHECK(c, "oom");
+	memcpy(c, img, bytes);
+	return c;
+}
+
+static void expect(void *img, u64 bytes, enum fsnvm_media_status want,
+		   const char *what)
+{
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e = fsnvm_engine_open(img, bytes, &st);
+	void *before = copy_of(img, bytes);
+
+	CHECK(st == want, "%s: got '%s', want '%s'", what, fsnvm_media_str(st),
+	      fsnvm_media_str(want));
+	CHECK((e != NULL) == (want == FSNVM_MEDIA_OK), "%s: engine", what);
+	fsnvm_engine_close(e);
+	CHECK(!memcmp(before, img, bytes), "%s: image modified", what);
+	free(before);
+	printf("ok: %-28s -> %s (errno %d)\n", what, fsnvm_media_str(st),
+	       fsnvm_media_errno(st));
+}
+
+static void resign(struct fsnvm_super *sb)
+{
+	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+}
+
+int main(void)
+{
+	const u64 bytes = 2 * 1024 * 1024;
+	void *good = make_image(bytes, 0), *img;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super *sb;
+
+	expect(good, bytes, FSNVM_MEDIA_OK, "good image");
+	expect(good, 0, FSNVM_MEDIA_TOO_SMALL, "zero length");
+	expect(good, 100, FSNVM_MEDIA_TOO_SMALL, "truncated below superblock");
+	expect(good, bytes - 4096, FSNVM_MEDIA_BAD_GEOMETRY, "truncated image");
+
+	img = copy_of(good, bytes);
+	memset(img, 0, 4096);
+	expect(img, bytes, FSNVM_MEDIA_BAD_MAGIC, "unformatted (zeroes)");
+	memcpy(img, "\x7f" "ELF", 4);
+	expect(img, bytes, FSNVM_MEDIA_BAD_MAGIC, "foreign signature");
+	free(img);
+
+	img = copy_of(good, bytes);
+	sb = img;
+	sb->version = cpu_to_le32(FSNVM_VERSION + 1);
+	resign(sb);
+	expect(img, bytes, FSNVM_MEDIA_BAD_VERSION, "future version");
+	free(img);
+
+	img = copy_of(good, bytes);
+	sb = img;
+	sb->incompat = cpu_to_le64(1ULL << 40);
+	resign(sb);
+	expect(img, bytes, FSNVM_MEDIA_BAD_FEATURES, "unknown incompat feature");
+	free(img);
+
+	img = copy_of(good, bytes);
+	((u8 *)img)[70] ^= 0x10;	/* a bit of nr_frames... */
+	expect(img, bytes, FSNVM_MEDIA_BAD_CRC, "flipped bit");
+	free(img);
+
+	img = copy_of(good, bytes);
+	sb = img;
+	sb->nr_frames = cpu_to_le64(le64_to_cpu(sb->nr_frames) + 1);
+	resign(sb);
+	expect(img, bytes, FSNVM_MEDIA_BAD_GEOMETRY, "geometry lie, crc ok");
+	free(img);
+
+	/* Geometry: the minimum, odd sizes, and everything fits. */
+	CHECK(fsnvm_geometry_for_size(FSNVM_MIN_DEVICE_BYTES - 1, &geo) ==
+	      FSNVM_MEDIA_TOO_SMALL, "below 1 MiB accepted");
+	for (u64 size = FSNVM_MIN_DEVICE_BYTES; size < 64ULL << 20;
+	     size = size * 3 / 2 + 4093) {
+		CHECK(fsnvm_geometry_for_size(size, &geo) == FSNVM_MEDIA_OK, "size");
+		CHECK(geo.nr_frames > 0 && geo.data_offset % 4096 == 0 &&
+		      geo.index_offset + geo.nr_frames * FSNVM_ENTRY_BYTES <=
+		      geo.data_offset &&
+		      geo.data_offset + geo.nr_frames * geo.page_size <= size,
+		      "geometry of %llu does not fit", (unsigned long long)size);
+		/* no room left for one more frame */
+		CHECK(size - (geo.data_offset + geo.nr_frames * 4096) <
+		      4096 + FSNVM_ENTRY_BYTES + 4096, "wasted space");
+	}
+	CHECK(fsnvm_geometry_for_size(1ULL << 20, &geo) == FSNVM_MEDIA_OK &&
+	      geo.nr_frames == 251, "1 MiB holds %llu frames",
+	      (unsigned long long)geo.nr_frames);
+
+	/* DRAM per frame: state byte, pool link, type byte, 1.25 map slots. */
+	{
+		double per_frame = 1 + 4 + 1 + 1.25 * sizeof(struct fsnvm_keymap_slot);
+		double pct = per_frame / (4096 + FSNVM_ENTRY_BYTES) * 100;
+
+		CHECK(pct <= 0.5, "DRAM overhead %.3f%%", pct);
+		printf("ok: DRAM overhead %.1f bytes per frame = %.3f%% of pmem\n",
+		       per_frame, pct);
+	}
+	free(good);
+	printf("media: all bad images refused with their own status\n");
+	return 0;
+}

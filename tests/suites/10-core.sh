@@ -1,0 +1,8 @@
+# Shared core (pmem-layout/) in userspace: sourced by tests/run.sh.
+U=build/user
+run build-core-tests make -s test-bins
+run core-media $U/media_test
+run core-model-1M $U/engine_model_test 1000000 42
+run core-model-seed2 $U/engine_model_test 200000 7
+run core-threads-tsan $U/engine_threads_test 20000
+run core-crash-10k $U/crash_test 10000 1

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace platform for the shared pmem-layout/ code.  It supplies only the
+ * handful of kernel names those files use (fixed-width types, endian
+ * helpers, a lock, an array allocator, crc32c, logging) plus the
+ * persistence primitives below.  Keep it that small: pmem-layout/ must not
+ * grow a dependency on anything else of the kernel's.
+ *
+ * The kernel's twin is kernel-backend/fsnvm_platform.h.
+ */
+#ifndef FSNVM_PLATFORM_H
+#define FSNVM_PLATFORM_H
+
+#include <endian.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint32_t __le32;
+typedef uint64_t __le64;
+
+#define cpu_to_le32(x) htole32(x)
+#define cpu_to_le64(x) htole64(x)
+#define le32_to_cpu(x) le32toh(x)
+#define le64_to_cpu(x) le64toh(x)
+
+#ifndef EUCLEAN
+#define EUCLEAN 117
+#endif
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* The engine's locks are short and never sleep; a mutex is the right tool
+ * in userspace, where the holder can be preempted. */
+typedef pthread_mutex_t spinlock_t;
+#define spin_lock_init(l) pthread_mutex_init((l), NULL)
+#define spin_lock(l) pthread_mutex_lock(l)
+#define spin_unlock(l) pthread_mutex_unlock(l)
+#define spin_lock_destroy(l) pthread_mutex_destroy(l)
+
+#define GFP_KERNEL 0
+#define kvcalloc(n, size, gfp) calloc((n), (size))
+#define kvfree(p) free(p)
+
+#define pr_err(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
+#define pr_warn(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
+
+u32 crc32c(u32 crc, const void *buf, unsigned int len);
+
+/*
+ * Persistence primitives, the engine's only way to touch the media:
+ *  fsnvm_pmem_copy()  copy into pmem and start write-back, not yet durable
+ *  fsnvm_pmem_fence() everything copied before it is durable after it
+ *  fsnvm_pmem_read()  machine-check-safe read, returns bytes NOT copied
+ * tools/shim/persist_libpmem.c implements them with libpmem; the crash test
+ * links tests/crash_shim.c instead, which records every copy and fence.
+ */
+void fsnvm_pmem_copy(void *dst, const void *src, size_t len);
+void fsnvm_pmem_fence(void);
+size_t fsnvm_pmem_read(void *dst, const void *src, size_t len);
+
+#endif /* FSNVM_PLATFORM_H */
