@@ -89,7 +89,7 @@ done
 
 [ -n "$timeout" ] || { [ $shell = 1 ] && timeout=3600 || timeout=600; }
 [ -n "$log" ] || log=$top/build/emu/qemu-$run.log
-bytes() { numfmt --from=iec "$1" 2>/dev/null || die "bad size '$1' (use e.g. 1G, 128K)"; }
+bytes() { numfmt --from=iec "${1^^}" 2>/dev/null || die "bad size '$1' (use e.g. 1G, 128K)"; }
 nvdimm_bytes=$(bytes "$nvdimm_size")
 swap_bytes=$(bytes "$swap_size")
 [[ $mem =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ && $timeout =~ ^[0-9]+$ ]] ||
@@ -128,12 +128,12 @@ tcg) accel_args=(-accel tcg -cpu max) ;;
 esac
 
 # The NVDIMM sits in hotpluggable memory: maxmem must cover RAM + NVDIMM.
-maxmem=$(( mem + (nvdimm_bytes + (1 << 30) - 1) / (1 << 30) * 1024 + 1024 ))
+maxmem=$(( mem + (nvdimm_bytes + (1 << 20) - 1) / (1 << 20) + 1024 ))
 nvdimm_dev=nvdimm,id=nvdimm1,memdev=mem1${label_size:+,label-size=$(bytes "$label_size")}
 cmdline="console=ttyS0 panic=-1 oops=panic fsnvm.run=$run${append:+ $append}"
 
 qemu=(qemu-system-x86_64 "${accel_args[@]}" -smp "$smp"
-	-machine pc,nvdimm=on -m "${mem}M,slots=2,maxmem=${maxmem}M"
+	-machine "pc,nvdimm=on" -m "${mem}M,slots=2,maxmem=${maxmem}M"
 	-object "memory-backend-file,id=mem1,share=on,mem-path=$nvdimm_img,size=$nvdimm_bytes"
 	-device "$nvdimm_dev"
 	-drive "file=$swap_img,format=raw,if=virtio,cache=unsafe"

@@ -4,12 +4,13 @@
  * The contract, the locking and the frame states are described in
  * fsnvm_engine.h; the on-media commit rules in fsnvm_format.h.
  *
- * A store makes two things durable, in order:
+ * A store makes three things durable, in order:
  *   1. the page data in a free frame nobody else can see (BUSY),
  *   2. that frame's index entry with the key and a new sequence number,
- *      together with the cleared entry of the key's previous frame, if any.
- * A crash between them leaves the old mapping or nothing; a crash inside 2
- * leaves the new entry, the old one, both (the higher seq wins) or neither.
+ *   3. if the key was already stored, its previous frame's cleared entry.
+ * A crash before 2 leaves the old mapping; after 2 the new entry and
+ * possibly the old one (the higher seq wins).  Frontswap itself invalidates
+ * a slot before storing it again, so 3 is rare in the kernel.
  * A frame is released only after its cleared entry is durable, so data
  * written into a reused frame is never attributed to the key it held.
  */
@@ -236,6 +237,11 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 	}
 	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
 			  filled ? FSNVM_ENT_FILLED : 0, data_crc);
+	/*
+	 * Fence before taking the lock: a locked instruction waits for the
+	 * non-temporal stores anyway, and would then do it with the lock held.
+	 */
+	fsnvm_pmem_fence();
 
 	spin_lock(&e->lock);
 	old = fsnvm_keymap_set(&e->map, type, (u32)offset, frame);
@@ -248,14 +254,10 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		fsnvm_count_write(e, wear);
 	}
 	if (old != FSNVM_NO_FRAME) {
-		/* fences the new entry together with the old one's clearing */
 		fsnvm_drop_frame(e, old);
 		e->stats.duplicate_stores++;
-		spin_unlock(&e->lock);
-		return 0;
 	}
 	spin_unlock(&e->lock);
-	fsnvm_pmem_fence();
 	return 0;
 }
 

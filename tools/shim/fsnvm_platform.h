@@ -41,13 +41,16 @@ typedef uint64_t __le64;
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* The engine's locks are short and never sleep; a mutex is the right tool
- * in userspace, where the holder can be preempted. */
-typedef pthread_mutex_t spinlock_t;
-#define spin_lock_init(l) pthread_mutex_init((l), NULL)
-#define spin_lock(l) pthread_mutex_lock(l)
-#define spin_unlock(l) pthread_mutex_unlock(l)
-#define spin_lock_destroy(l) pthread_mutex_destroy(l)
+/*
+ * The engine's critical sections are short and never sleep: a spinlock, as
+ * in the kernel (unlock is a plain store, which the load path's latency
+ * depends on).
+ */
+typedef pthread_spinlock_t spinlock_t;
+#define spin_lock_init(l) pthread_spin_init((l), PTHREAD_PROCESS_PRIVATE)
+#define spin_lock(l) pthread_spin_lock(l)
+#define spin_unlock(l) pthread_spin_unlock(l)
+#define spin_lock_destroy(l) pthread_spin_destroy(l)
 
 #define GFP_KERNEL 0
 #define kvcalloc(n, size, gfp) calloc((n), (size))

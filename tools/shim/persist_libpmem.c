@@ -4,9 +4,13 @@
 
 #include "fsnvm_platform.h"
 
+/*
+ * Non-temporal stores for every size, as the kernel's memcpy_flushcache()
+ * does: a small entry write then costs no read-for-ownership of its line.
+ */
 void fsnvm_pmem_copy(void *dst, const void *src, size_t len)
 {
-	pmem_memcpy_nodrain(dst, src, len);
+	pmem_memcpy(dst, src, len, PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
 }
 
 void fsnvm_pmem_fence(void)

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The wear balancer thread, one per bound namespace (kcompactd's shape).
+ *
+ * It sleeps for balance_interval_ms, or until the store path sees that
+ * the wear spread may have passed balance_threshold, then runs budgeted
+ * steps of the engine's policy (pmem-layout/fsnvm_balance.c) while the
+ * policy says it is wanted.  Each step moves at most balance_budget pages
+ * and looks at most at balance_scan frames, so the thread yields often.
+ */
+#define pr_fmt(fmt) "frontswap_nvm: " fmt
+
+#include <linux/freezer.h>
+#include <linux/kthread.h>
+#include <linux/moduleparam.h>
+
+#include "fsnvm_kernel.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "frontswap_nvm."
+
+/*
+ * A cold page moves once per `threshold` levels of wear, so the extra
+ * writes are about cold_fraction / threshold (30% cold: 1.5% at 20) and
+ * cold frames lag the rest by at most `threshold`.  bench_core measures
+ * the trade-off; 20 keeps both under the targets.
+ */
+static unsigned long fsnvm_balance_threshold = 20;
+module_param_named(balance_threshold, fsnvm_balance_threshold, ulong, 0644);
+MODULE_PARM_DESC(balance_threshold, "Move data off a frame this many writes younger than the most-worn free frame (default 20)");
+
+/* Wear changes slowly: a page store takes microseconds, a level ~frames. */
+static unsigned int fsnvm_balance_interval_ms = 1000;
+module_param_named(balance_interval_ms, fsnvm_balance_interval_ms, uint, 0644);
+MODULE_PARM_DESC(balance_interval_ms, "Balancer wake-up interval in ms (default 1000)");
+
+/* Moves per step: bounds the time the thread runs before cond_resched(). */
+static unsigned int fsnvm_balance_budget = 64;
+module_param_named(balance_budget, fsnvm_balance_budget, uint, 0644);
+MODULE_PARM_DESC(balance_budget, "Pages moved per balancer step (default 64)");
+
+static unsigned int fsnvm_balance_scan = 8192;
+module_param_named(balance_scan, fsnvm_balance_scan, uint, 0644);
+MODULE_PARM_DESC(balance_scan, "Frames examined per balancer step (default 8192)");
+
+static void fsnvm_balance_params(struct fsnvm_balance_params *p)
+{
+	p->threshold = READ_ONCE(fsnvm_balance_threshold);
+	p->budget = max(READ_ONCE(fsnvm_balance_budget), 1U);
+	p->scan = max(READ_ONCE(fsnvm_balance_scan), 16U);
+}
+
+static int fsnvm_balancer_fn(void *data)
+{
+	struct fsnvm_dev *d = data;
+	struct fsnvm_balance_params p;
+
+	set_freezable();
+	while (!kthread_should_stop()) {
+		unsigned int ms = max(READ_ONCE(fsnvm_balance_interval_ms), 10U);
+
+		wait_event_freezable_timeout(d->balance_wait,
+					     kthread_should_stop() ||
+					     READ_ONCE(d->balance_kick),
+					     msecs_to_jiffies(ms));
+		WRITE_ONCE(d->balance_kick, false);
+		fsnvm_balance_params(&p);
+		while (!kthread_should_stop() &&
+		       fsnvm_balance_wanted(d->engine, &p)) {
+			if (!fsnvm_balance_step(d->engine, &p))
+				break;
+			cond_resched();
+		}
+	}
+	return 0;
+}
+
+int fsnvm_balancer_start(struct fsnvm_dev *d)
+{
+	d->balancer = kthread_run(fsnvm_balancer_fn, d, "fsnvm_balancer");
+	if (IS_ERR(d->balancer)) {
+		int ret = PTR_ERR(d->balancer);
+
+		d->balancer = NULL;
+		pr_err("cannot start the balancer thread: %d\n", ret);
+		return ret;
+	}
+	return 0;
+}
+
+void fsnvm_balancer_stop(struct fsnvm_dev *d)
+{
+	if (d->balancer)
+		kthread_stop(d->balancer);
+	d->balancer = NULL;
+}
+
+/* From the store path: cheap, never sleeps. */
+void fsnvm_balancer_kick(struct fsnvm_dev *d)
+{
+	struct fsnvm_balance_params p;
+
+	fsnvm_balance_params(&p);
+	if (fsnvm_balance_wanted(d->engine, &p)) {
+		WRITE_ONCE(d->balance_kick, true);
+		wake_up_interruptible(&d->balance_wait);
+	}
+}

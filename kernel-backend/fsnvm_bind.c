@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Binding frontswap-nvm to a pmem namespace, and letting go of it.
+ *
+ *   echo /dev/pmem0 > /sys/module/frontswap_nvm/parameters/device   bind
+ *   echo > /sys/module/frontswap_nvm/parameters/device              unbind
+ *   frontswap_nvm.device=/dev/pmem0                      on the command line
+ *
+ * nd_pmem probes asynchronously, so a device named on the command line is
+ * retried for a while until it appears.  Binding opens the block device
+ * exclusively, takes its DAX device (only an fsdax namespace has one), maps
+ * the whole namespace with dax_direct_access() as dm-writecache does,
+ * checks the format, retires frames on the badblocks list, and recovers
+ * the index (stale pages released, wear kept).  It never formats: that is
+ * `fsnvmctl format`'s job.  Unbinding is refused while pages are stored.
+ */
+#define pr_fmt(fmt) "frontswap_nvm: " fmt
+
+#include <linux/badblocks.h>
+#include <linux/moduleparam.h>
+#include <linux/pfn_t.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include "fsnvm_kernel.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "frontswap_nvm."
+
+struct fsnvm_dev __rcu *fsnvm_dev;
+DEFINE_MUTEX(fsnvm_bind_mutex);
+
+static const fmode_t fsnvm_mode = FMODE_READ | FMODE_WRITE | FMODE_EXCL;
+static char fsnvm_holder[] = "frontswap_nvm";	/* exclusive-open cookie */
+
+/* A device named before fsnvm_bind_init() ran (the command line). */
+static char fsnvm_boot_path[FSNVM_PATH_MAX];
+static bool fsnvm_ready;
+
+/* Boot binding: every second, for up to two minutes. */
+#define FSNVM_BOOT_RETRY_MS 1000
+#define FSNVM_BOOT_RETRIES 120
+static void fsnvm_boot_bind_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(fsnvm_boot_bind_work, fsnvm_boot_bind_fn);
+static unsigned int fsnvm_boot_tries;
+
+/* Retire every frame whose data or index entry touches a bad block. */
+static void fsnvm_mark_badblocks(struct fsnvm_dev *d)
+{
+	struct badblocks *bb = d->bdev->bd_disk->bb;
+	const struct fsnvm_geometry *geo = &d->engine->geo;
+	u64 f, bad = 0;
+
+	if (!bb || !bb->count)
+		return;
+	for (f = 0; f < geo->nr_frames; f++) {
+		sector_t first, data = (geo->data_offset + f * geo->page_size) >> 9;
+		sector_t ent = (geo->index_offset + f * FSNVM_ENTRY_BYTES) >> 9;
+		int len;
+
+		if (badblocks_check(bb, data, geo->page_size >> 9, &first, &len) ||
+		    badblocks_check(bb, ent, 1, &first, &len)) {
+			fsnvm_mark_bad(d->engine, f);
+			bad++;
+		}
+	}
+	if (bad)
+		pr_warn("%s: %llu frames on the badblocks list will not be used\n",
+			d->path, bad);
+}
+
+/* Map the whole namespace; it must come back as one piece. */
+static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr)
+{
+	long pages = bytes >> PAGE_SHIFT, got;
+	pfn_t pfn;
+	int id;
+
+	id = dax_read_lock();
+	got = dax_direct_access(d->dax, start_off >> PAGE_SHIFT, pages,
+				DAX_ACCESS, kaddr, &pfn);
+	dax_read_unlock(id);
+	if (got < 0) {
+		pr_err("%s: dax_direct_access failed: %ld\n", d->path, got);
+		return got;
+	}
+	if (got < pages) {
+		pr_err("%s: namespace is not mapped contiguously (%ld of %ld pages)\n",
+		       d->path, got, pages);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int fsnvm_open(struct fsnvm_dev *d)
+{
+	enum fsnvm_media_status st;
+	struct fsnvm_recovery rep;
+	u64 start_off, bytes;
+	void *kaddr;
+	int ret;
+
+	d->bdev = blkdev_get_by_path(d->path, fsnvm_mode, fsnvm_holder);
+	if (IS_ERR(d->bdev)) {
+		ret = PTR_ERR(d->bdev);
+		d->bdev = NULL;
+		if (ret != -ENOENT && ret != -ENXIO)
+			pr_err("%s: cannot open exclusively: %d\n", d->path, ret);
+		return ret;
+	}
+	d->dax = fs_dax_get_by_bdev(d->bdev, &start_off, fsnvm_holder, NULL);
+	if (!d->dax) {
+		pr_err("%s: no DAX: the namespace must be in fsdax mode (ndctl create-namespace -m fsdax)\n",
+		       d->path);
+		return -EOPNOTSUPP;
+	}
+	if (!dax_synchronous(d->dax)) {
+		pr_err("%s: DAX device is not synchronous (no persistence guarantee on CPU flush)\n",
+		       d->path);
+		return -EOPNOTSUPP;
+	}
+	bytes = bdev_nr_bytes(d->bdev);
+	if (bytes < FSNVM_MIN_DEVICE_BYTES) {
+		pr_err("%s: device too small: %llu bytes, needs at least %u\n",
+		       d->path, bytes, FSNVM_MIN_DEVICE_BYTES);
+		return -ENOSPC;
+	}
+	ret = fsnvm_map(d, start_off, bytes, &kaddr);
+	if (ret)
+		return ret;
+	d->engine = fsnvm_engine_open(kaddr, bytes, &st);
+	if (!d->engine) {
+		pr_err("%s: %s; format it with `fsnvmctl format %s`\n", d->path,
+		       fsnvm_media_str(st), d->path);
+		return fsnvm_media_errno(st);
+	}
+	fsnvm_mark_badblocks(d);
+	ret = fsnvm_recover(d->engine, FSNVM_RECOVER_ATTACH, &rep);
+	if (ret)
+		return ret;
+	pr_info("bound to %s: %llu frames, %llu stale pages released, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
+		d->path, d->engine->geo.nr_frames, rep.released, rep.duplicates,
+		rep.torn, rep.bad_frames, d->engine->stats.wear_max);
+	if (rep.torn || rep.unreadable)
+		pr_warn("%s: %llu torn and %llu unreadable index entries were reset (wear kept)\n",
+			d->path, rep.torn, rep.unreadable);
+	return 0;
+}
+
+static void fsnvm_close(struct fsnvm_dev *d)
+{
+	fsnvm_engine_close(d->engine);
+	if (d->dax)
+		fs_put_dax(d->dax, fsnvm_holder);
+	if (d->bdev)
+		blkdev_put(d->bdev, fsnvm_mode);
+	kfree(d);
+}
+
+/* Called with fsnvm_bind_mutex held. */
+static int fsnvm_bind(const char *path)
+{
+	struct fsnvm_dev *d, *cur;
+	int ret;
+
+	cur = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
+	if (cur) {
+		pr_err("%s: already bound to %s; unbind first\n", path, cur->path);
+		return -EBUSY;
+	}
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	strscpy(d->path, path, sizeof(d->path));
+	init_waitqueue_head(&d->balance_wait);
+	ret = fsnvm_open(d);
+	if (!ret)
+		ret = fsnvm_balancer_start(d);
+	if (ret) {
+		fsnvm_close(d);
+		return ret;
+	}
+	rcu_assign_pointer(fsnvm_dev, d);
+	return 0;
+}
+
+/*
+ * Called with fsnvm_bind_mutex held.  Stores are refused first and the
+ * ones in flight waited for; only then is "no page stored" a stable fact.
+ * Loads and invalidations keep working throughout: a stored page that
+ * cannot be loaded would be silently lost.
+ */
+static int fsnvm_unbind(void)
+{
+	struct fsnvm_dev *d;
+	struct fsnvm_stats s;
+
+	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
+	if (!d)
+		return 0;
+	WRITE_ONCE(d->stopping, true);
+	synchronize_rcu();
+	fsnvm_get_stats(d->engine, &s);
+	if (s.frames_used) {
+		WRITE_ONCE(d->stopping, false);
+		pr_err("%s: cannot unbind: %llu pages are stored (swapoff first)\n",
+		       d->path, s.frames_used);
+		return -EBUSY;
+	}
+	rcu_assign_pointer(fsnvm_dev, NULL);
+	synchronize_rcu();
+	fsnvm_balancer_stop(d);
+	pr_info("unbound from %s\n", d->path);
+	fsnvm_close(d);
+	return 0;
+}
+
+static void fsnvm_boot_bind_fn(struct work_struct *work)
+{
+	int ret;
+
+	mutex_lock(&fsnvm_bind_mutex);
+	ret = fsnvm_boot_path[0] ? fsnvm_bind(fsnvm_boot_path) : 0;
+	mutex_unlock(&fsnvm_bind_mutex);
+	if ((ret == -ENOENT || ret == -ENXIO) &&
+	    ++fsnvm_boot_tries < FSNVM_BOOT_RETRIES) {
+		if (fsnvm_boot_tries % 10 == 1)
+			pr_info("%s not there yet, retrying\n", fsnvm_boot_path);
+		schedule_delayed_work(&fsnvm_boot_bind_work,
+				      msecs_to_jiffies(FSNVM_BOOT_RETRY_MS));
+	} else if (ret) {
+		pr_err("could not bind %s at boot: %d\n", fsnvm_boot_path, ret);
+	}
+}
+
+static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
+{
+	char path[FSNVM_PATH_MAX];
+	int ret;
+
+	if (strscpy(path, val, sizeof(path)) < 0)
+		return -ENAMETOOLONG;
+	strim(path);
+	if (!fsnvm_ready) {	/* the command line, before init */
+		strscpy(fsnvm_boot_path, path, sizeof(fsnvm_boot_path));
+		return 0;
+	}
+	cancel_delayed_work_sync(&fsnvm_boot_bind_work);
+	mutex_lock(&fsnvm_bind_mutex);
+	ret = path[0] ? fsnvm_bind(path) : fsnvm_unbind();
+	mutex_unlock(&fsnvm_bind_mutex);
+	return ret;
+}
+
+static int fsnvm_device_get(char *buf, const struct kernel_param *kp)
+{
+	struct fsnvm_dev *d;
+	int n;
+
+	mutex_lock(&fsnvm_bind_mutex);
+	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
+	n = sysfs_emit(buf, "%s\n", d ? d->path : "");
+	mutex_unlock(&fsnvm_bind_mutex);
+	return n;
+}
+
+static const struct kernel_param_ops fsnvm_device_ops = {
+	.set = fsnvm_device_set,
+	.get = fsnvm_device_get,
+};
+module_param_cb(device, &fsnvm_device_ops, NULL, 0644);
+MODULE_PARM_DESC(device, "fsdax pmem block device to swap onto (write a path to bind, an empty line to unbind)");
+
+int fsnvm_bind_init(void)
+{
+	fsnvm_ready = true;
+	if (fsnvm_boot_path[0])
+		schedule_delayed_work(&fsnvm_boot_bind_work, 0);
+	return 0;
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: /sys/kernel/debug/frontswap_nvm/
+ *
+ * One file per counter (frontswap.rst's failed_stores, loads, succ_stores,
+ * invalidates, then the engine's own), all reading the bound engine's
+ * counters under its lock (0 when nothing is bound), and `stats`: every
+ * counter in one versioned text file for `fsnvmctl stats`:
+ *
+ *   frontswap-nvm-stats 1
+ *   device /dev/pmem0            (or "-" when unbound)
+ *   succ_stores 1234
+ *   ...
+ *
+ * Version 1 lines are "name value"; new names may be added, existing ones
+ * keep their meaning; a change of meaning bumps the version.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/stddef.h>
+
+#include "fsnvm_kernel.h"
+
+#define FSNVM_STATS_VERSION 1
+
+static const struct {
+	const char *name;
+	size_t offset;
+} fsnvm_counters[] = {
+#define C(field) { #field, offsetof(struct fsnvm_stats, field) }
+	C(succ_stores), C(failed_stores), C(loads), C(invalidates),
+	C(failed_loads), C(invalidate_areas), C(same_filled),
+	C(duplicate_stores), C(refused_full), C(refused_range),
+	C(load_errors), C(crc_errors), C(frames_retired), C(migrations),
+	C(balancer_runs), C(data_writes), C(wear_max), C(wear_sum),
+	C(frames_total), C(frames_used), C(frames_free), C(frames_bad),
+	C(pages_filled),
+#undef C
+};
+
+/* Snapshot of the bound engine's counters; false when unbound. */
+static bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len)
+{
+	struct fsnvm_dev *d;
+
+	memset(s, 0, sizeof(*s));
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d) {
+		fsnvm_get_stats(d->engine, s);
+		if (path)
+			strscpy(path, d->path, len);
+	}
+	rcu_read_unlock();
+	return d;
+}
+
+static int fsnvm_counter_get(void *data, u64 *val)
+{
+	struct fsnvm_stats s;
+
+	fsnvm_snapshot(&s, NULL, 0);
+	*val = *(u64 *)((char *)&s + (size_t)data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fsnvm_counter_fops, fsnvm_counter_get, NULL, "%llu\n");
+
+static int fsnvm_refused_unbound_get(void *data, u64 *val)
+{
+	*val = atomic64_read(&fsnvm_refused_unbound);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fsnvm_refused_unbound_fops, fsnvm_refused_unbound_get,
+			 NULL, "%llu\n");
+
+/* Least wear of any usable frame: a scan, so only here, not a counter. */
+static u64 fsnvm_wear_min(void)
+{
+	struct fsnvm_dev *d;
+	u64 f, min = 0;
+
+	mutex_lock(&fsnvm_bind_mutex);
+	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
+	if (d) {
+		min = U64_MAX;
+		for (f = 0; f < d->engine->geo.nr_frames; f++) {
+			if (fsnvm_fstate(d->engine, f) != FSNVM_FS_BAD)
+				min = min_t(u64, min, fsnvm_entry_wear(d->engine, f));
+			cond_resched();
+		}
+		if (min == U64_MAX)
+			min = 0;
+	}
+	mutex_unlock(&fsnvm_bind_mutex);
+	return min;
+}
+
+static int fsnvm_stats_show(struct seq_file *m, void *v)
+{
+	char path[FSNVM_PATH_MAX] = "-";
+	struct fsnvm_stats s;
+	unsigned int i;
+	bool bound;
+
+	bound = fsnvm_snapshot(&s, path, sizeof(path));
+	seq_printf(m, "frontswap-nvm-stats %d\n", FSNVM_STATS_VERSION);
+	seq_printf(m, "device %s\n", path);
+	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
+		seq_printf(m, "%s %llu\n", fsnvm_counters[i].name,
+			   *(u64 *)((char *)&s + fsnvm_counters[i].offset));
+	seq_printf(m, "refused_unbound %lld\n",
+		   (long long)atomic64_read(&fsnvm_refused_unbound));
+	seq_printf(m, "wear_min %llu\n", bound ? fsnvm_wear_min() : 0);
+	seq_printf(m, "wear_mean %llu\n",
+		   s.frames_total ? div64_u64(s.wear_sum, s.frames_total) : 0);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fsnvm_stats);
+
+void fsnvm_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("frontswap_nvm", NULL);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
+		debugfs_create_file_unsafe(fsnvm_counters[i].name, 0444, dir,
+					   (void *)fsnvm_counters[i].offset,
+					   &fsnvm_counter_fops);
+	debugfs_create_file_unsafe("refused_unbound", 0444, dir, NULL,
+				   &fsnvm_refused_unbound_fops);
+	debugfs_create_file("stats", 0444, dir, NULL, &fsnvm_stats_fops);
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * frontswap-nvm: a frontswap backend on persistent memory.
+ *
+ * Pages swapped out are kept in 4 KiB frames of an fsdax pmem namespace
+ * instead of being written to the swap device, wear-levelled across the
+ * namespace (pmem-layout/fsnvm_engine.c).  The namespace is bound at run
+ * time (fsnvm_bind.c); until then every store is refused and goes to the
+ * swap device as usual.
+ *
+ * Linux 6.1's frontswap takes one backend and never lets it go, and zswap
+ * registers at late_initcall even when disabled, so this backend is built
+ * in and registers at device_initcall.  frontswap_nvm.register=0 on the
+ * command line leaves the slot to zswap (for side-by-side comparisons).
+ */
+#define pr_fmt(fmt) "frontswap_nvm: " fmt
+
+#include <linux/frontswap.h>
+#include <linux/highmem.h>
+#include <linux/init.h>
+#include <linux/moduleparam.h>
+
+#include "fsnvm_kernel.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "frontswap_nvm."
+
+/********************************
+ * statistics and tunables
+ ********************************/
+atomic64_t fsnvm_refused_unbound = ATOMIC64_INIT(0);
+
+static bool fsnvm_register = true;
+module_param_named(register, fsnvm_register, bool, 0444);
+MODULE_PARM_DESC(register, "Take the frontswap slot at boot (default Y; N leaves it to zswap)");
+
+/* Check whether the balancer is wanted once per this many stores. */
+#define FSNVM_KICK_EVERY 1024
+
+/********************************
+ * frontswap hooks
+ ********************************/
+static void fsnvm_frontswap_init(unsigned int type)
+{
+	struct fsnvm_dev *d;
+
+	/* A fresh swapon must not see pages of a previous user of the type. */
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d)
+		fsnvm_invalidate_area(d->engine, type);
+	rcu_read_unlock();
+}
+
+static int fsnvm_frontswap_store(unsigned int type, pgoff_t offset,
+				 struct page *page)
+{
+	struct fsnvm_dev *d;
+	void *src;
+	int ret;
+
+	if (PageTransHuge(page))
+		return -EINVAL;
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (!d || READ_ONCE(d->stopping)) {
+		rcu_read_unlock();
+		atomic64_inc(&fsnvm_refused_unbound);
+		return -ENODEV;
+	}
+	src = kmap_local_page(page);
+	ret = fsnvm_store(d->engine, type, offset, src);
+	kunmap_local(src);
+	if (atomic_inc_return(&d->stores_since_kick) >= FSNVM_KICK_EVERY) {
+		atomic_set(&d->stores_since_kick, 0);
+		fsnvm_balancer_kick(d);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static int fsnvm_frontswap_load(unsigned int type, pgoff_t offset,
+				struct page *page)
+{
+	struct fsnvm_dev *d;
+	void *dst;
+	int ret = -ENODEV;
+
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d) {
+		dst = kmap_local_page(page);
+		ret = fsnvm_load(d->engine, type, offset, dst);
+		kunmap_local(dst);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static void fsnvm_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
+{
+	struct fsnvm_dev *d;
+
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d)
+		fsnvm_invalidate_page(d->engine, type, offset);
+	rcu_read_unlock();
+}
+
+static void fsnvm_frontswap_invalidate_area(unsigned int type)
+{
+	struct fsnvm_dev *d;
+
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d)
+		fsnvm_invalidate_area(d->engine, type);
+	rcu_read_unlock();
+}
+
+static const struct frontswap_ops fsnvm_frontswap_ops = {
+	.init = fsnvm_frontswap_init,
+	.store = fsnvm_frontswap_store,
+	.load = fsnvm_frontswap_load,
+	.invalidate_page = fsnvm_frontswap_invalidate_page,
+	.invalidate_area = fsnvm_frontswap_invalidate_area,
+};
+
+/********************************
+ * init
+ ********************************/
+static int __init fsnvm_init(void)
+{
+	int ret;
+
+	if (!fsnvm_register) {
+		pr_info("not registering: frontswap slot left to others\n");
+		return 0;
+	}
+	ret = frontswap_register_ops(&fsnvm_frontswap_ops);
+	if (ret) {
+		pr_err("frontswap registration failed (%d): another backend holds the slot\n",
+		       ret);
+		return ret;
+	}
+	fsnvm_debugfs_init();
+	ret = fsnvm_bind_init();
+	pr_info("registered with frontswap; bind a namespace through /sys/module/frontswap_nvm/parameters/device\n");
+	return ret;
+}
+/* Before zswap's late_initcall, which registers even when disabled. */
+device_initcall(fsnvm_init);

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_core: the shared engine measured against its raw limits, in one
+ * run on one mapping (`make bench-core`).  Not a test: it prints numbers.
+ *
+ * 1. Latency, median ns per operation over interleaved batches:
+ *      store      vs pmem_memcpy_persist() of 4 KiB to the same frames
+ *      load       vs memcpy() of 4 KiB from the same frames, same order
+ *      invalidate (no raw equivalent)
+ *    once with data crc off (the default) and once with it on.
+ * 2. Wear (DESIGN.md section 5): 65,536 frames; 30% cold keys written once;
+ *    Zipf(0.99) rewrites over a key space of 50% of the frames, every 16th
+ *    draw an invalidation; 200 x frames stores; the balancer step called as
+ *    the kernel thread would.  Normalized endurance = mean / max wear over
+ *    all frames; extra writes = migrations / user stores.  The baseline
+ *    writes each key in place to one fixed frame (swap on a pmem block
+ *    device), counted on the same trace.
+ *
+ * usage: bench_core [--json FILE] [--quick] [--image PATH]
+ */
+#include <libpmem.h>
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#define FRAMES 65536ULL
+#define BATCH 32
+#define PAGES 64		/* distinct source pages, cycled */
+
+static u8 *pages;		/* PAGES x 4 KiB of random, not same-filled */
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void *page_src(u64 i)
+{
+	return pages + (i % PAGES) * FSNVM_PAGE_SIZE;
+}
+
+struct latency {
+	double store, store_raw, load, load_raw, invalidate;
+};
+
+static void format_engine(void *img, u64 bytes, u64 compat)
+{
+	struct fsnvm_geometry geo;
+	u8 uuid[16] = { 0 };
+
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK, "geo");
+	geo.compat = compat;
+	fsnvm_format(img, &geo, uuid, 0, NULL, NULL);
+}
+
+/*
+ * Batches of BATCH operations alternate between the engine and the raw
+ * copy so that drift (frequency, the other core) hits both alike.  Keys
+ * cycle through half the device; a store batch is undone by an
+ * (also timed) invalidate batch so the device never fills.
+ */
+static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int rounds,
+			    struct latency *out)
+{
+	double *st = calloc(rounds, sizeof(double)), *sr = calloc(rounds, sizeof(double));
+	double *ld = calloc(rounds, sizeof(double)), *lr = calloc(rounds, sizeof(double));
+	double *iv = calloc(rounds, sizeof(double));
+	u8 *dst = aligned_alloc(4096, FSNVM_PAGE_SIZE);
+	struct fsnvm_engine *e;
+	const u64 live = FRAMES / 2;
+	u64 rng = 99;
+
+	format_engine(img, bytes, compat);
+	e = attach(img, bytes);
+	/* Fill half the device so loads read from everywhere. */
+	for (u64 k = 0; k < live; k++)
+		CHECK(fsnvm_store(e, 0, k, page_src(k)) == 0, "fill");
+	for (unsigned int r = 0; r < rounds; r++) {
+		u64 keys[BATCH], frames[BATCH], t;
+
+		for (int i = 0; i < BATCH; i++) {
+			keys[i] = splitmix64(&rng) % live;
+			frames[i] = fsnvm_keymap_find(&e->map, 0, (u32)keys[i]);
+		}
+		/* loads: engine, then raw memcpy from the same frames */
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			fsnvm_load(e, 0, keys[i], dst);
+		ld[r] = (double)(now_ns() - t) / BATCH;
+		for (int i = 0; i < BATCH; i++)	/* evict: touch other frames */
+			frames[i] = fsnvm_keymap_find(&e->map, 0,
+						      (u32)(splitmix64(&rng) % live));
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			memcpy(dst, fsnvm_frame_at(img, &e->geo, frames[i]),
+			       FSNVM_PAGE_SIZE);
+		lr[r] = (double)(now_ns() - t) / BATCH;
+
+		/* stores of new keys, then invalidates of them */
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			fsnvm_store(e, 1, r * BATCH + i, page_src(r + i));
+		st[r] = (double)(now_ns() - t) / BATCH;
+		for (int i = 0; i < BATCH; i++)
+			frames[i] = fsnvm_keymap_find(&e->map, 1, r * BATCH + i);
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			fsnvm_invalidate_page(e, 1, r * BATCH + i);
+		iv[r] = (double)(now_ns() - t) / BATCH;
+		/* raw: the same frames the engine just used */
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			pmem_memcpy_persist(fsnvm_frame_at(img, &e->geo, frames[i]),
+					    page_src(r + i + 1), FSNVM_PAGE_SIZE);
+		sr[r] = (double)(now_ns() - t) / BATCH;
+	}
+	out->store = median(st, rounds);
+	out->store_raw = median(sr, rounds);
+	out->load = median(ld, rounds);
+	out->load_raw = median(lr, rounds);
+	out->invalidate = median(iv, rounds);
+	fsnvm_engine_close(e);
+	free(st), free(sr), free(ld), free(lr), free(iv), free(dst);
+}
+
+/* Zipf(s) over n ranks by inverse CDF. */
+struct zipf {
+	double *cdf;
+	u64 n;
+};
+
+static void zipf_init(struct zipf *z, u64 n, double s)
+{
+	double sum = 0;
+
+	z->n = n;
+	z->cdf = malloc(n * sizeof(double));
+	CHECK(z->cdf, "oom");
+	for (u64 i = 0; i < n; i++) {
+		sum += 1.0 / pow((double)(i + 1), s);
+		z->cdf[i] = sum;
+	}
+	for (u64 i = 0; i < n; i++)
+		z->cdf[i] /= sum;
+}
+
+static u64 zipf_draw(const struct zipf *z, u64 *rng)
+{
+	double u = (double)(splitmix64(rng) >> 11) / (double)(1ULL << 53);
+	u64 lo = 0, hi = z->n - 1;
+
+	while (lo < hi) {
+		u64 mid = (lo + hi) / 2;
+
+		if (z->cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct wear_result {
+	double endurance, baseline_endurance, extra_write_pct;
+	u64 user_stores, migrations, wear_max, wear_min, baseline_max;
+	double wear_mean;
+};
+
+static void measure_wear(void *img, u64 bytes, double scale,
+			 const struct fsnvm_balance_params *bp,
+			 unsigned int balance_every, struct wear_result *out)
+{
+	const u64 cold = FRAMES * 30 / 100, hot = FRAMES / 2;
+	const u64 total_stores = (u64)(200 * FRAMES * scale);
+	u64 *base_wear = calloc(FRAMES, sizeof(u64)), *perm = malloc(hot * sizeof(u64));
+	u8 *page = aligned_alloc(4096, FSNVM_PAGE_SIZE), *want = malloc(FSNVM_PAGE_SIZE);
+	struct fsnvm_engine *e;
+	struct fsnvm_stats s;
+	struct zipf z;
+	u64 rng = 7, stores = 0, draws = 0, sum = 0, max = 0, min = ~0ULL;
+
+	format_engine(img, bytes, 0);
+	e = attach(img, bytes);
+	zipf_init(&z, hot, 0.99);
+	for (u64 i = 0; i < hot; i++)
+		perm[i] = i;
+	for (u64 i = hot - 1; i > 0; i--) {	/* hot ranks scattered over keys */
+		u64 j = splitmix64(&rng) % (i + 1), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	/* Baseline frames: cold key c -> frame c, hot key h -> cold + h. */
+	for (u64 c = 0; c < cold; c++) {
+		fill_page(page, 1000000 + c, 1);
+		CHECK(fsnvm_store(e, 1, c, page) == 0, "cold store");
+		base_wear[c]++;
+		stores++;
+	}
+	memcpy(page, pages, FSNVM_PAGE_SIZE);
+	while (stores < total_stores) {
+		u64 key = perm[zipf_draw(&z, &rng)];
+
+		if (++draws % 16 == 0) {
+			fsnvm_invalidate_page(e, 0, key);
+			continue;
+		}
+		CHECK(fsnvm_store(e, 0, key, page) == 0, "hot store refused");
+		base_wear[cold + key]++;
+		if (++stores % balance_every == 0)
+			fsnvm_balance_step(e, bp);
+	}
+	for (u64 c = 0; c < cold; c++) {
+		CHECK(fsnvm_load(e, 1, c, page) == 0, "cold key %llu lost",
+		      (unsigned long long)c);
+		fill_page(want, 1000000 + c, 1);
+		CHECK(!memcmp(page, want, FSNVM_PAGE_SIZE), "cold key %llu corrupt",
+		      (unsigned long long)c);
+	}
+	for (u64 f = 0; f < FRAMES; f++) {
+		u64 w = fsnvm_entry_wear(e, f);
+
+		sum += w;
+		max = w > max ? w : max;
+		min = w < min ? w : min;
+	}
+	fsnvm_get_stats(e, &s);
+	out->user_stores = stores;
+	out->migrations = s.migrations;
+	out->wear_mean = (double)sum / FRAMES;
+	out->wear_max = max;
+	out->wear_min = min;
+	out->endurance = out->wear_mean / (double)max;
+	out->extra_write_pct = 100.0 * (double)s.migrations / (double)stores;
+	sum = max = 0;
+	for (u64 f = 0; f < FRAMES; f++) {
+		sum += base_wear[f];
+		max = base_wear[f] > max ? base_wear[f] : max;
+	}
+	out->baseline_max = max;
+	out->baseline_endurance = (double)sum / FRAMES / (double)max;
+	fsnvm_engine_close(e);
+	free(base_wear), free(perm), free(page), free(want), free(z.cdf);
+}
+
+int main(int argc, char **argv)
+{
+	const char *json = NULL, *path = "/dev/shm/fsnvm-bench.img";
+	struct fsnvm_balance_params bp = {
+		.threshold = 20, .budget = 64, .scan = 8192,
+	};
+	const unsigned int balance_every = 2048;
+	struct latency plain, crc;
+	struct fsnvm_geometry geo;
+	struct wear_result w;
+	double scale = 1.0;
+	unsigned int rounds = 2000;
+	size_t mapped;
+	int is_pmem;
+	u64 bytes, rng = 3;
+	void *img;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
+		else if (!strcmp(argv[i], "--image") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strcmp(argv[i], "--threshold") && i + 1 < argc)
+			bp.threshold = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--budget") && i + 1 < argc)
+			bp.budget = (unsigned int)strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--quick"))
+			scale = 0.1, rounds = 400;
+		else
+			CHECK(0, "usage: bench_core [--json FILE] [--quick] [--image PATH]");
+	}
+	bytes = FSNVM_SUPER_BYTES + FRAMES * FSNVM_ENTRY_BYTES + FRAMES * FSNVM_PAGE_SIZE;
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK &&
+	      geo.nr_frames == FRAMES, "geometry");
+	img = pmem_map_file(path, bytes, PMEM_FILE_CREATE, 0600, &mapped, &is_pmem);
+	CHECK(img, "map %s: %s", path, pmem_errormsg());
+	memset(img, 0, bytes);	/* fault the mapping in before timing */
+	pages = aligned_alloc(4096, PAGES * FSNVM_PAGE_SIZE);
+	for (u64 i = 0; i < PAGES * FSNVM_PAGE_SIZE / 8; i++)
+		((u64 *)pages)[i] = splitmix64(&rng);
+
+	printf("bench_core: %llu frames on %s (%s)\n", (unsigned long long)FRAMES,
+	       path, is_pmem ? "pmem" : "not pmem: DRAM-backed file, libpmem flushes");
+	measure_latency(img, bytes, 0, rounds, &plain);
+	measure_latency(img, bytes, FSNVM_COMPAT_DATA_CRC, rounds, &crc);
+	printf("  %-22s %8s %8s %7s\n", "median ns/op", "engine", "raw", "ratio");
+	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.10)\n", "store", plain.store,
+	       plain.store_raw, plain.store / plain.store_raw);
+	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.05)\n", "load", plain.load,
+	       plain.load_raw, plain.load / plain.load_raw);
+	printf("  %-22s %8.0f\n", "invalidate", plain.invalidate);
+	printf("  %-22s %8.0f %8.0f %7.3f\n", "store, data crc on", crc.store,
+	       crc.store_raw, crc.store / crc.store_raw);
+	printf("  %-22s %8.0f %8.0f %7.3f\n", "load, data crc on", crc.load,
+	       crc.load_raw, crc.load / crc.load_raw);
+
+	measure_wear(img, bytes, scale, &bp, balance_every, &w);
+	printf("  wear: %llu user stores, %llu migrations, balancer threshold %llu budget %u every %u stores\n",
+	       (unsigned long long)w.user_stores, (unsigned long long)w.migrations,
+	       (unsigned long long)bp.threshold, bp.budget, balance_every);
+	printf("  %-22s %8s %8s %8s %10s\n", "", "mean", "max", "min", "endurance");
+	printf("  %-22s %8.1f %8llu %8llu %10.4f  (target >= 0.98)\n", "levelled (ours)",
+	       w.wear_mean, (unsigned long long)w.wear_max,
+	       (unsigned long long)w.wear_min, w.endurance);
+	printf("  %-22s %8.1f %8llu %8s %10.6f\n", "no levelling", w.wear_mean,
+	       (unsigned long long)w.baseline_max, "", w.baseline_endurance);
+	printf("  extra writes from balancing: %.2f%% (target <= 2%%)\n",
+	       w.extra_write_pct);
+	if (json) {
+		FILE *f = fopen(json, "w");
+
+		CHECK(f, "open %s", json);
+		fprintf(f, "{\n  \"frames\": %llu,\n  \"quick\": %s,\n"
+			"  \"store_ns\": %.1f,\n  \"store_raw_ns\": %.1f,\n  \"store_ratio\": %.4f,\n"
+			"  \"load_ns\": %.1f,\n  \"load_raw_ns\": %.1f,\n  \"load_ratio\": %.4f,\n"
+			"  \"invalidate_ns\": %.1f,\n"
+			"  \"store_ratio_data_crc\": %.4f,\n  \"load_ratio_data_crc\": %.4f,\n"
+			"  \"endurance\": %.4f,\n  \"extra_write_pct\": %.3f,\n"
+			"  \"baseline_endurance\": %.6f,\n  \"wear_max\": %llu,\n"
+			"  \"wear_mean\": %.2f,\n  \"user_stores\": %llu,\n  \"migrations\": %llu\n}\n",
+			(unsigned long long)FRAMES, scale < 1 ? "true" : "false",
+			plain.store, plain.store_raw, plain.store / plain.store_raw,
+			plain.load, plain.load_raw, plain.load / plain.load_raw,
+			plain.invalidate, crc.store / crc.store_raw,
+			crc.load / crc.load_raw, w.endurance, w.extra_write_pct,
+			w.baseline_endurance, (unsigned long long)w.wear_max, w.wear_mean,
+			(unsigned long long)w.user_stores, (unsigned long long)w.migrations);
+		CHECK(!fclose(f), "write %s", json);
+		printf("  results: %s\n", json);
+	}
+	pmem_unmap(img, mapped);
+	unlink(path);
+	return 0;
+}
