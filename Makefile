@@ -20,7 +20,7 @@ PMEM     := tools/shim/persist_libpmem.c -lpmem -lpthread
 
 TOOL_SRC := $(sort $(wildcard tools/fsnvmctl/*.c))
 TOOL_HDR := $(wildcard tools/fsnvmctl/*.h)
-TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lm -lpthread
+TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lblkid -lm -lpthread
 
 .PHONY: all deps tools test-bins bench-core kernel initramfs check demo clean
 
@@ -51,6 +51,24 @@ $(U)/fsnvmctl-asan: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(CORE_SRC) $(TOOL_SRC) $(PMEM) $(TOOL_LIBS) -o $@
 
 tools: $(U)/fsnvmctl
+
+# Test helpers of the tool: fill_image fills an image through the engine;
+# fuzz_media is the libFuzzer target over the media parser (clang only).
+$(U)/fill_image: tests/tool/fill_image.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
+FUZZ_SRC := tests/fuzz/fuzz_media.c tools/fsnvmctl/verify.c
+$(U)/fuzz_media: $(FUZZ_SRC) tools/fsnvmctl/verify.h $(CORE_SRC) $(CORE_HDR) | $(U)
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(INC) -Itools/fsnvmctl $(CORE_SRC) \
+		$(FUZZ_SRC) -lpthread -o $@
+
+.PHONY: tool-test-bins fuzz
+tool-test-bins: $(U)/fsnvmctl $(U)/fsnvmctl-asan $(U)/fill_image $(U)/fuzz_media
+
+# A longer fuzz run than make check's 20 s: make fuzz FUZZ_TIME=3600
+FUZZ_TIME ?= 600
+fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
+	tests/fuzz/run.sh $(FUZZ_TIME)
 
 TEST_BINS := $(U)/engine_model_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
 test-bins: $(TEST_BINS)

@@ -29,10 +29,12 @@
 #define MODULE_PARAM_PREFIX "frontswap_nvm."
 
 struct fsnvm_dev __rcu *fsnvm_dev;
+/* Serializes bind, unbind and readers of fsnvm_dev that may sleep. */
 DEFINE_MUTEX(fsnvm_bind_mutex);
 
 static const fmode_t fsnvm_mode = FMODE_READ | FMODE_WRITE | FMODE_EXCL;
-static char fsnvm_holder[] = "frontswap_nvm";	/* exclusive-open cookie */
+static int fsnvm_holder_cookie;	/* our identity as exclusive holder */
+#define fsnvm_holder (&fsnvm_holder_cookie)
 
 /* A device named before fsnvm_bind_init() ran (the command line). */
 static char fsnvm_boot_path[FSNVM_PATH_MAX];
@@ -93,7 +95,7 @@ static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr
 	return 0;
 }
 
-static int fsnvm_open(struct fsnvm_dev *d)
+static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 {
 	enum fsnvm_media_status st;
 	struct fsnvm_recovery rep;
@@ -105,7 +107,7 @@ static int fsnvm_open(struct fsnvm_dev *d)
 	if (IS_ERR(d->bdev)) {
 		ret = PTR_ERR(d->bdev);
 		d->bdev = NULL;
-		if (ret != -ENOENT && ret != -ENXIO)
+		if (!quiet_missing || (ret != -ENOENT && ret != -ENXIO))
 			pr_err("%s: cannot open exclusively: %d\n", d->path, ret);
 		return ret;
 	}
@@ -158,8 +160,11 @@ static void fsnvm_close(struct fsnvm_dev *d)
 	kfree(d);
 }
 
-/* Called with fsnvm_bind_mutex held. */
-static int fsnvm_bind(const char *path)
+/*
+ * Called with fsnvm_bind_mutex held.  quiet_missing: a device that does
+ * not exist (yet) is not worth a log line (boot-time retries).
+ */
+static int fsnvm_bind(const char *path, bool quiet_missing)
 {
 	struct fsnvm_dev *d, *cur;
 	int ret;
@@ -174,7 +179,7 @@ static int fsnvm_bind(const char *path)
 		return -ENOMEM;
 	strscpy(d->path, path, sizeof(d->path));
 	init_waitqueue_head(&d->balance_wait);
-	ret = fsnvm_open(d);
+	ret = fsnvm_open(d, quiet_missing);
 	if (!ret)
 		ret = fsnvm_balancer_start(d);
 	if (ret) {
@@ -221,7 +226,7 @@ static void fsnvm_boot_bind_fn(struct work_struct *work)
 	int ret;
 
 	mutex_lock(&fsnvm_bind_mutex);
-	ret = fsnvm_boot_path[0] ? fsnvm_bind(fsnvm_boot_path) : 0;
+	ret = fsnvm_boot_path[0] ? fsnvm_bind(fsnvm_boot_path, true) : 0;
 	mutex_unlock(&fsnvm_bind_mutex);
 	if ((ret == -ENOENT || ret == -ENXIO) &&
 	    ++fsnvm_boot_tries < FSNVM_BOOT_RETRIES) {
@@ -248,7 +253,7 @@ static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
 	}
 	cancel_delayed_work_sync(&fsnvm_boot_bind_work);
 	mutex_lock(&fsnvm_bind_mutex);
-	ret = path[0] ? fsnvm_bind(path) : fsnvm_unbind();
+	ret = path[0] ? fsnvm_bind(path, false) : fsnvm_unbind();
 	mutex_unlock(&fsnvm_bind_mutex);
 	return ret;
 }

@@ -130,6 +130,9 @@ static const struct frontswap_ops fsnvm_frontswap_ops = {
 /********************************
  * init
  ********************************/
+/* At device_initcall, before zswap's late_initcall (which registers even
+ * when zswap is disabled).
+ */
 static int __init fsnvm_init(void)
 {
 	int ret;
@@ -149,5 +152,4 @@ static int __init fsnvm_init(void)
 	pr_info("registered with frontswap; bind a namespace through /sys/module/frontswap_nvm/parameters/device\n");
 	return ret;
 }
-/* Before zswap's late_initcall, which registers even when disabled. */
 device_initcall(fsnvm_init);

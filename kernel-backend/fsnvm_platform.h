@@ -7,6 +7,8 @@
 #ifndef FSNVM_PLATFORM_H
 #define FSNVM_PLATFORM_H
 
+#include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/crc32c.h>
 #include <linux/errno.h>
 #include <linux/libnvdimm.h>

@@ -109,8 +109,8 @@ void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out);
 
 /* Balancer policy (fsnvm_balance.c). */
 struct fsnvm_balance_params {
-	u64 threshold;		/* act when a used frame is this much younger
-				 * than the most-worn free frame */
+	/* act on a used frame this much younger than the most-worn free one */
+	u64 threshold;
 	unsigned int budget;	/* at most this many moves per step */
 	unsigned int scan;	/* at most this many frames looked at per step */
 };

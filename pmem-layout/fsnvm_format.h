@@ -39,10 +39,10 @@
  * Frame numbers are u32 in DRAM and the key map's slot count must stay
  * below 2^32 (fsnvm_keymap.c): 2^31 frames, an 8 TiB namespace.
  */
-#define FSNVM_MAX_FRAMES	(1ULL << 31)
+#define FSNVM_MAX_FRAMES	BIT_ULL(31)
 
 /* Compatible features: an older reader may ignore them. */
-#define FSNVM_COMPAT_DATA_CRC	(1ULL << 0)	/* verify data crc on load */
+#define FSNVM_COMPAT_DATA_CRC	BIT_ULL(0)	/* verify data crc on load */
 #define FSNVM_COMPAT_KNOWN	FSNVM_COMPAT_DATA_CRC
 /* Incompatible features: a reader that does not know one must refuse. */
 #define FSNVM_INCOMPAT_KNOWN	0ULL
@@ -66,20 +66,20 @@ struct fsnvm_super {
 	__le32 crc;		/* 252: crc32c of bytes 0..251 */
 };
 
-_Static_assert(sizeof(struct fsnvm_super) == 256, "superblock size");
-_Static_assert(__builtin_offsetof(struct fsnvm_super, nr_frames) == 72,
-	       "superblock nr_frames offset");
-_Static_assert(__builtin_offsetof(struct fsnvm_super, crc) == 252,
-	       "superblock crc offset");
+static_assert(sizeof(struct fsnvm_super) == 256, "superblock size");
+static_assert(__builtin_offsetof(struct fsnvm_super, nr_frames) == 72,
+	      "superblock nr_frames offset");
+static_assert(__builtin_offsetof(struct fsnvm_super, crc) == 252,
+	      "superblock crc offset");
 
 /* key: bit 63 valid, bits 56..62 swap type, bits 0..55 swap offset */
-#define FSNVM_KEY_VALID		(1ULL << 63)
+#define FSNVM_KEY_VALID		BIT_ULL(63)
 #define FSNVM_KEY_TYPE_SHIFT	56
 #define FSNVM_KEY_TYPE_MASK	0x7fULL
 #define FSNVM_KEY_OFFSET_MASK	((1ULL << 56) - 1)
 
 /* entry flags */
-#define FSNVM_ENT_FILLED	(1U << 0)	/* page is fill repeated */
+#define FSNVM_ENT_FILLED	BIT(0)	/* page is fill repeated */
 #define FSNVM_ENT_KNOWN		FSNVM_ENT_FILLED
 
 struct fsnvm_entry {
@@ -93,10 +93,10 @@ struct fsnvm_entry {
 	__le32 crc;		/* 60: crc32c of bytes 0..59 */
 };
 
-_Static_assert(sizeof(struct fsnvm_entry) == FSNVM_ENTRY_BYTES, "entry size");
-_Static_assert(__builtin_offsetof(struct fsnvm_entry, wear) == 16,
-	       "entry wear offset");
-_Static_assert(__builtin_offsetof(struct fsnvm_entry, crc) == 60,
-	       "entry crc offset");
+static_assert(sizeof(struct fsnvm_entry) == FSNVM_ENTRY_BYTES, "entry size");
+static_assert(__builtin_offsetof(struct fsnvm_entry, wear) == 16,
+	      "entry wear offset");
+static_assert(__builtin_offsetof(struct fsnvm_entry, crc) == 60,
+	      "entry crc offset");
 
 #endif /* FSNVM_FORMAT_H */

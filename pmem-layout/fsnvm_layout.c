@@ -19,7 +19,7 @@ static const char * const fsnvm_media_strs[] = {
 
 const char *fsnvm_media_str(enum fsnvm_media_status st)
 {
-	if ((unsigned int)st >= sizeof(fsnvm_media_strs) / sizeof(fsnvm_media_strs[0]))
+	if ((unsigned int)st >= ARRAY_SIZE(fsnvm_media_strs))
 		return "unknown media status";
 	return fsnvm_media_strs[st];
 }

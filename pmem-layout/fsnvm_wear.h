@@ -21,8 +21,8 @@
 #include "fsnvm_platform.h"
 
 #define FSNVM_NO_FRAME		0xffffffffU
-#define FSNVM_WEAR_BUCKETS	512	/* 4 KiB of heads; a spread of 512 is
-					 * far past any sane balancer threshold */
+/* 2 KiB of heads; a spread of 512 is far past any balancer threshold. */
+#define FSNVM_WEAR_BUCKETS	512
 
 struct fsnvm_wear_pool {
 	u32 *next;		/* per frame: next frame in its stack */

@@ -242,6 +242,20 @@ static void measure_wear(void *img, u64 bytes, double scale,
 		max = w > max ? w : max;
 		min = w < min ? w : min;
 	}
+	if (getenv("BENCH_HIST")) {
+		u64 h[64][3] = { 0 };
+
+		for (u64 f = 0; f < FRAMES; f++) {
+			u64 w = fsnvm_entry_wear(e, f);
+			int cls = (e->state[f] & 7) != FSNVM_FS_USED ? 2 : e->map.frame_type[f];
+			h[w + 40 > max ? 63 - (max - w) : 0][cls]++;
+		}
+		for (int i = 0; i < 64; i++)
+			if (h[i][0] + h[i][1] + h[i][2])
+				fprintf(stderr, "wear %llu: hot %llu cold %llu free %llu\n", (unsigned long long)(max - 63 + i), (unsigned long long)h[i][0], (unsigned long long)h[i][1], (unsigned long long)h[i][2]);
+		fsnvm_get_stats(e, &s);
+		fprintf(stderr, "used %llu free %llu\n", (unsigned long long)s.frames_used, (unsigned long long)s.frames_free);
+	}
 	fsnvm_get_stats(e, &s);
 	out->user_stores = stores;
 	out->migrations = s.migrations;

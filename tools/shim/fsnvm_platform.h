@@ -11,6 +11,7 @@
 #ifndef FSNVM_PLATFORM_H
 #define FSNVM_PLATFORM_H
 
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
@@ -21,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/types.h>	/* __le32, __le64 (also used by libndctl) */
+
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
-typedef uint32_t __le32;
-typedef uint64_t __le64;
 
 #define cpu_to_le32(x) htole32(x)
 #define cpu_to_le64(x) htole64(x)
@@ -37,6 +38,10 @@ typedef uint64_t __le64;
 #ifndef EUCLEAN
 #define EUCLEAN 117
 #endif
+
+#define BIT(n) (1U << (n))
+#define BIT_ULL(n) (1ULL << (n))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -1,0 +1,30 @@
+# emulation/guest/backend.sh — helpers for the frontswap-nvm backend; source it
+# after lib.sh:
+#   bind DEV          bind the backend to DEV (fails with the kernel's error)
+#   unbind            unbind
+#   bound             print the bound device (empty when none)
+#   counter NAME      one debugfs counter, e.g. counter succ_stores
+#   expect_refused DEV ERRTEXT KLOGTEXT
+#                     binding DEV must fail with ERRTEXT (strerror text) and
+#                     the kernel log must say KLOGTEXT
+FSNVM_PARAM=/sys/module/frontswap_nvm/parameters/device
+FSNVM_DEBUGFS=/sys/kernel/debug/frontswap_nvm
+
+[ -e "$FSNVM_PARAM" ] || die "this kernel has no frontswap-nvm backend ($FSNVM_PARAM missing)"
+
+bind() { echo "$1" >"$FSNVM_PARAM"; }
+unbind() { echo >"$FSNVM_PARAM"; }
+bound() { cat "$FSNVM_PARAM"; }
+counter() { cat "$FSNVM_DEBUGFS/$1"; }
+
+expect_refused() {
+	local dev=$1 err=$2 klog=$3 before
+	before=$(dmesg | wc -l)
+	if ( echo "$dev" >"$FSNVM_PARAM" ) 2>/tmp/bind.err; then
+		die "binding '$dev' was accepted; expected: $err"
+	fi
+	grep -q "$err" /tmp/bind.err || die "binding '$dev': got '$(cat /tmp/bind.err)', expected '$err'"
+	dmesg | tail -n +"$((before + 1))" | grep -q "$klog" ||
+		die "binding '$dev': kernel log lacks '$klog'"
+	log "refused as expected: '$dev' -> $err / $(dmesg | tail -n +"$((before + 1))" | grep "$klog" | tail -n 1 | sed 's/^\[[^]]*\] //')"
+}

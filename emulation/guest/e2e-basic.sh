@@ -1,0 +1,54 @@
+#!/bin/sh
+# emulation/guest/e2e-basic.sh — the kernel backend end to end (make check):
+# refusals (raw namespace, unformatted, already bound, unbind while pages
+# are held), then format + bind, swap a verified working set larger than
+# RAM through the backend, check the counters, swapoff, unbind.
+# Needs a fresh NVDIMM image (its namespace starts raw).
+# Kernel args: fsnvm.mib=N working set (default 2 x RAM).
+. /guest/lib.sh
+. /guest/backend.sh
+
+ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
+mib=$(param mib $((ram_mib * 2)))
+
+# 1. A raw namespace has no DAX: refused.
+ndctl list -N | grep -q '"mode":"raw"' || die "expected a raw namespace on a fresh NVDIMM"
+expect_refused /dev/pmem0 "Operation not supported" "must be in fsdax mode"
+
+# 2. fsdax but not formatted: refused, nothing written.
+pmem=$(sh /guest/ns-setup.sh)
+expect_refused "$pmem" "No data available" "not formatted for frontswap-nvm"
+
+# 3. Format, bind, bind again.
+fsnvmctl format "$pmem" || die "fsnvmctl format failed"
+bind "$pmem" || die "bind $pmem failed"
+[ "$(bound)" = "$pmem" ] || die "device parameter reads '$(bound)'"
+expect_refused "$pmem" "Device or resource busy" "already bound"
+
+# 4. Swap through the backend, every page verified.
+swap=$(sh /guest/swap-setup.sh)
+log "memstress --mib $mib (RAM ${ram_mib} MiB)"
+memstress --mib "$mib" --passes 2 --same-filled || die "memstress failed"
+
+succ=$(counter succ_stores) loads=$(counter loads)
+lerr=$(counter load_errors) cerr=$(counter crc_errors) used=$(counter frames_used)
+log "succ_stores=$succ loads=$loads load_errors=$lerr crc_errors=$cerr frames_used=$used same_filled=$(counter same_filled)"
+[ "$succ" -gt 0 ] || die "no page was stored in the backend"
+[ "$loads" -gt 0 ] || die "no page was loaded from the backend"
+[ "$lerr" = 0 ] && [ "$cerr" = 0 ] || die "load errors: $lerr, crc errors: $cerr"
+[ "$(counter same_filled)" -gt 0 ] || die "no same-filled page was seen"
+
+# 5. Unbind while pages are stored: refused.
+[ "$used" -gt 0 ] || die "no pages held before swapoff"
+expect_refused "" "Device or resource busy" "cannot unbind"
+
+sh /guest/report.sh "$pmem"
+
+# 6. swapoff brings every page back and empties the backend; then unbind.
+swapoff "$swap" || die "swapoff failed"
+used=$(counter frames_used)
+[ "$used" = 0 ] || die "$used frames still used after swapoff"
+unbind || die "unbind failed"
+[ -z "$(bound)" ] || die "still bound after unbind"
+fsnvmctl check "$pmem" || die "fsnvmctl check found damage after unbind"
+echo "E2E-BASIC: stored=$succ loaded=$loads corrupt=0 load_errors=$lerr"

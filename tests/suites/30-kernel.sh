@@ -1,0 +1,5 @@
+# Kernel build and QEMU end-to-end tests, last (slowest): sourced by tests/run.sh.
+run kernel-build scripts/build-kernel.sh
+run kernel-checkpatch scripts/checkpatch.sh
+run guest-build scripts/build-guest.sh
+run e2e-basic tests/e2e/run-guest.sh e2e-basic --mem 256 --timeout 900
