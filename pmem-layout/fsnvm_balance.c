@@ -4,10 +4,17 @@
  *
  * Out-of-place writes to the least-worn free frame level the wear of the
  * frames that take writes.  Frames whose data is never rewritten (cold
- * pages) would stay young forever, so the balancer moves their data to the
- * most-worn free frame, handing the young frame back to the writers.  This
- * is UBI's wear-levelling rule (drivers/mtd/ubi/wl.c): act only when a used
- * frame is at least `threshold` writes younger than the most-worn free one.
+ * pages) would stay young forever, so the balancer moves their data to a
+ * worn free frame, handing the young frame back to the writers.  As in UBI
+ * (drivers/mtd/ubi/wl.c) it acts only when a used frame is at least
+ * `threshold` writes younger than that destination.
+ *
+ * The destination is the most-worn free frame no more worn than the top of
+ * the user writes (user_wear_max), not simply the most-worn free frame:
+ * pages the balancer moves are often rewritten soon after (warm pages that
+ * merely lagged), which frees the destination again, and since user writes
+ * take the least-worn frames, the most-worn free frame would keep going to
+ * the balancer and run ever further ahead of everything else.
  *
  * Cost model: a cold page moves once every `threshold` levels of wear the
  * rest of the device gains, so extra writes ~= cold fraction / threshold
@@ -29,8 +36,8 @@
 
 #define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
 
-/* Under the lock: find a used frame `threshold` younger than most_worn. */
-static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 most_worn,
+/* Under the lock: find a used frame `threshold` younger than target. */
+static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 			      u64 threshold, unsigned int *scanned,
 			      unsigned int scan)
 {
@@ -52,7 +59,7 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 most_worn,
 		wear = fsnvm_entry_wear(e, frame);
 		if (wear < e->pass_min)
 			e->pass_min = wear;
-		if (wear + threshold <= most_worn)
+		if (wear + threshold <= target)
 			return frame;
 	}
 	return FSNVM_NO_FRAME;
@@ -65,7 +72,8 @@ bool fsnvm_balance_wanted(struct fsnvm_engine *e,
 
 	spin_lock(&e->lock);
 	wanted = !e->readonly && e->pool.nr_free && e->map.nr_keys &&
-		 fsnvm_wear_pool_most(&e->pool) >= e->used_wear_floor + p->threshold;
+		 fsnvm_wear_pool_most_upto(&e->pool, e->user_wear_max) >=
+		 e->used_wear_floor + p->threshold;
 	spin_unlock(&e->lock);
 	return wanted;
 }
@@ -147,7 +155,7 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 	spin_unlock(&e->lock);
 	while (moved < p->budget && scanned < p->scan) {
 		struct fsnvm_entry ent;
-		u64 most, dst_wear, seq;
+		u64 target, dst_wear, seq;
 		u32 src, dst;
 		int copied;
 
@@ -156,8 +164,8 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 			spin_unlock(&e->lock);
 			break;
 		}
-		most = fsnvm_wear_pool_most(&e->pool);
-		src = fsnvm_balance_find(e, most, p->threshold, &scanned,
+		target = fsnvm_wear_pool_most_upto(&e->pool, e->user_wear_max);
+		src = fsnvm_balance_find(e, target, p->threshold, &scanned,
 					 p->scan);
 		if (src == FSNVM_NO_FRAME) {
 			spin_unlock(&e->lock);
@@ -168,7 +176,8 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 			spin_unlock(&e->lock);
 			continue;	/* a load will find and report it */
 		}
-		dst = fsnvm_wear_pool_get_most(&e->pool, &dst_wear);
+		dst = fsnvm_wear_pool_get_most_upto(&e->pool, e->user_wear_max,
+						    &dst_wear);
 		e->state[dst] = FSNVM_FS_BUSY;
 		e->state[src] |= FSNVM_FS_MOVING;
 		seq = e->seq++;

@@ -252,6 +252,8 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		e->stats.pages_filled++;
 	} else {
 		fsnvm_count_write(e, wear);
+		if (wear > e->user_wear_max)
+			e->user_wear_max = wear;
 	}
 	if (old != FSNVM_NO_FRAME) {
 		fsnvm_drop_frame(e, old);

@@ -88,6 +88,7 @@ struct fsnvm_engine {
 	u64 balance_cursor;		/* next frame the balancer looks at */
 	u64 used_wear_floor;		/* least used wear of the last pass */
 	u64 pass_min;			/* least used wear so far this pass */
+	u64 user_wear_max;		/* highest wear a user store produced */
 	struct fsnvm_stats stats;
 };
 
@@ -109,7 +110,7 @@ void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out);
 
 /* Balancer policy (fsnvm_balance.c). */
 struct fsnvm_balance_params {
-	/* act on a used frame this much younger than the most-worn free one */
+	/* act on a used frame this far behind the least-worn free frame */
 	u64 threshold;
 	unsigned int budget;	/* at most this many moves per step */
 	unsigned int scan;	/* at most this many frames looked at per step */

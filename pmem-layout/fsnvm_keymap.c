@@ -6,8 +6,6 @@
 
 int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames)
 {
-	u64 i;
-
 	memset(map, 0, sizeof(*map));
 	map->nr_slots = nr_frames + nr_frames / 4 + 16;
 	map->slots = kvcalloc(map->nr_slots, sizeof(*map->slots), GFP_KERNEL);
@@ -16,9 +14,17 @@ int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames)
 		fsnvm_keymap_destroy(map);
 		return -ENOMEM;
 	}
+	fsnvm_keymap_clear(map);
+	return 0;
+}
+
+void fsnvm_keymap_clear(struct fsnvm_keymap *map)
+{
+	u64 i;
+
 	for (i = 0; i < map->nr_slots; i++)
 		map->slots[i].frame = FSNVM_NO_FRAME;
-	return 0;
+	map->nr_keys = 0;
 }
 
 void fsnvm_keymap_destroy(struct fsnvm_keymap *map)

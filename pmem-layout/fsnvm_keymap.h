@@ -35,6 +35,8 @@ struct fsnvm_keymap {
 
 int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames);
 void fsnvm_keymap_destroy(struct fsnvm_keymap *map);
+/* Forget every mapping (allocates nothing). */
+void fsnvm_keymap_clear(struct fsnvm_keymap *map);
 u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
 		      u32 offset);
 /* Map (type, offset) to frame; returns the frame it replaced, if any. */

@@ -13,6 +13,10 @@
  * swap contents never outlive the swap device's own state, so every entry
  * found is stale and is cleared, torn entries are rewritten clean, and all
  * frames go to the free pool with their wear.
+ *
+ * Recovery runs before the engine is shared with anyone (the kernel
+ * publishes it only afterwards), so it takes no lock; it may sleep
+ * (cond_resched) and allocate nothing.
  */
 #include "fsnvm_engine.h"
 
@@ -98,11 +102,12 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 	u64 f, min_free = ~0ULL;
 
 	memset(rep, 0, sizeof(*rep));
-	spin_lock(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		struct fsnvm_entry ent;
 		u64 wear;
 
+		if (f % 4096 == 0)
+			cond_resched();
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
 		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, f),
@@ -128,9 +133,12 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 	}
 	rep->bad_frames = e->stats.frames_bad;
 	e->seq = rep->max_seq + 1;
+	e->user_wear_max = e->stats.wear_max;
 
 	if (mode == FSNVM_RECOVER_ATTACH) {
 		for (f = 0; f < e->geo.nr_frames; f++) {
+			if (f % 4096 == 0)
+				cond_resched();
 			if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
 				fsnvm_clear_entry(e, f);
 				e->state[f] = FSNVM_FS_FREE;
@@ -140,11 +148,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			}
 		}
 		fsnvm_pmem_fence();
-		fsnvm_keymap_destroy(&e->map);
-		if (fsnvm_keymap_init(&e->map, e->geo.nr_frames)) {
-			spin_unlock(&e->lock);
-			return -ENOMEM;
-		}
+		fsnvm_keymap_clear(&e->map);
 		e->stats.pages_filled = 0;
 	}
 
@@ -162,6 +166,5 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
 			fsnvm_wear_pool_put(&e->pool, f, fsnvm_entry_wear(e, f));
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
-	spin_unlock(&e->lock);
 	return 0;
 }

@@ -94,11 +94,12 @@ static int fsnvm_first_bucket(struct fsnvm_wear_pool *pool)
 	return -1;
 }
 
-/* Distance from the base slot to the last non-empty bucket. */
-static int fsnvm_last_bucket(struct fsnvm_wear_pool *pool)
+/* Distance from the base slot to the last non-empty bucket at most dmax. */
+static int fsnvm_last_bucket_upto(struct fsnvm_wear_pool *pool,
+				  unsigned int dmax)
 {
 	unsigned int start = pool->base % NBUCKETS;
-	unsigned int top = (start + NBUCKETS - 1) % NBUCKETS, i;
+	unsigned int top = (start + dmax) % NBUCKETS, i;
 	/* bits of top's word at or below top, and the ones above it */
 	u64 below = top % 64 == 63 ? ~0ULL : (1ULL << (top % 64 + 1)) - 1;
 
@@ -114,9 +115,16 @@ static int fsnvm_last_bucket(struct fsnvm_wear_pool *pool)
 		if (!bits)
 			continue;
 		slot = word * 64 + 63 - __builtin_clzll(bits);
+		if ((slot + NBUCKETS - start) % NBUCKETS > dmax)
+			continue;	/* wrapped past base: not in range */
 		return (slot + NBUCKETS - start) % NBUCKETS;
 	}
 	return -1;
+}
+
+static int fsnvm_last_bucket(struct fsnvm_wear_pool *pool)
+{
+	return fsnvm_last_bucket_upto(pool, NBUCKETS - 1);
 }
 
 /*
@@ -230,4 +238,49 @@ u64 fsnvm_wear_pool_most(struct fsnvm_wear_pool *pool)
 	if (dist >= 0)
 		return pool->base + dist;
 	return pool->base ? pool->base - 1 : 0;
+}
+
+/*
+ * The most-worn free frame whose wear is at most limit: where the balancer
+ * puts cold data (see fsnvm_balance.c).  Frames on the overflow list are
+ * beyond any limit the balancer uses and are not considered.
+ */
+static int fsnvm_upto_dist(struct fsnvm_wear_pool *pool, u64 limit)
+{
+	if (limit < pool->base)
+		return -1;
+	return fsnvm_last_bucket_upto(pool, limit - pool->base >= NBUCKETS ?
+				      NBUCKETS - 1 : (unsigned int)(limit - pool->base));
+}
+
+u64 fsnvm_wear_pool_most_upto(struct fsnvm_wear_pool *pool, u64 limit)
+{
+	int dist = pool->nr_free ? fsnvm_upto_dist(pool, limit) : -1;
+
+	if (dist >= 0)
+		return pool->base + dist;
+	if (pool->nr_free && pool->low != FSNVM_NO_FRAME)
+		return pool->wear_of(pool->ctx, pool->low);
+	return 0;
+}
+
+u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
+				  u64 *wear)
+{
+	int dist;
+
+	if (!pool->nr_free)
+		return FSNVM_NO_FRAME;
+	dist = fsnvm_upto_dist(pool, limit);
+	if (dist < 0 && pool->low == FSNVM_NO_FRAME)
+		return FSNVM_NO_FRAME;
+	pool->nr_free--;
+	if (dist < 0) {
+		u32 frame = fsnvm_pop(pool, &pool->low);
+
+		*wear = pool->wear_of(pool->ctx, frame);
+		return frame;
+	}
+	*wear = pool->base + dist;
+	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
 }

@@ -48,5 +48,9 @@ u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear);
 u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear);
 /* Wear of the most-worn free frame without taking it (0 when empty). */
 u64 fsnvm_wear_pool_most(struct fsnvm_wear_pool *pool);
+/* The most-worn free frame with wear <= limit: peek (0 if none), take. */
+u64 fsnvm_wear_pool_most_upto(struct fsnvm_wear_pool *pool, u64 limit);
+u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
+				  u64 *wear);
 
 #endif /* FSNVM_WEAR_H */

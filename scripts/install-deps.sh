@@ -7,6 +7,11 @@ set -euo pipefail
 pkgs=(
 	build-essential clang libpmem-dev libndctl-dev libdaxctl-dev
 	libjson-c-dev pkg-config
+	# fsnvmctl: foreign signatures; its tests (jq, mkfs.ext2, xmllint,
+	# rsvg-convert, blkid and setpriv from util-linux); libFuzzer's
+	# runtime, only a Recommends of clang-14 (installs skip those)
+	libblkid-dev jq e2fsprogs libxml2-utils librsvg2-bin util-linux
+	libclang-rt-14-dev
 	# kernel build and guest
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod
 	busybox-static qemu-system-x86 ndctl

@@ -13,7 +13,7 @@ mkdir -p "$dir"
 rc=0
 "$top/emulation/run-qemu.sh" --run "$name" --nvdimm-img "$dir/nvdimm.img" \
 	--swap-img "$dir/swap.img" --log "$dir/console.log" "$@" || rc=$?
-bad='(BUG:|Oops|WARNING:|general protection|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|KASAN|UBSAN|Call Trace|Kernel panic)'
+bad='(BUG:|Oops|WARNING:|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|Call Trace:|Kernel panic)'
 if grep -aEq "$bad" "$dir/console.log"; then
 	echo "kernel reported problems:" >&2
 	grep -aE -A5 "$bad" "$dir/console.log" | head -40 >&2

@@ -57,6 +57,8 @@ typedef pthread_spinlock_t spinlock_t;
 #define spin_unlock(l) pthread_spin_unlock(l)
 #define spin_lock_destroy(l) pthread_spin_destroy(l)
 
+#define cond_resched() do { } while (0)
+
 #define GFP_KERNEL 0
 #define kvcalloc(n, size, gfp) calloc((n), (size))
 #define kvfree(p) free(p)
