@@ -31,7 +31,7 @@ swapoff "$swap" || die "swapoff failed"
 stored=$(counter succ_stores) loaded=$(counter loads) failed=$(counter failed_stores)
 unbind || die "unbind failed"
 corrupt=$(sed -n 's/.*corrupt=\([0-9]*\).*/\1/p' /tmp/memstress.out | tail -n 1)
-spread=$(fsnvmctl wear "$pmem" --json | tr -d ' \n' |
-	sed -n 's/.*"min":\([0-9]*\).*"max":\([0-9]*\).*/min \1, max \2/p')
-echo "DEMO-SUMMARY stored=$stored loaded=$loaded refused=$failed corrupt=${corrupt:-?} wear=[$spread]"
+set -- $(sh /guest/wear-summary.sh "$pmem")
+spread="min=$1,max=$2,writes=$3"
+echo "DEMO-SUMMARY stored=$stored loaded=$loaded refused=$failed corrupt=${corrupt:-?} wear=$spread"
 exit "$rc"

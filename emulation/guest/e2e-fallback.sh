@@ -1,0 +1,25 @@
+#!/bin/sh
+# emulation/guest/e2e-fallback.sh — a namespace smaller than what is
+# swapped: once it is full the backend refuses stores (failed_stores > 0,
+# refused_full > 0), those pages go to the disk swap device, and every page
+# still reads back correctly.
+. /guest/lib.sh
+. /guest/backend.sh
+ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
+pmem=$(sh /guest/ns-setup.sh)
+fsnvmctl format "$pmem" || die "format failed"
+bind "$pmem" || die "bind failed"
+total=$(counter frames_total)
+swap=$(sh /guest/swap-setup.sh)
+out0=$(sed -n 's/^pswpout //p' /proc/vmstat)
+memstress --mib $((ram_mib * 2)) --passes 2 --same-filled || die "memstress: corrupt pages"
+failed=$(counter failed_stores) full=$(counter refused_full) succ=$(counter succ_stores)
+out=$(($(sed -n 's/^pswpout //p' /proc/vmstat) - out0))
+log "frames_total=$total succ_stores=$succ failed_stores=$failed refused_full=$full pswpout=$out"
+[ "$failed" -gt 0 ] && [ "$full" -gt 0 ] || die "the small namespace never refused a store"
+[ "$succ" -gt 0 ] || die "nothing was stored in the namespace"
+[ "$(counter load_errors)" = 0 ] || die "load errors"
+swapoff "$swap" || die "swapoff failed"
+[ "$(counter frames_used)" = 0 ] || die "frames left after swapoff"
+unbind || die "unbind failed"
+echo "E2E-FALLBACK frames=$total stored=$succ refused=$failed corrupt=0"
