@@ -132,14 +132,16 @@ int parse_options(int argc, char **argv, const struct cmd_usage *u)
 	return optind;
 }
 
-int want_operands(int argc, char **argv, int first, int min, int max,
-		  const struct cmd_usage *u)
+int parse_args(int argc, char **argv, const struct cmd_usage *u, int min,
+	       int max)
 {
-	int n = argc - first;
+	int first = parse_options(argc, argv, u);
 
-	if (n < min)
+	if (first < 0)
+		return first;
+	if (argc - first < min)
 		return usage_error(u, "missing device");
-	if (n > max)
+	if (argc - first > max)
 		return usage_error(u, "unexpected operand '%s'", argv[first + max]);
-	return 0;
+	return first;
 }

@@ -43,9 +43,9 @@ struct cmd_usage {
  * first operand, or PARSE_HELP / PARSE_USAGE.
  */
 int parse_options(int argc, char **argv, const struct cmd_usage *u);
-/* Check the operand count; print the usage error.  0 or PARSE_USAGE. */
-int want_operands(int argc, char **argv, int first, int min, int max,
-		  const struct cmd_usage *u);
+/* parse_options() and between min and max operands (device paths). */
+int parse_args(int argc, char **argv, const struct cmd_usage *u, int min,
+	       int max);
 /* Print "fsnvmctl NAME: message" and the synopsis on stderr; returns 2. */
 int usage_error(const struct cmd_usage *u, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

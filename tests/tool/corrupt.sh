@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Damaged images: every kind of entry and superblock damage fill_image can
+# forge (with valid checksums where the point is the field, not the crc).
+# check must exit 1 on errors (0 on warnings only), name the frame and the
+# kind in text and in --json, and agree with recovery; info and wear must
+# refuse an unusable superblock with one line on stderr; nothing is written.
+. "$(dirname "$0")/lib.sh"
+
+base=$TMP/base
+truncate -s 4M "$base"
+"$T" format "$base" >/dev/null
+"$FILL" fill "$base" 600 --rewrites 10 >/dev/null
+used=$("$T" check --json "$base" | jq .used)
+cp "$base" "$TMP/scratch"
+first_used=$("$FILL" forge "$TMP/scratch" entry-reserved used)
+
+# damaged NAME WHAT WHERE RC KIND SEVERITY: forge, then check names it
+damaged() {
+	local name=$1 what=$2 where=$3 want=$4 kind=$5 sev=$6 img=$TMP/$1 frame
+	cp "$base" "$img"
+	# shellcheck disable=SC2086
+	frame=$("$FILL" forge "$img" $what $where) || { bad "forge $what"; return; }
+	untouched "$img" "$T" check --json "$img"
+	if [ "$rc" -ne "$want" ]; then bad "$name: check rc $rc, want $want"; return; fi
+	ok "$name: check rc $want"
+	cp "$TMP/out" "$TMP/$name.json"
+	jtrue "$TMP/$name.json" "[.problems[] | select(.frame == $frame and .kind == \"$kind\" and .severity == \"$sev\")] | length == 1"
+	expect "$want" "$T" check "$img"
+	grep -q "^frame $frame: $sev: $kind: " "$TMP/out" && ok "$name: text names frame $frame" ||
+		bad "$name: text lacks 'frame $frame: $sev: $kind'"
+	echo "    $(grep "^frame $frame" "$TMP/out")"
+}
+
+damaged flip entry-flip used 1 entry_crc error
+jeq "$TMP/flip.json" .torn 1
+jeq "$TMP/flip.json" .recovery.torn 1
+jeq "$TMP/flip.json" .used $((used - 1))
+expect 0 "$T" wear --json "$TMP/flip"
+jeq "$TMP/out" .frames.torn 1
+jeq "$TMP/out" .frames.used $((used - 1))
+damaged flags entry-flags used 1 unknown_flags error
+jeq "$TMP/flags.json" .problems[0].flags 256
+damaged range entry-range used 1 key_range error
+jeq "$TMP/range.json" .problems[0].offset 1099511627776
+damaged badkey entry-badkey used 1 bad_key error
+damaged wear entry-wear used 1 wear_implausible error
+jeq "$TMP/wear.json" .problems[0].wear 1125899906842624
+damaged reserved entry-reserved used 0 entry_reserved warning
+jeq "$TMP/reserved.json" .status '"warnings"'
+
+# a key in two entries: a crash's leftover (warning, higher seq wins) or
+# an ambiguous one (error, equal seqs)
+damaged dup "dup" free 0 duplicate_key warning
+j=$TMP/dup.json
+jeq "$j" .duplicates 1
+jeq "$j" .recovery.duplicates 1
+jeq "$j" .used "$used"
+jtrue "$j" '.problems[0] | .seq < .other_seq and .other_frame != .frame'
+jeq "$j" .problems[0].other_frame "$first_used"
+damaged dupsame "dup-same" free 1 duplicate_key error
+
+# data crc: only an image formatted with --data-crc keeps one
+cp "$base" "$TMP/dataflip"
+"$FILL" forge "$TMP/dataflip" data-flip used >/dev/null
+expect 0 "$T" check --json "$TMP/dataflip"
+jeq "$TMP/out" .problems "[]"
+cp "$base" "$TMP/crc"
+"$T" format --force --data-crc "$TMP/crc" >/dev/null
+"$FILL" fill "$TMP/crc" 300 >/dev/null
+cp "$TMP/crc" "$base"
+damaged datacrc data-flip used 1 data_crc error
+jtrue "$TMP/datacrc.json" '.problems[0] | .stored_crc != .computed_crc'
+
+# a warning in the superblock
+cp "$base" "$TMP/sres"
+"$FILL" forge "$TMP/sres" super-reserved >/dev/null
+untouched "$TMP/sres" "$T" check --json "$TMP/sres"
+[ "$rc" -eq 0 ] && ok "super-reserved: check rc 0" || bad "super-reserved: check rc $rc"
+jtrue "$TMP/out" '.problems == [{"severity": "warning", "kind": "super_reserved", "where": "superblock", "message": "superblock reserved bytes or ro_compat are not zero"}]'
+expect 0 "$T" check "$TMP/sres"
+grep -q "^superblock: warning: super_reserved: " "$TMP/out" && ok "super-reserved: text" ||
+	bad "super-reserved: text"
+
+# an unusable superblock: every command refuses, one line, nothing written;
+# check --json also prints its report (status damaged, the superblock problem)
+unusable() {
+	local img=$1 text=$2 cmd
+	for cmd in info wear check "wear --json" "info --json"; do
+		# shellcheck disable=SC2086
+		refuses 1 "$text" "$img" "$T" $cmd "$img"
+	done
+	untouched "$img" "$T" check --json "$img"
+	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -qF "$text" "$TMP/err" &&
+	   [ "$(jq -c '[.status, .errors, .problems[0].kind, .problems[0].message]' "$TMP/out")" = \
+	     "$(jq -nc --arg m "$(sed 's/^fsnvmctl: [^:]*: //' "$TMP/err")" '["damaged", 1, "superblock", $m]')" ]; then
+		ok "check --json: rc 1, the superblock problem in JSON and on stderr"
+	else
+		bad "check --json on $img: rc $rc, $(cat "$TMP/out")"
+	fi
+}
+bad_super() {
+	cp "$base" "$TMP/$1"
+	"$FILL" forge "$TMP/$1" "$1" >/dev/null
+	unusable "$TMP/$1" "$2"
+}
+bad_super super-flip "superblock checksum mismatch (corrupt)"
+bad_super super-version "format version newer than this code"
+bad_super super-incompat "unknown incompatible feature"
+cp "$base" "$TMP/nomagic"
+dd if=/dev/zero of="$TMP/nomagic" bs=8 count=1 conv=notrunc status=none
+unusable "$TMP/nomagic" "not formatted for frontswap-nvm (no magic)"
+cp "$base" "$TMP/trunc"
+truncate -s -4096 "$TMP/trunc"
+unusable "$TMP/trunc" "superblock geometry does not match the device"
+cp "$base" "$TMP/grown"
+truncate -s +1M "$TMP/grown"
+unusable "$TMP/grown" "superblock geometry does not match the device"
+truncate -s 100 "$TMP/tiny"
+unusable "$TMP/tiny" "device too small"
+: >"$TMP/empty"
+unusable "$TMP/empty" "device too small"
+
+# an index wiped with 0xff: every entry torn; text stops at 1000 problems
+cp "$base" "$TMP/wiped"
+frames=$("$T" info --json "$base" | jq .nr_frames)
+head -c $((frames * 64)) /dev/zero | tr '\0' '\377' |
+	dd of="$TMP/wiped" bs=4096 seek=1 conv=notrunc status=none
+expect 1 "$T" check --json "$TMP/wiped"
+jeq "$TMP/out" .errors "$frames"
+jeq "$TMP/out" '.problems | length' "$frames"
+jeq "$TMP/out" .recovery.torn "$frames"
+expect 1 "$T" check "$TMP/wiped"
+grep -q "^\.\.\. and $((frames - 1000)) more (--json lists them all)" "$TMP/out" &&
+	ok "text output capped at 1000 problems" || bad "text cap"
+expect 0 "$T" wear --json "$TMP/wiped"
+jeq "$TMP/out" .frames.torn "$frames"
+
+finish

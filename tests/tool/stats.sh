@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# stats: parses the backend's versioned debugfs file (a fake one under
+# --debugfs here; the real one is tested in QEMU): every counter, in text
+# and JSON, names it does not know, an unbound device; refuses a newer
+# version, a foreign or malformed file; says clearly when no backend.
+. "$(dirname "$0")/lib.sh"
+
+dbg=$TMP/debug
+mkdir -p "$dbg/frontswap_nvm"
+f=$dbg/frontswap_nvm/stats
+names="succ_stores failed_stores loads invalidates failed_loads invalidate_areas
+same_filled duplicate_stores refused_full refused_range refused_unbound load_errors
+crc_errors frames_retired migrations balancer_runs data_writes wear_max wear_sum
+frames_total frames_used frames_free frames_bad pages_filled"
+{
+	echo "frontswap-nvm-stats 1"
+	echo "device /dev/pmem0"
+	i=1
+	for n in $names; do
+		echo "$n $((i * 1000 + i))"
+		i=$((i + 1))
+	done
+	echo "wear_sum_big 18446744073709551615"
+	echo "future_counter 7"
+} >"$f"
+
+expect 0 "$T" stats --debugfs "$dbg"
+for n in $names device; do
+	grep -q "^$n  *[^ ]" "$TMP/out" || bad "text lacks $n"
+done
+ok "text lists every counter"
+grep -q "^device  */dev/pmem0$" "$TMP/out" && ok "text device" || bad "text device"
+expect 0 "$T" stats --json --debugfs "$dbg"
+j=$TMP/stats.json
+cp "$TMP/out" "$j"
+jeq "$j" .version 1
+jeq "$j" .device '"/dev/pmem0"'
+i=1
+for n in $names; do
+	[ "$(jq ".$n" "$j")" = $((i * 1000 + i)) ] || bad "json $n = $(jq ".$n" "$j")"
+	i=$((i + 1))
+done
+ok "json carries every counter as a number"
+jeq "$j" .future_counter 7
+# jq 1.6 reads numbers as doubles: look at the text for the full u64
+grep -q '"wear_sum_big":18446744073709551615,' "$j" && ok "u64 max kept exactly" || bad "u64 max"
+jeq "$j" 'keys | length' 28
+
+# unbound
+sed -i 's|^device .*|device -|' "$f"
+expect 0 "$T" stats --json --debugfs "$dbg"
+jeq "$TMP/out" .device null
+expect 0 "$T" stats --debugfs "$dbg"
+grep -q "^device  *- (unbound)$" "$TMP/out" && ok "text: unbound" || bad "text: unbound"
+
+# refusals
+cp "$f" "$TMP/good"
+sed -i '1s/.*/frontswap-nvm-stats 2/' "$f"
+expect_err 1 "$f: stats format version 2 is not supported (this fsnvmctl reads version 1)" \
+	"$T" stats --debugfs "$dbg"
+echo "something else 1" >"$f"
+expect_err 1 "$f: not a frontswap-nvm stats file" "$T" stats --debugfs "$dbg"
+: >"$f"
+expect_err 1 "$f: empty, not a frontswap-nvm stats file" "$T" stats --debugfs "$dbg"
+{ echo "frontswap-nvm-stats 1"; echo "loads 3"; echo "loads"; } >"$f"
+expect_err 1 "$f:3: malformed line (want 'name value')" "$T" stats --debugfs "$dbg"
+{ echo "frontswap-nvm-stats 1"; echo "Bad-Name 3"; } >"$f"
+expect_err 1 "$f:2: malformed line" "$T" stats --json --debugfs "$dbg"
+{ echo "frontswap-nvm-stats 1"; echo "loads 3"; echo "loads 4"; } >"$f"
+expect_err 1 "$f:3: 'loads' appears twice" "$T" stats --debugfs "$dbg"
+
+# no backend
+expect_err 1 "fsnvmctl: no frontswap-nvm backend in this kernel ($TMP/nodebugfs/frontswap_nvm/stats not found; is debugfs mounted?)" \
+	"$T" stats --debugfs "$TMP/nodebugfs"
+if [ -e /sys/kernel/debug/frontswap_nvm/stats ]; then
+	expect 0 "$T" stats
+else
+	expect_err 1 "no frontswap-nvm backend in this kernel (/sys/kernel/debug/frontswap_nvm/stats not found; is debugfs mounted?)" \
+		"$T" stats
+fi
+rm -rf "$dbg/frontswap_nvm"
+mkdir -p "$dbg/frontswap_nvm/stats"
+expect_err 1 "Is a directory" "$T" stats --debugfs "$dbg"
+
+finish

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fsnvmctl format DEV: write a fresh superblock and an empty index with
+ * the shared fsnvm_format() (index first, magic last).
+ *
+ * Refusals, each leaving the device untouched:
+ *  - the device the backend is bound to (always; unbind it first);
+ *  - too small or too large for the format;
+ *  - a filesystem, swap, RAID/LVM or partition-table signature (libblkid),
+ *    unless --force, which also wipes those signatures;
+ *  - a frontswap-nvm format with wear on it, unless --force (wear is lost)
+ *    or --keep-wear (each frame keeps its wear);
+ *  - a frontswap-nvm superblock that cannot be read (newer version, bad
+ *    crc, other geometry), unless --force.
+ * --keep-wear needs a readable format of the same geometry.  Wear of an
+ * entry with a bad crc is unknown: it gets the highest wear read, so wear
+ * never goes down.
+ */
+#include <fcntl.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "media.h"
+#include "fsnvmctl.h"
+#include "options.h"
+#include "output.h"
+#include "probe.h"
+
+struct old_wear {
+	u64 *wear;		/* per frame, --keep-wear */
+	u64 max, sum;
+	u64 torn;
+};
+
+static u64 old_wear_of(void *ctx, u64 frame)
+{
+	return ((struct old_wear *)ctx)->wear[frame];
+}
+
+/* Read the wear of an existing format; keep the per-frame values if asked. */
+static int read_old_wear(const struct dev *d, const struct fsnvm_geometry *geo,
+			 bool keep, struct old_wear *ow)
+{
+	u64 f;
+
+	memset(ow, 0, sizeof(*ow));
+	if (keep) {
+		ow->wear = calloc(geo->nr_frames ? geo->nr_frames : 1, sizeof(u64));
+		if (!ow->wear)
+			return -ENOMEM;
+	}
+	for (f = 0; f < geo->nr_frames; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(d->base, geo, f);
+		u64 w = le64_to_cpu(ent->wear);
+
+		if (!fsnvm_entry_crc_ok(ent)) {
+			ow->torn++;
+			continue;
+		}
+		if (keep)
+			ow->wear[f] = w;
+		ow->max = w > ow->max ? w : ow->max;
+		ow->sum = ow->sum + w < ow->sum ? ~0ULL : ow->sum + w;
+	}
+	if (keep && ow->torn)
+		for (f = 0; f < geo->nr_frames; f++)
+			if (!fsnvm_entry_crc_ok(fsnvm_entry_at(d->base, geo, f)))
+				ow->wear[f] = ow->max;
+	return 0;
+}
+
+static int new_uuid(u8 uuid[16])
+{
+	if (getrandom(uuid, 16, 0) != 16)
+		return -1;
+	uuid[6] = (uuid[6] & 0x0f) | 0x40;	/* RFC 4122 version 4 */
+	uuid[8] = (uuid[8] & 0x3f) | 0x80;
+	return 0;
+}
+
+struct format_opts {
+	bool force, keep_wear, data_crc;
+};
+
+/*
+ * Everything that may refuse, before anything is written.  Returns 0 to go
+ * on (ow filled when an old format was read), or the exit status.
+ */
+static int format_precheck(struct dev *d, const struct format_opts *o,
+			   struct fsnvm_geometry *geo, struct old_wear *ow)
+{
+	struct fsnvm_geometry old;
+	enum fsnvm_media_status st;
+	char what[128];
+	int r;
+
+	memset(ow, 0, sizeof(*ow));
+	if (dev_is_bound(d->path, d->rdev))
+		return fail("%s: in use by the frontswap-nvm backend; unbind it first",
+			    d->path);
+	st = fsnvm_geometry_for_size(d->bytes, geo);
+	if (st != FSNVM_MEDIA_OK)
+		return fail("%s: %s", d->path, fsnvm_media_str(st));
+	geo->compat = o->data_crc ? FSNVM_COMPAT_DATA_CRC : 0;
+
+	st = dev_super(d, &old);
+	if (st == FSNVM_MEDIA_OK) {
+		if (read_old_wear(d, &old, o->keep_wear, ow))
+			return fail("%s: out of memory", d->path);
+		if (ow->sum && !o->force && !o->keep_wear)
+			return fail("%s: holds a frontswap-nvm format with wear on it (max %llu writes per frame); --keep-wear keeps it, --force discards it",
+				    d->path, (unsigned long long)ow->max);
+	} else if (st != FSNVM_MEDIA_BAD_MAGIC) {
+		if (o->keep_wear)
+			return fail("%s: cannot keep wear: %s", d->path,
+				    fsnvm_media_str(st));
+		if (!o->force)
+			return fail("%s: holds a frontswap-nvm superblock that cannot be used (%s); --force overwrites it",
+				    d->path, fsnvm_media_str(st));
+	} else if (o->keep_wear) {
+		return fail("%s: cannot keep wear: %s", d->path, fsnvm_media_str(st));
+	}
+
+	if (d->kind == DEV_DAX)
+		return 0;	/* no read(): nothing else can live on devdax */
+	r = probe_foreign(d->fd, what, sizeof(what));
+	if (r < 0)
+		return fail("%s: probing for signatures: %s", d->path, strerror(errno));
+	if (r > 0 && !o->force)
+		return fail("%s: contains %s; --force overwrites it", d->path, what);
+	return 0;
+}
+
+int cmd_format(int argc, char **argv)
+{
+	struct format_opts o = { 0 };
+	u64 page_size = FSNVM_PAGE_SIZE;
+	const struct opt opts[] = {
+		OPT_BOOLEAN('f', "force", &o.force,
+			    "overwrite a foreign signature or a format with wear"),
+		OPT_BOOLEAN('k', "keep-wear", &o.keep_wear,
+			    "re-format carrying every frame's wear over"),
+		OPT_BOOLEAN(0, "data-crc", &o.data_crc,
+			    "checksum page data (verified on every load)"),
+		OPT_U64(0, "page-size", &page_size, "BYTES",
+			"frame size; only 4096 is supported"),
+		OPT_END(),
+	};
+	const struct cmd_usage u = {
+		"format", "DEV [--force] [--keep-wear] [--data-crc] [--page-size 4096]",
+		"Write a fresh frontswap-nvm superblock and empty index on DEV.",
+		opts,
+	};
+	static const u8 zero[FSNVM_SUPER_BYTES];
+	struct fsnvm_geometry geo, check;
+	struct old_wear ow;
+	char b[32], uuid_str[37];
+	u8 uuid[16];
+	struct dev d;
+	int i = parse_args(argc, argv, &u, 1, 1), ret, wiped = 0;
+
+	if (i < 0)
+		return parse_exit(i);
+	if (page_size != FSNVM_PAGE_SIZE)
+		return parse_exit(usage_error(&u, "--page-size %llu: only %d is supported",
+					      (unsigned long long)page_size,
+					      FSNVM_PAGE_SIZE));
+	if (new_uuid(uuid))
+		return fail_errno("getrandom");
+	if (dev_open(&d, argv[i], true))
+		return fail("%s: %s", argv[i], d.err);
+	ret = format_precheck(&d, &o, &geo, &ow);
+	if (ret)
+		goto out;
+
+	/*
+	 * A sparse image on a full filesystem would SIGBUS in the middle of
+	 * the format: allocate what is written first (contents unchanged).
+	 */
+	if (d.kind == DEV_FILE) {
+		int e = posix_fallocate(d.fd, 0, geo.data_offset);
+
+		if (e && e != EOPNOTSUPP && e != EINVAL) {
+			ret = fail("%s: allocating the index: %s", d.path, strerror(e));
+			goto out;
+		}
+	}
+
+	/* From here on the device is written. */
+	if (o.force && d.kind != DEV_DAX) {
+		wiped = probe_wipe(d.fd);
+		if (wiped < 0) {
+			ret = fail("%s: wiping signatures: %s", d.path, strerror(errno));
+			goto out;
+		}
+	}
+	fsnvm_format(d.base, &geo, uuid, (u64)time(NULL),
+		     o.keep_wear ? old_wear_of : NULL, &ow);
+	/* The rest of the superblock region: no stale signature survives. */
+	fsnvm_pmem_copy((u8 *)d.base + sizeof(struct fsnvm_super), zero,
+			FSNVM_SUPER_BYTES - sizeof(struct fsnvm_super));
+	fsnvm_pmem_fence();
+	if (dev_persist(&d)) {
+		ret = fail("%s: writing back: %s", d.path, strerror(errno));
+		goto out;
+	}
+	if (dev_super(&d, &check) != FSNVM_MEDIA_OK) {
+		ret = fail("%s: the new superblock does not read back", d.path);
+		goto out;
+	}
+
+	fmt_uuid(uuid, uuid_str);
+	printf("%s: formatted for frontswap-nvm: %llu frames of %u bytes (%s), uuid %s%s\n",
+	       d.path, (unsigned long long)geo.nr_frames, geo.page_size,
+	       fmt_bytes(geo.nr_frames * geo.page_size, b, sizeof(b)), uuid_str,
+	       o.data_crc ? ", data crc on" : "");
+	if (wiped > 0)
+		printf("%s: wiped %d foreign signature%s\n", d.path, wiped,
+		       wiped == 1 ? "" : "s");
+	if (o.keep_wear)
+		printf("%s: wear kept: max %llu, total %llu writes%s\n", d.path,
+		       (unsigned long long)ow.max, (unsigned long long)ow.sum,
+		       ow.torn ? " (torn entries given the max)" : "");
+	else if (ow.sum)
+		printf("%s: discarded wear: max %llu, total %llu writes\n", d.path,
+		       (unsigned long long)ow.max, (unsigned long long)ow.sum);
+out:
+	free(ow.wear);
+	dev_close(&d);
+	return ret;
+}

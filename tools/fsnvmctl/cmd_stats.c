@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fsnvmctl stats: the live counters of the kernel backend, from
+ * DEBUGFS/frontswap_nvm/stats.  That file is versioned text:
+ *
+ *   frontswap-nvm-stats 1
+ *   device /dev/pmem0          (a path, or "-" when unbound)
+ *   succ_stores 1234
+ *   ...
+ *
+ * Names are parsed generically, so counters a newer backend adds show up
+ * without a new fsnvmctl; a newer version number is refused.  A value (the
+ * rest of the line after one space) that is an unsigned decimal integer is
+ * a number, anything else a string.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fsnvmctl.h"
+#include "options.h"
+#include "output.h"
+
+#define STATS_MAGIC	"frontswap-nvm-stats"
+#define STATS_VERSION	1
+#define STATS_MAX	256	/* counters; far more than version 1 has */
+
+struct stat_line {
+	char *name, *value;
+	bool number;
+	unsigned long long v;
+};
+
+static bool valid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static bool parse_number(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end;
+}
+
+/* Parse the file into lines[]; 0, or EXIT_FAIL after the message. */
+static int stats_read(FILE *f, const char *path, struct stat_line *lines,
+		      unsigned int *n)
+{
+	char *buf = NULL, *name, *value;
+	unsigned int lineno = 1, i;
+	size_t cap = 0;
+	ssize_t len;
+	int version;
+	char tail;
+
+	*n = 0;
+	len = getline(&buf, &cap, f);
+	if (len < 0) {
+		int ret = ferror(f) ? fail_errno(path) :
+			  fail("%s: empty, not a frontswap-nvm stats file", path);
+
+		free(buf);
+		return ret;
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	if (sscanf(buf, STATS_MAGIC " %d%c", &version, &tail) != 1 ||
+	    strncmp(buf, STATS_MAGIC " ", sizeof(STATS_MAGIC))) {
+		free(buf);
+		return fail("%s: not a frontswap-nvm stats file (first line is not '%s %d')",
+			    path, STATS_MAGIC, STATS_VERSION);
+	}
+	if (version != STATS_VERSION) {
+		free(buf);
+		return fail("%s: stats format version %d is not supported (this fsnvmctl reads version %d)",
+			    path, version, STATS_VERSION);
+	}
+	while ((len = getline(&buf, &cap, f)) >= 0) {
+		lineno++;
+		buf[strcspn(buf, "\n")] = 0;
+		if (!buf[0])
+			continue;
+		name = buf;
+		value = strchr(buf, ' ');
+		if (value)
+			*value++ = 0;
+		if (!value || !valid_name(name) || !*value) {
+			free(buf);
+			return fail("%s:%u: malformed line (want 'name value')",
+				    path, lineno);
+		}
+		for (i = 0; i < *n; i++)
+			if (!strcmp(lines[i].name, name)) {
+				int ret = fail("%s:%u: '%s' appears twice", path,
+					       lineno, name);
+
+				free(buf);
+				return ret;
+			}
+		if (*n == STATS_MAX) {
+			free(buf);
+			return fail("%s: more than %d counters", path, STATS_MAX);
+		}
+		lines[*n].name = strdup(name);
+		lines[*n].value = strdup(value);
+		lines[*n].number = parse_number(value, &lines[*n].v);
+		(*n)++;
+		if (!lines[*n - 1].name || !lines[*n - 1].value) {
+			free(buf);
+			return fail("out of memory");
+		}
+	}
+	free(buf);
+	if (ferror(f))
+		return fail_errno(path);
+	return 0;
+}
+
+static void stats_json(const struct stat_line *l, unsigned int n)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int i;
+
+	jadd_u64(o, "version", STATS_VERSION);
+	for (i = 0; i < n; i++) {
+		if (l[i].number)
+			jadd_u64(o, l[i].name, l[i].v);
+		else if (!strcmp(l[i].name, "device") && !strcmp(l[i].value, "-"))
+			jadd_null(o, l[i].name);
+		else
+			jadd_str(o, l[i].name, l[i].value);
+	}
+	json_emit(o);
+}
+
+static void stats_text(const struct stat_line *l, unsigned int n)
+{
+	unsigned int i;
+	int width = 0;
+
+	for (i = 0; i < n; i++)
+		if ((int)strlen(l[i].name) > width)
+			width = (int)strlen(l[i].name);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(l[i].name, "device") && !strcmp(l[i].value, "-"))
+			printf("%-*s  - (unbound)\n", width, l[i].name);
+		else
+			printf("%-*s  %s\n", width, l[i].name, l[i].value);
+	}
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	const char *debugfs = "/sys/kernel/debug";
+	bool json = false;
+	const struct opt opts[] = {
+		OPT_BOOLEAN('j', "json", &json, "print JSON (raw numbers)"),
+		OPT_STRING(0, "debugfs", &debugfs, "DIR",
+			   "where debugfs is mounted (default /sys/kernel/debug)"),
+		OPT_END(),
+	};
+	const struct cmd_usage u = {
+		"stats", "[--json] [--debugfs DIR]",
+		"Show the live counters of the frontswap-nvm kernel backend.", opts,
+	};
+	struct stat_line lines[STATS_MAX];
+	unsigned int n = 0, j;
+	char path[4096];
+	int i = parse_args(argc, argv, &u, 0, 0), ret;
+	FILE *f;
+
+	if (i < 0)
+		return parse_exit(i);
+	snprintf(path, sizeof(path), "%s/frontswap_nvm/stats", debugfs);
+	f = fopen(path, "re");
+	if (!f && (errno == ENOENT || errno == ENOTDIR))
+		return fail("no frontswap-nvm backend in this kernel (%s not found; is debugfs mounted?)",
+			    path);
+	if (!f)
+		return fail_errno(path);
+	ret = stats_read(f, path, lines, &n);
+	fclose(f);
+	if (!ret) {
+		if (json)
+			stats_json(lines, n);
+		else
+			stats_text(lines, n);
+	}
+	for (j = 0; j < n; j++) {
+		free(lines[j].name);
+		free(lines[j].value);
+	}
+	return ret;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The frontswap-nvm side of an opened device (device.h). */
+#ifndef FSNVMCTL_MEDIA_H
+#define FSNVMCTL_MEDIA_H
+
+#include "device.h"
+#include "fsnvm_layout.h"
+
+/* The superblock status of an opened device; geo filled when OK. */
+enum fsnvm_media_status dev_super(const struct dev *d,
+				  struct fsnvm_geometry *geo);
+
+/*
+ * Call mark(ctx, frame) for every frame whose index entry or data lies on
+ * the device's badblocks list, as the backend retires them.  Returns the
+ * number of calls (a frame may be named twice).
+ */
+u64 dev_bad_frames(const struct dev *d, const struct fsnvm_geometry *geo,
+		   void (*mark)(void *ctx, u64 frame), void *ctx);
+
+#endif /* FSNVMCTL_MEDIA_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The media verifier (see verify.h).  It applies the same rules as
+ * recovery (pmem-layout/fsnvm_recover.c) but on its own, entry by entry,
+ * so that the two can be compared: the fuzz target checks that both count
+ * the same valid, torn and duplicate entries.
+ */
+#include "fsnvm_keymap.h"
+#include "verify.h"
+
+static const char * const vp_kind_names[VP_NR_KINDS] = {
+	[VP_SUPERBLOCK] = "superblock",
+	[VP_SUPER_RESERVED] = "super_reserved",
+	[VP_SUPER_COMPAT] = "super_compat",
+	[VP_ENTRY_CRC] = "entry_crc",
+	[VP_UNKNOWN_FLAGS] = "unknown_flags",
+	[VP_ENTRY_RESERVED] = "entry_reserved",
+	[VP_BAD_KEY] = "bad_key",
+	[VP_KEY_RANGE] = "key_range",
+	[VP_WEAR_IMPLAUSIBLE] = "wear_implausible",
+	[VP_WEAR_ZERO] = "wear_zero",
+	[VP_DATA_CRC] = "data_crc",
+	[VP_STALE_FREE] = "stale_free",
+	[VP_DUPLICATE_KEY] = "duplicate_key",
+	[VP_BAD_BLOCK] = "bad_block",
+};
+
+const char *vp_kind_name(enum vp_kind kind)
+{
+	return (unsigned int)kind < VP_NR_KINDS ? vp_kind_names[kind] : "?";
+}
+
+void vp_describe(const struct vp_problem *p, char *buf, size_t len)
+{
+	unsigned int type = fsnvm_key_type(p->key);
+	unsigned long long off = fsnvm_key_offset(p->key);
+
+	switch (p->kind) {
+	case VP_SUPERBLOCK:
+		snprintf(buf, len, "%s", fsnvm_media_str(p->media));
+		break;
+	case VP_SUPER_RESERVED:
+		snprintf(buf, len, "superblock reserved bytes or ro_compat are not zero");
+		break;
+	case VP_SUPER_COMPAT:
+		snprintf(buf, len, "unknown compatible feature bits 0x%llx (ignored)",
+			 (unsigned long long)p->value);
+		break;
+	case VP_ENTRY_CRC:
+		snprintf(buf, len,
+			 "entry checksum mismatch (stored 0x%08llx, computed 0x%08llx): torn or corrupt, the backend treats the frame as free",
+			 (unsigned long long)p->value, (unsigned long long)p->expected);
+		break;
+	case VP_UNKNOWN_FLAGS:
+		snprintf(buf, len, "unknown entry flags 0x%llx: the backend ignores the entry",
+			 (unsigned long long)p->value);
+		break;
+	case VP_ENTRY_RESERVED:
+		snprintf(buf, len, "entry reserved bytes are not zero");
+		break;
+	case VP_BAD_KEY:
+		snprintf(buf, len, "key 0x%016llx is set without its valid bit",
+			 (unsigned long long)p->key);
+		break;
+	case VP_KEY_RANGE:
+		snprintf(buf, len,
+			 "key (type %u, offset %llu) is beyond what the backend maps (offset <= %llu)",
+			 type, off, (unsigned long long)FSNVM_MAX_MAP_OFFSET);
+		break;
+	case VP_WEAR_IMPLAUSIBLE:
+		snprintf(buf, len, "wear %llu is implausible (limit 2^48 writes)",
+			 (unsigned long long)p->value);
+		break;
+	case VP_WEAR_ZERO:
+		snprintf(buf, len, "holds page data (type %u, offset %llu) but its wear is 0",
+			 type, off);
+		break;
+	case VP_DATA_CRC:
+		snprintf(buf, len,
+			 "page data checksum mismatch (stored 0x%08llx, computed 0x%08llx): type %u offset %llu is lost",
+			 (unsigned long long)p->value, (unsigned long long)p->expected,
+			 type, off);
+		break;
+	case VP_STALE_FREE:
+		snprintf(buf, len, "free entry still carries fill, flags or data crc");
+		break;
+	case VP_DUPLICATE_KEY:
+		if (p->severity == VP_ERROR)
+			snprintf(buf, len,
+				 "key (type %u, offset %llu) also in frame %llu with the same seq %llu: which copy is current is ambiguous",
+				 type, off, (unsigned long long)p->other_frame,
+				 (unsigned long long)p->seq);
+		else
+			snprintf(buf, len,
+				 "key (type %u, offset %llu) also in frame %llu: seq %llu here, %llu there; the higher seq wins, this copy is stale",
+				 type, off, (unsigned long long)p->other_frame,
+				 (unsigned long long)p->seq,
+				 (unsigned long long)p->other_seq);
+		break;
+	case VP_BAD_BLOCK:
+		snprintf(buf, len, "on the namespace's badblocks list: not read, the backend retires it");
+		break;
+	default:
+		snprintf(buf, len, "unknown problem");
+	}
+}
+
+static int vp_add(struct vp_report *r, const struct vp_problem *p)
+{
+	if (r->nr_problems == r->cap) {
+		u64 cap = r->cap ? r->cap * 2 : 16;
+		struct vp_problem *n = realloc(r->problems, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->problems = n;
+		r->cap = cap;
+	}
+	r->problems[r->nr_problems++] = *p;
+	if (p->severity == VP_ERROR)
+		r->errors++;
+	else
+		r->warnings++;
+	return 0;
+}
+
+static int vp_add_frame(struct vp_report *r, enum vp_kind kind,
+			enum vp_severity sev, u64 frame, u64 key, u64 value,
+			u64 expected)
+{
+	struct vp_problem p = {
+		.kind = kind, .severity = sev, .frame = frame, .key = key,
+		.value = value, .expected = expected,
+	};
+
+	return vp_add(r, &p);
+}
+
+static bool all_zero(const u8 *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+static int vp_super(const struct fsnvm_super *sb, struct vp_report *r)
+{
+	u64 compat = le64_to_cpu(sb->compat);
+
+	if ((!all_zero(sb->reserved, sizeof(sb->reserved)) || sb->ro_compat) &&
+	    vp_add_frame(r, VP_SUPER_RESERVED, VP_WARNING, VP_NO_FRAME, 0, 0, 0))
+		return -ENOMEM;
+	if ((compat & ~FSNVM_COMPAT_KNOWN) &&
+	    vp_add_frame(r, VP_SUPER_COMPAT, VP_WARNING, VP_NO_FRAME, 0,
+			 compat & ~FSNVM_COMPAT_KNOWN, 0))
+		return -ENOMEM;
+	return 0;
+}
+
+/* A valid entry, remembered to find keys named twice. */
+struct vp_key {
+	u64 key, seq;
+	u32 frame;		/* < FSNVM_MAX_FRAMES */
+	u32 filled;
+};
+
+struct vp_keys {
+	struct vp_key *v;
+	u64 n, cap;
+};
+
+/* By key, then the winner first: higher seq, then lower frame (as recovery). */
+static int vp_key_cmp(const void *a, const void *b)
+{
+	const struct vp_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq > y->seq ? -1 : 1;
+	return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+static int vp_problem_cmp(const void *a, const void *b)
+{
+	const struct vp_problem *x = a, *y = b;
+
+	/* VP_NO_FRAME is ~0: put the superblock first. */
+	u64 fx = x->frame + 1, fy = y->frame + 1;
+
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
+/* Check one entry; a valid one is appended to keys. */
+static int vp_entry(const void *base, struct vp_report *r, u64 f,
+		    struct vp_keys *keys)
+{
+	const struct fsnvm_geometry *geo = &r->geo;
+	struct fsnvm_entry ent;
+	u64 key, wear;
+	u32 flags;
+
+	memcpy(&ent, fsnvm_entry_at((void *)base, geo, f), sizeof(ent));
+	r->entries++;
+	if (!fsnvm_entry_crc_ok(&ent)) {
+		r->torn++;
+		return vp_add_frame(r, VP_ENTRY_CRC, VP_ERROR, f, 0,
+				    le32_to_cpu(ent.crc),
+				    crc32c(~0U, &ent, __builtin_offsetof(struct fsnvm_entry, crc)));
+	}
+	key = le64_to_cpu(ent.key);
+	wear = le64_to_cpu(ent.wear);
+	flags = le32_to_cpu(ent.flags);
+	if ((flags & ~FSNVM_ENT_KNOWN) &&
+	    vp_add_frame(r, VP_UNKNOWN_FLAGS, VP_ERROR, f, key, flags, 0))
+		return -ENOMEM;
+	if (!all_zero(ent.reserved, sizeof(ent.reserved)) &&
+	    vp_add_frame(r, VP_ENTRY_RESERVED, VP_WARNING, f, key, 0, 0))
+		return -ENOMEM;
+	if (wear >= VP_WEAR_LIMIT &&
+	    vp_add_frame(r, VP_WEAR_IMPLAUSIBLE, VP_ERROR, f, key, wear, 0))
+		return -ENOMEM;
+	if (!key) {
+		r->free++;
+		if ((flags || ent.fill || ent.data_crc) &&
+		    vp_add_frame(r, VP_STALE_FREE, VP_WARNING, f, 0, 0, 0))
+			return -ENOMEM;
+		return 0;
+	}
+	if (!(key & FSNVM_KEY_VALID))
+		return vp_add_frame(r, VP_BAD_KEY, VP_ERROR, f, key, 0, 0);
+	if (fsnvm_key_type(key) >= FSNVM_MAX_SWAP_TYPES ||
+	    fsnvm_key_offset(key) > FSNVM_MAX_MAP_OFFSET)
+		return vp_add_frame(r, VP_KEY_RANGE, VP_ERROR, f, key, 0, 0);
+	if (flags & ~FSNVM_ENT_KNOWN)
+		return 0;	/* reported; recovery skips it too */
+	r->valid++;
+	if (keys->n == keys->cap) {
+		u64 cap = keys->cap ? keys->cap * 2 : 256;
+		struct vp_key *v = realloc(keys->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		keys->v = v;
+		keys->cap = cap;
+	}
+	keys->v[keys->n++] = (struct vp_key){
+		.key = key, .seq = le64_to_cpu(ent.seq), .frame = (u32)f,
+		.filled = !!(flags & FSNVM_ENT_FILLED),
+	};
+	if (flags & FSNVM_ENT_FILLED)
+		return 0;
+	if (!wear && vp_add_frame(r, VP_WEAR_ZERO, VP_WARNING, f, key, 0, 0))
+		return -ENOMEM;
+	if (geo->compat & FSNVM_COMPAT_DATA_CRC) {
+		u32 crc = crc32c(~0U, fsnvm_frame_at((void *)base, geo, f),
+				 geo->page_size);
+
+		if (crc != le32_to_cpu(ent.data_crc))
+			return vp_add_frame(r, VP_DATA_CRC, VP_ERROR, f, key,
+					    le32_to_cpu(ent.data_crc), crc);
+	}
+	return 0;
+}
+
+/* Report every losing entry of a key named more than once. */
+static int vp_duplicates(struct vp_report *r, struct vp_key *keys, u64 n)
+{
+	u64 i = 0, j;
+
+	if (!n)
+		return 0;
+	qsort(keys, n, sizeof(*keys), vp_key_cmp);
+	while (i < n) {
+		r->used++;
+		if (keys[i].filled)
+			r->filled++;
+		for (j = i + 1; j < n && keys[j].key == keys[i].key; j++) {
+			struct vp_problem p = {
+				.kind = VP_DUPLICATE_KEY,
+				.severity = keys[j].seq == keys[i].seq ?
+					    VP_ERROR : VP_WARNING,
+				.frame = keys[j].frame, .key = keys[j].key,
+				.seq = keys[j].seq, .other_frame = keys[i].frame,
+				.other_seq = keys[i].seq,
+			};
+
+			r->duplicates++;
+			if (vp_add(r, &p))
+				return -ENOMEM;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
+		 struct vp_report *r)
+{
+	struct vp_keys keys = { 0 };
+	int ret = 0;
+	u64 f;
+
+	memset(r, 0, sizeof(*r));
+	if (bytes < sizeof(struct fsnvm_super))
+		r->super = FSNVM_MEDIA_TOO_SMALL;
+	else
+		r->super = fsnvm_super_check(base, bytes, &r->geo);
+	if (r->super != FSNVM_MEDIA_OK) {
+		struct vp_problem p = {
+			.kind = VP_SUPERBLOCK, .severity = VP_ERROR,
+			.media = r->super, .frame = VP_NO_FRAME,
+		};
+
+		return vp_add(r, &p);
+	}
+	if (vp_super(base, r))
+		return -ENOMEM;
+	for (f = 0; f < r->geo.nr_frames && !ret; f++) {
+		if (bad && bad[f]) {
+			r->bad++;
+			ret = vp_add_frame(r, VP_BAD_BLOCK, VP_WARNING, f, 0, 0, 0);
+			continue;
+		}
+		ret = vp_entry(base, r, f, &keys);
+	}
+	if (!ret)
+		ret = vp_duplicates(r, keys.v, keys.n);
+	free(keys.v);
+	if (!ret && r->nr_problems)
+		qsort(r->problems, r->nr_problems, sizeof(*r->problems),
+		      vp_problem_cmp);
+	return ret;
+}
+
+void vp_report_free(struct vp_report *r)
+{
+	free(r->problems);
+	r->problems = NULL;
+	r->nr_problems = 0;
+	r->cap = 0;
+}
