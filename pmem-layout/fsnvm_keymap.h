@@ -16,10 +16,8 @@
 #ifndef FSNVM_KEYMAP_H
 #define FSNVM_KEYMAP_H
 
+#include "fsnvm_layout.h"	/* FSNVM_MAX_SWAP_TYPES, FSNVM_MAX_MAP_OFFSET */
 #include "fsnvm_wear.h"
-
-#define FSNVM_MAX_SWAP_TYPES	128	/* 7 bits of key; the kernel has 32 */
-#define FSNVM_MAX_MAP_OFFSET	0xffffffffULL
 
 struct fsnvm_keymap_slot {
 	u32 offset;

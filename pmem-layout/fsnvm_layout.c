@@ -155,6 +155,24 @@ bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent)
 	       crc32c(~0U, ent, __builtin_offsetof(struct fsnvm_entry, crc));
 }
 
+enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
+{
+	u64 key = le64_to_cpu(ent->key);
+
+	if (!fsnvm_entry_crc_ok(ent))
+		return FSNVM_ENTRY_TORN;
+	if (!key)
+		return FSNVM_ENTRY_FREE;
+	if (!(key & FSNVM_KEY_VALID))
+		return FSNVM_ENTRY_BAD_KEY;
+	if (fsnvm_key_type(key) >= FSNVM_MAX_SWAP_TYPES ||
+	    fsnvm_key_offset(key) > FSNVM_MAX_MAP_OFFSET)
+		return FSNVM_ENTRY_KEY_RANGE;
+	if (le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN)
+		return FSNVM_ENTRY_BAD_FLAGS;
+	return FSNVM_ENTRY_MAPPED;
+}
+
 void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
 		  const u8 uuid[16], u64 format_time,
 		  u64 (*wear_of)(void *ctx, u64 frame), void *ctx)
@@ -162,11 +180,15 @@ void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
 	struct fsnvm_super sb;
 	struct fsnvm_entry ent;
 	__le64 magic;
-	u64 f;
+	u64 f, off;
 
-	/* Invalidate any old superblock first: a half-done format is "none". */
+	/*
+	 * Zero the whole superblock region first: a half-done format is
+	 * "none", and no old signature (swap, a filesystem) survives in it.
+	 */
 	memset(&sb, 0, sizeof(sb));
-	fsnvm_pmem_copy(base, &sb, sizeof(sb));
+	for (off = 0; off < FSNVM_SUPER_BYTES; off += sizeof(sb))
+		fsnvm_pmem_copy((u8 *)base + off, &sb, sizeof(sb));
 	fsnvm_pmem_fence();
 
 	for (f = 0; f < geo->nr_frames; f++) {

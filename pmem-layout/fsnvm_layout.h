@@ -46,6 +46,14 @@ enum fsnvm_media_status fsnvm_super_check(const struct fsnvm_super *sb,
 					  u64 device_bytes,
 					  struct fsnvm_geometry *geo);
 
+/*
+ * The keys the engine can hold: its DRAM map keeps 32-bit offsets
+ * (fsnvm_keymap.h), the key 7 bits of type.  Recovery and `fsnvmctl
+ * check` apply the same limits to entries on the media.
+ */
+#define FSNVM_MAX_SWAP_TYPES	(FSNVM_KEY_TYPE_MASK + 1)	/* kernel: 32 */
+#define FSNVM_MAX_MAP_OFFSET	0xffffffffULL
+
 static inline u64 fsnvm_key(unsigned int type, u64 offset)
 {
 	return FSNVM_KEY_VALID | ((u64)type << FSNVM_KEY_TYPE_SHIFT) | offset;
@@ -65,6 +73,21 @@ static inline u64 fsnvm_key_offset(u64 key)
 void fsnvm_entry_seal(struct fsnvm_entry *ent);
 bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
 
+/*
+ * What an index entry read from the media says, checked in this order.
+ * Recovery maps only FSNVM_ENTRY_MAPPED; `fsnvmctl check` reports the rest.
+ */
+enum fsnvm_entry_class {
+	FSNVM_ENTRY_TORN,	/* crc mismatch: torn or corrupt */
+	FSNVM_ENTRY_FREE,	/* key 0 */
+	FSNVM_ENTRY_BAD_KEY,	/* key bits set without the valid bit */
+	FSNVM_ENTRY_KEY_RANGE,	/* type or offset beyond what is mapped */
+	FSNVM_ENTRY_BAD_FLAGS,	/* flags this code does not know */
+	FSNVM_ENTRY_MAPPED,	/* names a stored page */
+};
+
+enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent);
+
 static inline struct fsnvm_entry *fsnvm_entry_at(void *base,
 						 const struct fsnvm_geometry *geo,
 						 u64 frame)
@@ -79,8 +102,9 @@ static inline void *fsnvm_frame_at(void *base, const struct fsnvm_geometry *geo,
 }
 
 /*
- * Write an empty index and then the superblock, magic last, so a format
- * interrupted at any point leaves a device that does not look formatted.
+ * Zero the superblock region, write an empty index and then the
+ * superblock, magic last, so a format interrupted at any point leaves a
+ * device that does not look formatted.
  * wear_of, when given, supplies each frame's previous wear (--keep-wear).
  */
 void fsnvm_format(void *base, const struct fsnvm_geometry *geo,

@@ -30,16 +30,6 @@ void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame)
 	spin_unlock(&e->lock);
 }
 
-static bool fsnvm_entry_names_key(const struct fsnvm_entry *ent)
-{
-	u64 key = le64_to_cpu(ent->key);
-
-	return (key & FSNVM_KEY_VALID) &&
-	       !(le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN) &&
-	       fsnvm_key_type(key) < FSNVM_MAX_SWAP_TYPES &&
-	       fsnvm_key_offset(key) <= FSNVM_MAX_MAP_OFFSET;
-}
-
 static u64 fsnvm_entry_seq(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
@@ -103,6 +93,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 
 	memset(rep, 0, sizeof(*rep));
 	for (f = 0; f < e->geo.nr_frames; f++) {
+		enum fsnvm_entry_class cls;
 		struct fsnvm_entry ent;
 		u64 wear;
 
@@ -122,13 +113,14 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		if (wear > e->stats.wear_max)
 			e->stats.wear_max = wear;
 		e->state[f] = FSNVM_FS_FREE;
-		if (!fsnvm_entry_crc_ok(&ent)) {
+		cls = fsnvm_entry_classify(&ent);
+		if (cls == FSNVM_ENTRY_TORN) {
 			rep->torn++;
 			continue;
 		}
 		if (le64_to_cpu(ent.seq) > rep->max_seq)
 			rep->max_seq = le64_to_cpu(ent.seq);
-		if (fsnvm_entry_names_key(&ent))
+		if (cls == FSNVM_ENTRY_MAPPED)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
 	rep->bad_frames = e->stats.frames_bad;

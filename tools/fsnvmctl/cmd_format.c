@@ -151,7 +151,6 @@ int cmd_format(int argc, char **argv)
 		"Write a fresh frontswap-nvm superblock and empty index on DEV.",
 		opts,
 	};
-	static const u8 zero[FSNVM_SUPER_BYTES];
 	struct fsnvm_geometry geo, check;
 	struct old_wear ow;
 	char b[32], uuid_str[37];
@@ -196,10 +195,6 @@ int cmd_format(int argc, char **argv)
 	}
 	fsnvm_format(d.base, &geo, uuid, (u64)time(NULL),
 		     o.keep_wear ? old_wear_of : NULL, &ow);
-	/* The rest of the superblock region: no stale signature survives. */
-	fsnvm_pmem_copy((u8 *)d.base + sizeof(struct fsnvm_super), zero,
-			FSNVM_SUPER_BYTES - sizeof(struct fsnvm_super));
-	fsnvm_pmem_fence();
 	if (dev_persist(&d)) {
 		ret = fail("%s: writing back: %s", d.path, strerror(errno));
 		goto out;

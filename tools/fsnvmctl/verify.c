@@ -230,13 +230,16 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 			return -ENOMEM;
 		return 0;
 	}
-	if (!(key & FSNVM_KEY_VALID))
+	switch (fsnvm_entry_classify(&ent)) {	/* the rule recovery uses */
+	case FSNVM_ENTRY_BAD_KEY:
 		return vp_add_frame(r, VP_BAD_KEY, VP_ERROR, f, key, 0, 0);
-	if (fsnvm_key_type(key) >= FSNVM_MAX_SWAP_TYPES ||
-	    fsnvm_key_offset(key) > FSNVM_MAX_MAP_OFFSET)
+	case FSNVM_ENTRY_KEY_RANGE:
 		return vp_add_frame(r, VP_KEY_RANGE, VP_ERROR, f, key, 0, 0);
-	if (flags & ~FSNVM_ENT_KNOWN)
-		return 0;	/* reported; recovery skips it too */
+	case FSNVM_ENTRY_MAPPED:
+		break;
+	default:
+		return 0;	/* unknown flags: reported above; not mapped */
+	}
 	r->valid++;
 	if (keys->n == keys->cap) {
 		u64 cap = keys->cap ? keys->cap * 2 : 256;
