@@ -40,16 +40,21 @@ MODULE_PARM_DESC(register, "Take the frontswap slot at boot (default Y; N leaves
 /********************************
  * frontswap hooks
  ********************************/
-static void fsnvm_frontswap_init(unsigned int type)
+static void fsnvm_frontswap_invalidate_area(unsigned int type)
 {
 	struct fsnvm_dev *d;
 
-	/* A fresh swapon must not see pages of a previous user of the type. */
 	rcu_read_lock();
 	d = rcu_dereference(fsnvm_dev);
 	if (d)
 		fsnvm_invalidate_area(d->engine, type);
 	rcu_read_unlock();
+}
+
+/* A fresh swapon must not see pages a previous user of the type left. */
+static void fsnvm_frontswap_init(unsigned int type)
+{
+	fsnvm_frontswap_invalidate_area(type);
 }
 
 static int fsnvm_frontswap_store(unsigned int type, pgoff_t offset,
@@ -105,17 +110,6 @@ static void fsnvm_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 	d = rcu_dereference(fsnvm_dev);
 	if (d)
 		fsnvm_invalidate_page(d->engine, type, offset);
-	rcu_read_unlock();
-}
-
-static void fsnvm_frontswap_invalidate_area(unsigned int type)
-{
-	struct fsnvm_dev *d;
-
-	rcu_read_lock();
-	d = rcu_dereference(fsnvm_dev);
-	if (d)
-		fsnvm_invalidate_area(d->engine, type);
 	rcu_read_unlock();
 }
 

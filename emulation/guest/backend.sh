@@ -4,6 +4,9 @@
 #   unbind            unbind
 #   bound             print the bound device (empty when none)
 #   counter NAME      one debugfs counter, e.g. counter succ_stores
+#   ram_mib           the guest's RAM in MiB
+#   fresh_bind        fsdax namespace, formatted, bound, swap on: sets
+#                     $pmem and $swap
 #   expect_refused DEV ERRTEXT KLOGTEXT
 #                     binding DEV must fail with ERRTEXT (strerror text) and
 #                     the kernel log must say KLOGTEXT
@@ -27,4 +30,15 @@ expect_refused() {
 	dmesg | tail -n +"$((before + 1))" | grep -q "$klog" ||
 		die "binding '$dev': kernel log lacks '$klog'"
 	log "refused as expected: '$dev' -> $err / $(dmesg | tail -n +"$((before + 1))" | grep "$klog" | tail -n 1 | sed 's/^\[[^]]*\] //')"
+}
+
+ram_mib() {
+	echo $(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
+}
+
+fresh_bind() {
+	pmem=$(sh /guest/ns-setup.sh)
+	fsnvmctl format "$pmem" || die "fsnvmctl format $pmem failed"
+	bind "$pmem" || die "bind $pmem failed"
+	swap=$(sh /guest/swap-setup.sh)
 }

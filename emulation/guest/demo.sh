@@ -6,7 +6,7 @@
 . /guest/lib.sh
 . /guest/backend.sh
 
-ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
+ram_mib=$(ram_mib)
 mib=$(param mib $((ram_mib * 2)))
 
 log "stage: namespace"

@@ -8,8 +8,17 @@
 . /guest/lib.sh
 . /guest/backend.sh
 
-ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
+ram_mib=$(ram_mib)
 mib=$(param mib $((ram_mib * 2)))
+
+# 0. frontswap-nvm holds the frontswap slot: zswap, built in, lost it.
+dmesg | grep -q 'frontswap_nvm: registered with frontswap' || die "backend did not register"
+if [ -e /sys/module/zswap/parameters/enabled ]; then
+	if echo Y >/sys/module/zswap/parameters/enabled 2>/dev/null; then
+		die "zswap could be enabled: it holds the frontswap slot"
+	fi
+	log "zswap cannot be enabled: frontswap-nvm won the registration race"
+fi
 
 # 1. A raw namespace has no DAX: refused.
 ndctl list -N | grep -q '"mode":"raw"' || die "expected a raw namespace on a fresh NVDIMM"

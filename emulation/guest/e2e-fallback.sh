@@ -5,12 +5,9 @@
 # still reads back correctly.
 . /guest/lib.sh
 . /guest/backend.sh
-ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
-pmem=$(sh /guest/ns-setup.sh)
-fsnvmctl format "$pmem" || die "format failed"
-bind "$pmem" || die "bind failed"
+ram_mib=$(ram_mib)
+fresh_bind
 total=$(counter frames_total)
-swap=$(sh /guest/swap-setup.sh)
 out0=$(sed -n 's/^pswpout //p' /proc/vmstat)
 memstress --mib $((ram_mib * 2)) --passes 2 --same-filled || die "memstress: corrupt pages"
 failed=$(counter failed_stores) full=$(counter refused_full) succ=$(counter succ_stores)

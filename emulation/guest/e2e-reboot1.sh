@@ -5,11 +5,8 @@
 # same NVDIMM image.
 . /guest/lib.sh
 . /guest/backend.sh
-ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
-pmem=$(sh /guest/ns-setup.sh)
-fsnvmctl format "$pmem" || die "format failed"
-bind "$pmem" || die "bind failed"
-swap=$(sh /guest/swap-setup.sh)
+ram_mib=$(ram_mib)
+fresh_bind
 # Pages that stay stored until power-off: a tmpfs file bigger than RAM.
 mkdir -p /mnt/hold && mount -t tmpfs -o size=2g hold /mnt/hold
 dd if=/dev/urandom of=/mnt/hold/data bs=1M count=$ram_mib 2>/dev/null || die "dd failed"

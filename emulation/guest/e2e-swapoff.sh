@@ -4,11 +4,8 @@
 # corrupt, and invalidate_area leaves 0 frames used.
 . /guest/lib.sh
 . /guest/backend.sh
-ram_mib=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
-pmem=$(sh /guest/ns-setup.sh)
-fsnvmctl format "$pmem" || die "format failed"
-bind "$pmem" || die "bind failed"
-swap=$(sh /guest/swap-setup.sh)
+ram_mib=$(ram_mib)
+fresh_bind
 # The workload fits in RAM once the filler is gone; the filler pushes it out.
 memstress --mib $((ram_mib / 2)) --passes 6 >/tmp/ms.out 2>&1 &
 ms=$!

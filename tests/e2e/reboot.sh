@@ -18,4 +18,4 @@ used=$(sed -n 's/.* used=\([0-9]*\).*/\1/p' <<<"$line")
 max=$(sed -n 's/.* wear_max=\([0-9]*\).*/\1/p' <<<"$line")
 sum=$(sed -n 's/.* wear_sum=\([0-9]*\).*/\1/p' <<<"$line")
 [ -n "$sum" ] || { echo "reboot: first boot printed no wear" >&2; exit 1; }
-run e2e-reboot2 --mem 256 --timeout 900 --append "fsnvm.prev_used=$used fsnvm.prev_max=$max fsnvm.prev_sum=$sum"
+run e2e-reboot2 --mem 256 --timeout 900 --append "frontswap_nvm.device=/dev/pmem0 fsnvm.prev_used=$used fsnvm.prev_max=$max fsnvm.prev_sum=$sum"
