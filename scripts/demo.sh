@@ -4,7 +4,8 @@
 # Knobs (make variables or environment):
 #   DEMO_RAM=MiB            guest RAM (default 256)
 #   DEMO_MIB=MiB            workload size (default 2 x guest RAM)
-#   DEMO_NVDIMM_SIZE=SIZE   emulated NVDIMM (default 1G)
+#   DEMO_NVDIMM_SIZE=SIZE   emulated NVDIMM (default 128M: smaller than what
+#                           is swapped, so frames are reused and wear shows)
 #   DEMO_NVDIMM_IMG=PATH    its backing file, kept between runs
 #                           (default build/emu/demo/nvdimm.img)
 #   DEMO_TIMEOUT=SEC        (default 1200)
@@ -12,7 +13,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 ram=${DEMO_RAM:-256}
 mib=${DEMO_MIB:-$((ram * 2))}
-size=${DEMO_NVDIMM_SIZE:-1G}
+size=${DEMO_NVDIMM_SIZE:-128M}
 img=${DEMO_NVDIMM_IMG:-$top/build/emu/demo/nvdimm.img}
 dir=$top/build/emu/demo
 log=$dir/console.log
@@ -27,10 +28,14 @@ stage "guest: fsnvmctl, memstress, initramfs"
 size_opt=(--nvdimm-size "$size")
 [ -e "$img" ] && size_opt=(--nvdimm-size "$(stat -c %s "$img")")
 stage "booting QEMU: ${ram} MiB RAM, NVDIMM $img, workload ${mib} MiB (TCG: a few minutes)"
+echo "   (the full console, kernel boot included, goes to $log)"
 rc=0
+# Show the guest's own output, not the kernel's boot messages (pipefail
+# keeps run-qemu.sh's exit status).
 "$top/emulation/run-qemu.sh" --run demo --mem "$ram" "${size_opt[@]}" \
 	--nvdimm-img "$img" --swap-img "$dir/swap.img" --log "$log" \
-	--append "fsnvm.mib=$mib" --timeout "${DEMO_TIMEOUT:-1200}" || rc=$?
+	--append "fsnvm.mib=$mib" --timeout "${DEMO_TIMEOUT:-1200}" |
+	tr -d '\r' | sed -n '/^run-qemu: accel/p; /fsnvm guest: running/,$p' || rc=$?
 stage "summary"
 summary=$(tr -d '\r' <"$log" | grep -a '^DEMO-SUMMARY' | tail -n 1 || true)
 if [ "$rc" = 0 ] && [ -n "$summary" ]; then
