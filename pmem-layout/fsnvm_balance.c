@@ -20,7 +20,15 @@
  * rest of the device gains, so extra writes ~= cold fraction / threshold
  * (30% cold, threshold 20: 1.5%), while the cold frames lag the others by
  * at most `threshold` (endurance loss ~= cold fraction * threshold / 2 /
- * mean wear).  The defaults in fsnvm_balance_defaults() follow from that.
+ * mean wear).  Pages that merely lag (warm ones, rewritten now and then)
+ * add to both.  The kernel's default threshold is in
+ * kernel-backend/fsnvm_balancer.c with the measured trade-off.
+ *
+ * A page is moved at `threshold` once the balancer has moved it before
+ * (FSNVM_ENT_MOVED: it stayed unwritten for a whole move interval, so it
+ * is cold), but at FSNVM_FIRST_MOVE_FACTOR times that the first time: most
+ * pages that fall behind are warm and get rewritten before lagging that
+ * far, and a move of a page about to be rewritten is a wasted write.
  *
  * Candidates are found by a cursor that sweeps the frames, `scan` frames
  * per step, reading wear from the index under the lock in small chunks so
@@ -35,6 +43,7 @@
 #include "fsnvm_engine.h"
 
 #define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
+#define FSNVM_FIRST_MOVE_FACTOR 4	/* see above; bench_core measures it */
 
 /* Under the lock: find a used frame `threshold` younger than target. */
 static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
@@ -45,7 +54,8 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 
 	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < scan; i++) {
 		u32 frame = (u32)e->balance_cursor;
-		u64 wear;
+		struct fsnvm_entry ent;
+		u64 wear, lag;
 
 		(*scanned)++;
 		if (++e->balance_cursor == e->geo.nr_frames) {
@@ -56,10 +66,15 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 		}
 		if ((e->state[frame] & ~FSNVM_FS_FILLED) != FSNVM_FS_USED)
 			continue;
-		wear = fsnvm_entry_wear(e, frame);
+		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+				    sizeof(ent)))
+			continue;	/* a load will find and report it */
+		wear = le64_to_cpu(ent.wear);
 		if (wear < e->pass_min)
 			e->pass_min = wear;
-		if (wear + threshold <= target)
+		lag = le32_to_cpu(ent.flags) & FSNVM_ENT_MOVED ? threshold :
+		      threshold * FSNVM_FIRST_MOVE_FACTOR;
+		if (wear + lag <= target)
 			return frame;
 	}
 	return FSNVM_NO_FRAME;
@@ -94,7 +109,7 @@ static int fsnvm_balance_copy(struct fsnvm_engine *e, u32 src, u32 dst,
 		fsnvm_pmem_fence();
 	}
 	fsnvm_write_entry(e, dst, le64_to_cpu(ent->key), seq, dst_wear,
-			  le64_to_cpu(ent->fill), flags,
+			  le64_to_cpu(ent->fill), flags | FSNVM_ENT_MOVED,
 			  le32_to_cpu(ent->data_crc));
 	/*
 	 * Durable before the source is cleared: a crash then finds the key

@@ -279,7 +279,7 @@ int main(int argc, char **argv)
 {
 	const char *json = NULL, *path = "/dev/shm/fsnvm-bench.img";
 	struct fsnvm_balance_params bp = {
-		.threshold = 16, .budget = 256, .scan = 8192,
+		.threshold = 12, .budget = 256, .scan = 8192,
 	};
 	const unsigned int balance_every = 2048;
 	struct latency plain, crc;
