@@ -13,6 +13,7 @@
 #include <linux/errno.h>
 #include <linux/libnvdimm.h>
 #include <linux/mm.h>
+#include <linux/prefetch.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>

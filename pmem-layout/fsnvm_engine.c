@@ -333,6 +333,8 @@ int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		return -ENOENT;
 	}
 	filled = e->state[frame] & FSNVM_FS_FILLED;
+	/* Start the frame's first lines on their way while we unlock/pin. */
+	prefetch(fsnvm_frame_at(e->base, &e->geo, frame));
 	if (filled || e->data_crc)
 		left = fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
 				       sizeof(ent));

@@ -58,6 +58,7 @@ typedef pthread_spinlock_t spinlock_t;
 #define spin_lock_destroy(l) pthread_spin_destroy(l)
 
 #define cond_resched() do { } while (0)
+#define prefetch(x) __builtin_prefetch(x)
 
 #define GFP_KERNEL 0
 #define kvcalloc(n, size, gfp) calloc((n), (size))
