@@ -16,7 +16,10 @@
  *    writes each key in place to one fixed frame (swap on a pmem block
  *    device), counted on the same trace.
  *
- * usage: bench_core [--json FILE] [--quick] [--image PATH]
+ * usage: bench_core [--json FILE] [--quick] [--image PATH] [--threshold T]
+ *                   [--budget B]
+ * BENCH_HIST=1 in the environment prints the final wear histogram by kind
+ * of frame (hot, cold, free) on stderr.
  */
 #include <libpmem.h>
 #include <math.h>
