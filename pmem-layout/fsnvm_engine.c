@@ -205,9 +205,12 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 	filled = fsnvm_same_filled(page, &fill);
 
 	spin_lock(&e->lock);
-	if (unlikely(e->readonly))
-		frame = FSNVM_NO_FRAME;
-	else if (filled)	/* costs no data write: park it on worn frames */
+	if (unlikely(e->readonly)) {	/* inspected only: never write */
+		e->stats.failed_stores++;
+		spin_unlock(&e->lock);
+		return -EROFS;
+	}
+	if (filled)	/* costs no data write: park it on worn frames */
 		frame = fsnvm_wear_pool_get_most(&e->pool, &wear);
 	else
 		frame = fsnvm_wear_pool_get_least(&e->pool, &wear);
@@ -369,7 +372,8 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
 	if (unlikely(!fsnvm_key_in_range(type, offset)))
 		return;
 	spin_lock(&e->lock);
-	frame = fsnvm_keymap_remove(&e->map, type, (u32)offset);
+	frame = e->readonly ? FSNVM_NO_FRAME :
+		fsnvm_keymap_remove(&e->map, type, (u32)offset);
 	if (frame != FSNVM_NO_FRAME) {
 		fsnvm_drop_frame(e, frame);
 		e->stats.invalidates++;
@@ -391,7 +395,7 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 	bool found_in_pass = false;
 	unsigned int n, i;
 
-	if (type >= FSNVM_MAX_SWAP_TYPES)
+	if (type >= FSNVM_MAX_SWAP_TYPES || e->readonly)
 		return 0;
 	for (;;) {
 		spin_lock(&e->lock);

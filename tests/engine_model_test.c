@@ -136,7 +136,22 @@ int main(int argc, char **argv)
 	      (unsigned long long)rep.torn, (unsigned long long)model_keys);
 	for (unsigned int j = 0; j < NKEYS; j++)
 		check_key(e, j);
-	CHECK(fsnvm_store(e, 0, 0, page) != 0, "inspect mode accepted a store");
+	/* Inspect mode never writes: not a store, not an invalidation. */
+	{
+		void *before = malloc(bytes);
+
+		CHECK(before, "oom");
+		memcpy(before, img, bytes);
+		CHECK(fsnvm_store(e, 0, 0, page) == -EROFS, "inspect mode accepted a store");
+		for (unsigned int j = 0; j < NKEYS; j++)
+			fsnvm_invalidate_page(e, j / OFFSETS, j % OFFSETS);
+		fsnvm_invalidate_area(e, 1);
+		CHECK(fsnvm_balance_step(e, &bp) == 0, "inspect mode balanced");
+		CHECK(!memcmp(before, img, bytes), "inspect mode wrote to the media");
+		for (unsigned int j = 0; j < NKEYS; j++)
+			check_key(e, j);
+		free(before);
+	}
 	fsnvm_engine_close(e);
 
 	printf("model: %llu ops (%llu stores, %llu rewrites, %llu loads, %llu invalidates, %llu balancer steps, %llu areas), %llu refused full, %llu migrations, wear max %llu, 0 mismatches\n",
