@@ -13,7 +13,7 @@ pkgs=(
 	libblkid-dev jq e2fsprogs libxml2-utils librsvg2-bin util-linux
 	libclang-rt-14-dev
 	# kernel build and guest
-	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod perl
 	busybox-static qemu-system-x86 ndctl
 )
 
