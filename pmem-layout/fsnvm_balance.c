@@ -72,9 +72,11 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 		wear = le64_to_cpu(ent.wear);
 		if (wear < e->pass_min)
 			e->pass_min = wear;
-		lag = le32_to_cpu(ent.flags) & FSNVM_ENT_MOVED ? threshold :
-		      threshold * FSNVM_FIRST_MOVE_FACTOR;
-		if (wear + lag <= target)
+		lag = threshold;
+		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_MOVED))
+			lag = threshold > ~0ULL / FSNVM_FIRST_MOVE_FACTOR ? ~0ULL :
+			      threshold * FSNVM_FIRST_MOVE_FACTOR;
+		if (wear <= target && target - wear >= lag)	/* no overflow */
 			return frame;
 	}
 	return FSNVM_NO_FRAME;
@@ -84,41 +86,40 @@ bool fsnvm_balance_wanted(struct fsnvm_engine *e,
 			  const struct fsnvm_balance_params *p)
 {
 	bool wanted;
+	u64 target;
 
 	spin_lock(&e->lock);
+	target = fsnvm_wear_pool_most_upto(&e->pool, e->user_wear_max);
 	wanted = !e->readonly && e->pool.nr_free && e->map.nr_keys &&
-		 fsnvm_wear_pool_most_upto(&e->pool, e->user_wear_max) >=
-		 e->used_wear_floor + p->threshold;
+		 target >= e->used_wear_floor &&
+		 target - e->used_wear_floor >= p->threshold;
 	spin_unlock(&e->lock);
 	return wanted;
 }
 
-/* Move one page from src to dst (both ours); 0 or -EIO on a media error. */
+/* Copy a page's data from src to dst (both ours); 0 or -EIO. */
 static int fsnvm_balance_copy(struct fsnvm_engine *e, u32 src, u32 dst,
-			      const struct fsnvm_entry *ent, u64 seq,
-			      u64 dst_wear)
+			      const struct fsnvm_entry *ent)
 {
-	u32 flags = le32_to_cpu(ent->flags);
-
-	if (!(flags & FSNVM_ENT_FILLED)) {
-		if (fsnvm_pmem_read(e->bounce, fsnvm_frame_at(e->base, &e->geo, src),
-				    FSNVM_PAGE_SIZE))
-			return -EIO;
-		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, dst), e->bounce,
-				FSNVM_PAGE_SIZE);
-		fsnvm_pmem_fence();
-	}
-	fsnvm_write_entry(e, dst, le64_to_cpu(ent->key), seq, dst_wear,
-			  le64_to_cpu(ent->fill), flags | FSNVM_ENT_MOVED,
-			  le32_to_cpu(ent->data_crc));
-	/*
-	 * Durable before the source is cleared: a crash then finds the key
-	 * in the source, the target or both (same data), never in neither.
-	 */
+	if (le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED)
+		return 0;	/* lives in the entry: nothing to copy */
+	if (fsnvm_pmem_read(e->bounce, fsnvm_frame_at(e->base, &e->geo, src),
+			    FSNVM_PAGE_SIZE))
+		return -EIO;
+	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, dst), e->bounce,
+			FSNVM_PAGE_SIZE);
 	fsnvm_pmem_fence();
 	return 0;
 }
 
+/*
+ * Under the lock, after the copy.  Only if the key still maps to the
+ * source does the destination's entry name it, with a sequence number
+ * taken now (later than any store of the key already published), made
+ * durable before the source is cleared: a crash then finds the key in the
+ * source, the destination or both (same data), never in neither, and never
+ * resurrects a key invalidated or rewritten during the copy.
+ */
 static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 				 const struct fsnvm_entry *ent, u64 dst_wear,
 				 int copied)
@@ -126,36 +127,39 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	u64 key = le64_to_cpu(ent->key);
 	unsigned int type = fsnvm_key_type(key);
 	u32 offset = (u32)fsnvm_key_offset(key);
-	bool filled = le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED;
+	u32 flags = le32_to_cpu(ent->flags);
+	bool filled = flags & FSNVM_ENT_FILLED;
+	bool wrote = copied == 0 && !filled;
 
 	e->state[src] &= ~FSNVM_FS_MOVING;
-	if (!filled && copied == 0)
+	if (wrote) {
 		e->stats.wear_sum++;
+		e->stats.data_writes++;
+		if (dst_wear > e->stats.wear_max)
+			e->stats.wear_max = dst_wear;
+	}
 	if (copied == 0 && fsnvm_fstate(e, src) == FSNVM_FS_USED &&
 	    fsnvm_keymap_find(&e->map, type, offset) == src) {
+		fsnvm_write_entry(e, dst, key, e->seq++, dst_wear,
+				  le64_to_cpu(ent->fill), flags | FSNVM_ENT_MOVED,
+				  le32_to_cpu(ent->data_crc));
+		fsnvm_pmem_fence();
 		fsnvm_keymap_set(&e->map, type, offset, dst);
 		e->state[dst] = FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0);
-		if (!filled) {
-			e->stats.data_writes++;
-			if (dst_wear > e->stats.wear_max)
-				e->stats.wear_max = dst_wear;
-		}
 		e->stats.migrations++;
-		if (fsnvm_clear_entry(e, src)) {
-			e->state[src] = FSNVM_FS_BAD;
-			e->stats.frames_retired++;
-			e->stats.frames_bad++;
-		}
+		if (fsnvm_clear_entry(e, src))
+			fsnvm_retire(e, src);
 		fsnvm_pmem_fence();
 		fsnvm_release_frame(e, src);
 		return;
 	}
 	/* The key moved on (or the source was unreadable): drop the copy. */
-	if (copied == 0)
-		fsnvm_clear_entry(e, dst);
-	fsnvm_pmem_fence();
+	if (wrote) {	/* the frame took a write: record its wear */
+		fsnvm_write_entry(e, dst, 0, 0, dst_wear, 0, 0, 0);
+		fsnvm_pmem_fence();
+	}
 	e->state[dst] = FSNVM_FS_FREE;
-	fsnvm_wear_pool_put(&e->pool, dst, fsnvm_entry_wear(e, dst));
+	fsnvm_wear_pool_put(&e->pool, dst, dst_wear);
 	if (e->state[src] == FSNVM_FS_DEAD)
 		fsnvm_release_frame(e, src);
 }
@@ -170,7 +174,7 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 	spin_unlock(&e->lock);
 	while (moved < p->budget && scanned < p->scan) {
 		struct fsnvm_entry ent;
-		u64 target, dst_wear, seq;
+		u64 target, dst_wear;
 		u32 src, dst;
 		int copied;
 
@@ -193,14 +197,17 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 		}
 		dst = fsnvm_wear_pool_get_most_upto(&e->pool, e->user_wear_max,
 						    &dst_wear);
+		if (dst == FSNVM_NO_FRAME) {
+			spin_unlock(&e->lock);
+			break;
+		}
 		e->state[dst] = FSNVM_FS_BUSY;
 		e->state[src] |= FSNVM_FS_MOVING;
-		seq = e->seq++;
 		spin_unlock(&e->lock);
 
 		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_FILLED))
 			dst_wear++;
-		copied = fsnvm_balance_copy(e, src, dst, &ent, seq, dst_wear);
+		copied = fsnvm_balance_copy(e, src, dst, &ent);
 
 		spin_lock(&e->lock);
 		fsnvm_balance_finish(e, src, dst, &ent, dst_wear, copied);

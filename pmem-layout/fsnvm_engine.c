@@ -124,7 +124,7 @@ int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
 	return 0;
 }
 
-static void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
+void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
 {
 	e->state[frame] = (e->state[frame] & ~FSNVM_FS_STATE_MASK) |
 			  FSNVM_FS_BAD;

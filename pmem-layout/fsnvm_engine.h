@@ -149,6 +149,8 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 		       u64 wear, u64 fill, u32 flags, u32 data_crc);
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame);
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame);
+/* Never use the frame again (keeps its pin count for the readers). */
+void fsnvm_retire(struct fsnvm_engine *e, u32 frame);
 
 static inline unsigned int fsnvm_fstate(const struct fsnvm_engine *e, u32 f)
 {

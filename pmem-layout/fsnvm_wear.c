@@ -186,12 +186,22 @@ u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear)
 		return frame;
 	}
 	dist = fsnvm_first_bucket(pool);
-	if (dist < 0) {
-		/* Only overflow frames left: move the window up to them. */
+	/*
+	 * Only overflow frames left: move the window up to them.  overflow_min
+	 * is only a lower bound (get_most may have taken the frame that set
+	 * it), but a pull recomputes it exactly, so the second pass at the
+	 * latest brings a frame into the window.
+	 */
+	while (dist < 0 && pool->overflow != FSNVM_NO_FRAME) {
 		pool->base = pool->overflow_min;
 		fsnvm_pull_overflow(pool);
 		dist = fsnvm_first_bucket(pool);
-	} else if (dist > 0) {
+	}
+	if (dist < 0) {		/* nr_free disagrees with the lists: a bug */
+		pool->nr_free++;
+		return FSNVM_NO_FRAME;
+	}
+	if (dist > 0) {
 		pool->base += dist;
 		dist = 0;
 		if (pool->overflow_min < pool->base + NBUCKETS)
