@@ -28,7 +28,27 @@
  * workload with 30% cold data.
  */
 static unsigned long fsnvm_balance_threshold = 12;
-module_param_named(balance_threshold, fsnvm_balance_threshold, ulong, 0644);
+
+/* 0 would let pages bounce between equally worn frames forever. */
+static int fsnvm_threshold_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long v;
+	int ret = kstrtoul(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (!v)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned long *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops fsnvm_threshold_ops = {
+	.set = fsnvm_threshold_set,
+	.get = param_get_ulong,
+};
+module_param_cb(balance_threshold, &fsnvm_threshold_ops,
+		&fsnvm_balance_threshold, 0644);
 MODULE_PARM_DESC(balance_threshold, "Move data off a frame this many writes younger than its destination (default 12)");
 
 /* Wear changes slowly: a page store takes microseconds, a level ~frames. */

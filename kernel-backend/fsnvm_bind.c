@@ -38,7 +38,8 @@ static int fsnvm_holder_cookie;	/* our identity as exclusive holder */
 
 /* A device named before fsnvm_bind_init() ran (the command line). */
 static char fsnvm_boot_path[FSNVM_PATH_MAX];
-static bool fsnvm_ready;
+static bool fsnvm_ready;	/* init ran: bind now, not later */
+static bool fsnvm_registered;	/* we hold the frontswap slot */
 
 /* Boot binding: every second, for up to two minutes. */
 #define FSNVM_BOOT_RETRY_MS 1000
@@ -47,8 +48,11 @@ static void fsnvm_boot_bind_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(fsnvm_boot_bind_work, fsnvm_boot_bind_fn);
 static unsigned int fsnvm_boot_tries;
 
-/* Retire every frame whose data or index entry touches a bad block. */
-static void fsnvm_mark_badblocks(struct fsnvm_dev *d)
+/*
+ * Retire every frame whose data or index entry touches a bad block.  The
+ * list is in sectors of the whole disk; start_off is where bdev begins.
+ */
+static void fsnvm_mark_badblocks(struct fsnvm_dev *d, u64 start_off)
 {
 	struct badblocks *bb = d->bdev->bd_disk->bb;
 	const struct fsnvm_geometry *geo = &d->engine->geo;
@@ -57,8 +61,10 @@ static void fsnvm_mark_badblocks(struct fsnvm_dev *d)
 	if (!bb || !bb->count)
 		return;
 	for (f = 0; f < geo->nr_frames; f++) {
-		sector_t first, data = (geo->data_offset + f * geo->page_size) >> 9;
-		sector_t ent = (geo->index_offset + f * FSNVM_ENTRY_BYTES) >> 9;
+		sector_t first, data = (start_off + geo->data_offset +
+					f * geo->page_size) >> 9;
+		sector_t ent = (start_off + geo->index_offset +
+				f * FSNVM_ENTRY_BYTES) >> 9;
 		int len;
 
 		if (badblocks_check(bb, data, geo->page_size >> 9, &first, &len) ||
@@ -72,16 +78,53 @@ static void fsnvm_mark_badblocks(struct fsnvm_dev *d)
 			d->path, bad);
 }
 
-/* Map the whole namespace; it must come back as one piece. */
+/*
+ * Map the whole namespace; it must come back as one virtually contiguous
+ * piece.  pmem refuses a DAX_ACCESS range that holds a bad block (-EIO),
+ * so on -EIO map it chunk by chunk, skipping the bad pages one at a time:
+ * their frames are on the badblocks list and never touched.
+ */
+#define FSNVM_MAP_CHUNK 512	/* pages: 2 MiB */
+
 static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr)
 {
-	long pages = bytes >> PAGE_SHIFT, got;
+	long pages = bytes >> PAGE_SHIFT, got, i, skipped = 0;
+	pgoff_t pgoff = start_off >> PAGE_SHIFT;
+	char *base = NULL;
+	void *addr;
 	pfn_t pfn;
 	int id;
 
 	id = dax_read_lock();
-	got = dax_direct_access(d->dax, start_off >> PAGE_SHIFT, pages,
-				DAX_ACCESS, kaddr, &pfn);
+	got = dax_direct_access(d->dax, pgoff, pages, DAX_ACCESS, kaddr, &pfn);
+	if (got == -EIO) {
+		for (i = 0; i < pages; i += got) {
+			got = dax_direct_access(d->dax, pgoff + i,
+						min(pages - i, (long)FSNVM_MAP_CHUNK),
+						DAX_ACCESS, &addr, &pfn);
+			if (got == -EIO)
+				got = dax_direct_access(d->dax, pgoff + i, 1,
+							DAX_ACCESS, &addr, &pfn);
+			if (got == -EIO) {	/* a bad page */
+				got = 1;
+				skipped++;
+				continue;
+			}
+			if (got <= 0)
+				break;
+			if (!base)
+				base = (char *)addr - i * PAGE_SIZE;
+			else if (addr != base + i * PAGE_SIZE)
+				got = -EOPNOTSUPP;
+			if (got < 0)
+				break;
+		}
+		*kaddr = base;
+		if (got > 0 && base)
+			got = pages;
+		else if (got > 0)
+			got = -EIO;	/* not one good page */
+	}
 	dax_read_unlock(id);
 	if (got < 0) {
 		pr_err("%s: dax_direct_access failed: %ld\n", d->path, got);
@@ -92,6 +135,9 @@ static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr
 		       d->path, got, pages);
 		return -EOPNOTSUPP;
 	}
+	if (skipped)
+		pr_warn("%s: %ld pages behind bad blocks left unmapped\n",
+			d->path, skipped);
 	return 0;
 }
 
@@ -137,7 +183,7 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 		       fsnvm_media_str(st), d->path);
 		return fsnvm_media_errno(st);
 	}
-	fsnvm_mark_badblocks(d);
+	fsnvm_mark_badblocks(d, start_off);
 	ret = fsnvm_recover(d->engine, FSNVM_RECOVER_ATTACH, &rep);
 	if (ret)
 		return ret;
@@ -244,16 +290,22 @@ static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
 	char path[FSNVM_PATH_MAX];
 	int ret;
 
+	char *p;
+
 	if (strscpy(path, val, sizeof(path)) < 0)
 		return -ENAMETOOLONG;
-	strim(path);
+	p = strim(path);
 	if (!fsnvm_ready) {	/* the command line, before init */
-		strscpy(fsnvm_boot_path, path, sizeof(fsnvm_boot_path));
+		strscpy(fsnvm_boot_path, p, sizeof(fsnvm_boot_path));
 		return 0;
+	}
+	if (!fsnvm_registered) {
+		pr_err("not registered with frontswap (frontswap_nvm.register=0?): cannot bind\n");
+		return -ENODEV;
 	}
 	cancel_delayed_work_sync(&fsnvm_boot_bind_work);
 	mutex_lock(&fsnvm_bind_mutex);
-	ret = path[0] ? fsnvm_bind(path, false) : fsnvm_unbind();
+	ret = p[0] ? fsnvm_bind(p, false) : fsnvm_unbind();
 	mutex_unlock(&fsnvm_bind_mutex);
 	return ret;
 }
@@ -277,10 +329,11 @@ static const struct kernel_param_ops fsnvm_device_ops = {
 module_param_cb(device, &fsnvm_device_ops, NULL, 0644);
 MODULE_PARM_DESC(device, "fsdax pmem block device to swap onto (write a path to bind, an empty line to unbind)");
 
-int fsnvm_bind_init(void)
+int fsnvm_bind_init(bool registered)
 {
 	fsnvm_ready = true;
-	if (fsnvm_boot_path[0])
+	fsnvm_registered = registered;
+	if (registered && fsnvm_boot_path[0])
 		schedule_delayed_work(&fsnvm_boot_bind_work, 0);
 	return 0;
 }

@@ -41,7 +41,7 @@ extern struct mutex fsnvm_bind_mutex;
 extern atomic64_t fsnvm_refused_unbound;
 
 /* fsnvm_bind.c */
-int fsnvm_bind_init(void);
+int fsnvm_bind_init(bool registered);
 
 /* fsnvm_balancer.c */
 int fsnvm_balancer_start(struct fsnvm_dev *d);

@@ -40,15 +40,21 @@ MODULE_PARM_DESC(register, "Take the frontswap slot at boot (default Y; N leaves
 /********************************
  * frontswap hooks
  ********************************/
+/*
+ * swapoff and swapon call this under swapon_mutex, never in atomic
+ * context: hold the bind mutex rather than RCU, so the engine can yield
+ * between batches of a large area.
+ */
 static void fsnvm_frontswap_invalidate_area(unsigned int type)
 {
 	struct fsnvm_dev *d;
 
-	rcu_read_lock();
-	d = rcu_dereference(fsnvm_dev);
+	mutex_lock(&fsnvm_bind_mutex);
+	d = rcu_dereference_protected(fsnvm_dev,
+				      lockdep_is_held(&fsnvm_bind_mutex));
 	if (d)
 		fsnvm_invalidate_area(d->engine, type);
-	rcu_read_unlock();
+	mutex_unlock(&fsnvm_bind_mutex);
 }
 
 /* A fresh swapon must not see pages a previous user of the type left. */
@@ -133,16 +139,17 @@ static int __init fsnvm_init(void)
 
 	if (!fsnvm_register) {
 		pr_info("not registering: frontswap slot left to others\n");
-		return 0;
+		return fsnvm_bind_init(false);
 	}
 	ret = frontswap_register_ops(&fsnvm_frontswap_ops);
 	if (ret) {
 		pr_err("frontswap registration failed (%d): another backend holds the slot\n",
 		       ret);
+		fsnvm_bind_init(false);
 		return ret;
 	}
 	fsnvm_debugfs_init();
-	ret = fsnvm_bind_init();
+	ret = fsnvm_bind_init(true);
 	pr_info("registered with frontswap; bind a namespace through /sys/module/frontswap_nvm/parameters/device\n");
 	return ret;
 }

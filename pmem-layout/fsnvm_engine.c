@@ -382,11 +382,15 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
 }
 
 /*
- * Drop every page of a swap type in batches, so the lock is not held for
- * the whole swapoff.  Other types may shift map slots between batches, so
- * repeat passes until one finds nothing.
+ * Drop every page of a swap type in batches (at most FSNVM_AREA_BATCH pages
+ * and FSNVM_AREA_SCAN map slots per lock hold), so the lock is not held for
+ * the whole swapoff; yields between batches, so the caller must be able to
+ * sleep (frontswap calls it at swapon and swapoff, under swapon_mutex).
+ * Other types may shift map slots between batches, so repeat passes until
+ * one finds nothing.
  */
 #define FSNVM_AREA_BATCH 64
+#define FSNVM_AREA_SCAN 4096	/* map slots looked at per lock hold */
 
 u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 {
@@ -402,7 +406,8 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 		for (n = 0; n < FSNVM_AREA_BATCH; n++) {
 			batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
 								    &cursor,
-								    &offset);
+								    &offset,
+								    FSNVM_AREA_SCAN);
 			if (batch[n] == FSNVM_NO_FRAME)
 				break;
 			if (e->state[batch[n]] & FSNVM_FS_FILLED)
@@ -416,8 +421,9 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 		e->stats.invalidates += n;
 		dropped += n;
 		found_in_pass |= n > 0;
-		if (n == FSNVM_AREA_BATCH) {
+		if (n == FSNVM_AREA_BATCH || cursor < e->map.nr_slots) {
 			spin_unlock(&e->lock);
+			cond_resched();	/* may sleep: not from atomic context */
 			continue;
 		}
 		/* end of a pass */

@@ -130,16 +130,17 @@ u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
 
 u32 fsnvm_keymap_remove_next_of_type(struct fsnvm_keymap *map,
 				     unsigned int type, u64 *cursor,
-				     u32 *offset)
+				     u32 *offset, u64 scan)
 {
-	u64 i;
+	u64 i, end = *cursor + scan < map->nr_slots ? *cursor + scan :
+		     map->nr_slots;
 
 	/*
 	 * A deletion only shifts entries backwards into the hole, so
 	 * re-examining the cursor slot after each removal misses nothing;
 	 * one that wraps from slot 0 to the end is seen when we get there.
 	 */
-	for (i = *cursor; i < map->nr_slots; i++) {
+	for (i = *cursor; i < end; i++) {
 		struct fsnvm_keymap_slot *s = &map->slots[i];
 		u32 frame = s->frame;
 

@@ -44,12 +44,13 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
 			u32 offset);
 /*
- * Remove one mapping of the given type found at or after *cursor; returns
- * its frame (and offset) or FSNVM_NO_FRAME when none is left.  Used to
- * empty a whole swap type without allocating.
+ * Remove one mapping of the given type found in the `scan` slots from
+ * *cursor on; returns its frame (and offset), or FSNVM_NO_FRAME with
+ * *cursor moved past the slots looked at (== nr_slots at the end).  Used
+ * to empty a whole swap type without allocating.
  */
 u32 fsnvm_keymap_remove_next_of_type(struct fsnvm_keymap *map,
 				     unsigned int type, u64 *cursor,
-				     u32 *offset);
+				     u32 *offset, u64 scan);
 
 #endif /* FSNVM_KEYMAP_H */

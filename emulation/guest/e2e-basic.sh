@@ -20,6 +20,11 @@ if [ -e /sys/module/zswap/parameters/enabled ]; then
 	log "zswap cannot be enabled: frontswap-nvm won the registration race"
 fi
 
+# A balancer threshold of 0 would make pages bounce forever: refused.
+if echo 0 >/sys/module/frontswap_nvm/parameters/balance_threshold 2>/dev/null; then
+	die "balance_threshold=0 accepted"
+fi
+
 # 1. A raw namespace has no DAX: refused.
 ndctl list -N | grep -q '"mode":"raw"' || die "expected a raw namespace on a fresh NVDIMM"
 expect_refused /dev/pmem0 "Operation not supported" "must be in fsdax mode"
