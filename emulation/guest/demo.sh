@@ -21,6 +21,7 @@ fsnvmctl info "$pmem"
 log "stage: bind"
 bind "$pmem" || die "bind failed"
 dmesg | grep 'frontswap_nvm: bound' | tail -n 1
+fsnvmctl list
 swap=$(sh /guest/swap-setup.sh)
 log "stage: workload: memstress --mib $mib (guest RAM ${ram_mib} MiB), every page verified"
 rc=0

@@ -38,6 +38,12 @@ fsnvmctl format "$pmem" || die "fsnvmctl format failed"
 bind "$pmem" || die "bind $pmem failed"
 [ "$(bound)" = "$pmem" ] || die "device parameter reads '$(bound)'"
 expect_refused "$pmem" "Device or resource busy" "already bound"
+# fsnvmctl list (libndctl) sees the namespace, its mode, our format, the binding.
+fsnvmctl list
+fsnvmctl list --json | tr -d ' \n' >/tmp/list.json
+for want in '"mode":"fsdax"' "\"device\":\"$pmem\"" '"format":"frontswap-nvm"' '"bound":true'; do
+	grep -q "$want" /tmp/list.json || die "fsnvmctl list --json lacks $want: $(cat /tmp/list.json)"
+done
 
 # 4. Swap through the backend, every page verified.
 swap=$(sh /guest/swap-setup.sh)
