@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Media errors on load, with persistence primitives that poison chosen
+ * frames (a machine check in the kernel: copy_mc_to_kernel() returns the
+ * bytes it could not copy), and bit rot caught by the data crc.  Each must
+ * be reported (-EIO, counted), the frame retired and never used again, the
+ * key unmapped, and every other page still served.
+ */
+#include "test_util.h"
+
+static const u8 *poison_lo, *poison_hi;	/* [lo, hi): reads fail */
+
+void fsnvm_pmem_copy(void *dst, const void *src, size_t len)
+{
+	memcpy(dst, src, len);
+}
+
+void fsnvm_pmem_fence(void)
+{
+}
+
+size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
+{
+	const u8 *s = src;
+
+	if (s < poison_hi && s + len > poison_lo) {
+		size_t ok = s < poison_lo ? (size_t)(poison_lo - s) : 0;
+
+		memcpy(dst, src, ok);
+		return len - ok;
+	}
+	memcpy(dst, src, len);
+	return 0;
+}
+
+#define KEYS 40
+
+static void run(u64 compat, bool rot)
+{
+	const u64 bytes = 1024 * 1024;
+	void *img = make_image(bytes, compat);
+	struct fsnvm_engine *e = attach(img, bytes);
+	static u8 page[FSNVM_PAGE_SIZE], want[FSNVM_PAGE_SIZE];
+	struct fsnvm_stats s;
+	u32 bad;
+
+	for (unsigned int k = 0; k < KEYS; k++) {
+		fill_page(page, k, 1);
+		if ((page[0] & 7) == 0)	/* keep them all data pages */
+			page[0] ^= 1;
+		memcpy(want, page, sizeof(page));
+		CHECK(fsnvm_store(e, 0, k, page) == 0, "store %u", k);
+	}
+	bad = fsnvm_keymap_find(&e->map, 0, 7);
+	if (rot) {
+		((u8 *)fsnvm_frame_at(img, &e->geo, bad))[100] ^= 0x40;
+	} else {
+		poison_lo = fsnvm_frame_at(img, &e->geo, bad);
+		poison_lo += 512;
+		poison_hi = poison_lo + 64;
+	}
+	CHECK(fsnvm_load(e, 0, 7, page) == -EIO, "bad page loaded");
+	fsnvm_get_stats(e, &s);
+	CHECK(rot ? s.crc_errors == 1 : s.load_errors == 1, "not counted");
+	CHECK(s.frames_bad == 1 && s.frames_retired == 1, "frame not retired");
+	CHECK(fsnvm_load(e, 0, 7, page) == -ENOENT, "bad key still mapped");
+	poison_lo = poison_hi = NULL;
+	/* Everything else is intact; the retired frame is never used again. */
+	for (unsigned int k = 0; k < KEYS; k++) {
+		if (k == 7)
+			continue;
+		fill_page(want, k, 1);
+		if ((want[0] & 7) == 0)
+			want[0] ^= 1;
+		CHECK(fsnvm_load(e, 0, k, page) == 0 && !memcmp(page, want, sizeof(page)),
+		      "key %u damaged", k);
+	}
+	for (unsigned int i = 0; i < 2000; i++) {
+		fill_page(page, 100 + i, 2);
+		page[0] |= 1;
+		if (fsnvm_store(e, 1, i % 150, page) == 0)
+			CHECK(fsnvm_keymap_find(&e->map, 1, i % 150) != bad,
+			      "retired frame reused");
+	}
+	fsnvm_get_stats(e, &s);
+	CHECK(s.frames_used + s.frames_free + s.frames_bad == s.frames_total,
+	      "frames leaked");
+	printf("%s: reported, frame %u retired, %u other pages intact\n",
+	       rot ? "data crc mismatch" : "media error", bad, KEYS - 1);
+	fsnvm_engine_close(e);
+	free(img);
+}
+
+int main(void)
+{
+	run(0, false);
+	run(FSNVM_COMPAT_DATA_CRC, false);
+	run(FSNVM_COMPAT_DATA_CRC, true);
+	printf("media errors: 3 cases, 0 failures\n");
+	return 0;
+}
