@@ -153,7 +153,10 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 	if (IS_ERR(d->bdev)) {
 		ret = PTR_ERR(d->bdev);
 		d->bdev = NULL;
-		if (!quiet_missing || (ret != -ENOENT && ret != -ENXIO))
+		if (ret == -ENOTBLK)
+			pr_err("%s: not a block device: the namespace must be in fsdax mode, not devdax\n",
+			       d->path);
+		else if (!quiet_missing || (ret != -ENOENT && ret != -ENXIO))
 			pr_err("%s: cannot open exclusively: %d\n", d->path, ret);
 		return ret;
 	}
