@@ -45,16 +45,18 @@
 #define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
 #define FSNVM_FIRST_MOVE_FACTOR 4	/* see above; bench_core measures it */
 
-/* Under the lock: find a used frame `threshold` younger than target. */
+/*
+ * Under the lock: find a used frame `threshold` younger than target; its
+ * entry, as read, is left in *ent.
+ */
 static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 			      u64 threshold, unsigned int *scanned,
-			      unsigned int scan)
+			      unsigned int scan, struct fsnvm_entry *ent)
 {
 	unsigned int i;
 
 	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < scan; i++) {
 		u32 frame = (u32)e->balance_cursor;
-		struct fsnvm_entry ent;
 		u64 wear, lag;
 
 		(*scanned)++;
@@ -66,14 +68,13 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 		}
 		if ((e->state[frame] & ~FSNVM_FS_FILLED) != FSNVM_FS_USED)
 			continue;
-		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
-				    sizeof(ent)))
+		if (fsnvm_read_entry(e, frame, ent))
 			continue;	/* a load will find and report it */
-		wear = le64_to_cpu(ent.wear);
+		wear = le64_to_cpu(ent->wear);
 		if (wear < e->pass_min)
 			e->pass_min = wear;
 		lag = threshold;
-		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_MOVED))
+		if (!(le32_to_cpu(ent->flags) & FSNVM_ENT_MOVED))
 			lag = threshold > ~0ULL / FSNVM_FIRST_MOVE_FACTOR ? ~0ULL :
 			      threshold * FSNVM_FIRST_MOVE_FACTOR;
 		if (wear <= target && target - wear >= lag)	/* no overflow */
@@ -132,12 +133,8 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	bool wrote = copied == 0 && !filled;
 
 	e->state[src] &= ~FSNVM_FS_MOVING;
-	if (wrote) {
-		e->stats.wear_sum++;
-		e->stats.data_writes++;
-		if (dst_wear > e->stats.wear_max)
-			e->stats.wear_max = dst_wear;
-	}
+	if (wrote)
+		fsnvm_count_write(e, dst_wear);
 	if (copied == 0 && fsnvm_fstate(e, src) == FSNVM_FS_USED &&
 	    fsnvm_keymap_find(&e->map, type, offset) == src) {
 		fsnvm_write_entry(e, dst, key, e->seq++, dst_wear,
@@ -185,15 +182,10 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 		}
 		target = fsnvm_wear_pool_most_upto(&e->pool, e->user_wear_max);
 		src = fsnvm_balance_find(e, target, p->threshold, &scanned,
-					 p->scan);
+					 p->scan, &ent);
 		if (src == FSNVM_NO_FRAME) {
 			spin_unlock(&e->lock);
 			continue;
-		}
-		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, src),
-				    sizeof(ent))) {
-			spin_unlock(&e->lock);
-			continue;	/* a load will find and report it */
 		}
 		dst = fsnvm_wear_pool_get_most_upto(&e->pool, e->user_wear_max,
 						    &dst_wear);

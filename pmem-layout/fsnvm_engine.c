@@ -81,8 +81,7 @@ u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame)
 	struct fsnvm_entry ent;
 
 	/* Unreadable: say "most worn" so the frame is the last choice. */
-	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
-			    sizeof(ent)))
+	if (fsnvm_read_entry(e, frame, &ent))
 		return e->stats.wear_max;
 	return le64_to_cpu(ent.wear);
 }
@@ -114,8 +113,7 @@ int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
 
-	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
-			    sizeof(ent))) {
+	if (fsnvm_read_entry(e, frame, &ent)) {
 		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0);
 		return -EIO;
 	}
@@ -180,7 +178,7 @@ static bool fsnvm_key_in_range(unsigned int type, u64 offset)
 	return type < FSNVM_MAX_SWAP_TYPES && offset <= FSNVM_MAX_MAP_OFFSET;
 }
 
-static void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
+void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 {
 	e->stats.data_writes++;
 	e->stats.wear_sum++;
@@ -339,8 +337,7 @@ int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
 	/* Start the frame's first lines on their way while we unlock/pin. */
 	prefetch(fsnvm_frame_at(e->base, &e->geo, frame));
 	if (filled || e->data_crc)
-		left = fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
-				       sizeof(ent));
+		left = fsnvm_read_entry(e, frame, &ent);
 	/* Pins saturate only with many readers of one key: copy locked. */
 	locked_copy = fsnvm_fpins(e, frame) == FSNVM_FS_PIN_MAX;
 	if (!locked_copy) {

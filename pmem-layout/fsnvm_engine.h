@@ -149,8 +149,18 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 		       u64 wear, u64 fill, u32 flags, u32 data_crc);
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame);
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame);
+/* Account one frame data write that left the frame at `wear`. */
+void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);
 /* Never use the frame again (keeps its pin count for the readers). */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame);
+
+/* Machine-check-safe read of a frame's entry: bytes NOT read, 0 is success. */
+static inline size_t fsnvm_read_entry(struct fsnvm_engine *e, u32 frame,
+				      struct fsnvm_entry *ent)
+{
+	return fsnvm_pmem_read(ent, fsnvm_entry_at(e->base, &e->geo, frame),
+			       sizeof(*ent));
+}
 
 static inline unsigned int fsnvm_fstate(const struct fsnvm_engine *e, u32 f)
 {

@@ -34,8 +34,7 @@ static u64 fsnvm_entry_seq(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
 
-	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
-			    sizeof(ent)))
+	if (fsnvm_read_entry(e, frame, &ent))
 		return 0;
 	return le64_to_cpu(ent.seq);
 }
@@ -77,8 +76,7 @@ static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
 
-	if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
-			    sizeof(ent)))
+	if (fsnvm_read_entry(e, frame, &ent))
 		return;
 	if (!fsnvm_entry_crc_ok(&ent))
 		fsnvm_write_entry(e, frame, 0, 0, le64_to_cpu(ent.wear), 0, 0, 0);
@@ -101,8 +99,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			cond_resched();
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
-		if (fsnvm_pmem_read(&ent, fsnvm_entry_at(e->base, &e->geo, f),
-				    sizeof(ent))) {
+		if (fsnvm_read_entry(e, f, &ent)) {
 			rep->unreadable++;
 			e->state[f] = FSNVM_FS_BAD;
 			e->stats.frames_bad++;

@@ -236,20 +236,6 @@ u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear)
 	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
 }
 
-u64 fsnvm_wear_pool_most(struct fsnvm_wear_pool *pool)
-{
-	int dist;
-
-	if (!pool->nr_free)
-		return 0;
-	if (pool->overflow != FSNVM_NO_FRAME)
-		return pool->overflow_min;
-	dist = fsnvm_last_bucket(pool);
-	if (dist >= 0)
-		return pool->base + dist;
-	return pool->base ? pool->base - 1 : 0;
-}
-
 /*
  * The most-worn free frame whose wear is at most limit: where the balancer
  * puts cold data (see fsnvm_balance.c).  Frames on the overflow list are

@@ -46,8 +46,6 @@ void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
 /* Take a frame; FSNVM_NO_FRAME when empty.  *wear is its exact wear. */
 u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear);
 u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear);
-/* Wear of the most-worn free frame without taking it (0 when empty). */
-u64 fsnvm_wear_pool_most(struct fsnvm_wear_pool *pool);
 /* The most-worn free frame with wear <= limit: peek (0 if none), take. */
 u64 fsnvm_wear_pool_most_upto(struct fsnvm_wear_pool *pool, u64 limit);
 u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
