@@ -11,7 +11,7 @@ BUILD   := $(TOP)/build
 U       := $(BUILD)/user
 CC      ?= gcc
 
-CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c
+CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c tools/shim/writer_id.c
 CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h)
 WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INC      := -Itools/shim -Ipmem-layout -Itests

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/prefetch.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -32,6 +33,23 @@ static inline void fsnvm_pmem_copy(void *dst, const void *src, size_t len)
 static inline void fsnvm_pmem_fence(void)
 {
 	pmem_wmb();
+}
+
+/*
+ * A store runs as writer cpu + 1 with preemption off until
+ * fsnvm_writer_end(), so no other store shares its commit record; CPUs
+ * beyond the records the media has store as writer 0.
+ */
+static inline unsigned int fsnvm_writer_begin(unsigned int nr)
+{
+	unsigned int cpu = get_cpu();
+
+	return cpu < nr ? cpu + 1 : 0;
+}
+
+static inline void fsnvm_writer_end(void)
+{
+	put_cpu();
 }
 
 /* Machine-check-safe read: returns the number of bytes NOT copied. */

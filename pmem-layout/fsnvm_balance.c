@@ -131,15 +131,17 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	u32 flags = le32_to_cpu(ent->flags);
 	bool filled = flags & FSNVM_ENT_FILLED;
 	bool wrote = copied == 0 && !filled;
+	struct fsnvm_vouch vouch;
 
 	e->state[src] &= ~FSNVM_FS_MOVING;
 	if (wrote)
 		fsnvm_count_write(e, dst_wear);
 	if (copied == 0 && fsnvm_fstate(e, src) == FSNVM_FS_USED &&
 	    fsnvm_keymap_find(&e->map, type, offset) == src) {
+		fsnvm_entry_vouch_of(e, dst, &vouch);	/* carried forward */
 		fsnvm_write_entry(e, dst, key, e->seq++, dst_wear,
 				  le64_to_cpu(ent->fill), flags | FSNVM_ENT_MOVED,
-				  le32_to_cpu(ent->data_crc));
+				  le32_to_cpu(ent->data_crc), &vouch);
 		fsnvm_pmem_fence();
 		fsnvm_keymap_set(&e->map, type, offset, dst);
 		e->state[dst] = FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0);
@@ -152,7 +154,8 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	}
 	/* The key moved on (or the source was unreadable): drop the copy. */
 	if (wrote) {	/* the frame took a write: record its wear */
-		fsnvm_write_entry(e, dst, 0, 0, dst_wear, 0, 0, 0);
+		fsnvm_entry_vouch_of(e, dst, &vouch);
+		fsnvm_write_entry(e, dst, 0, 0, dst_wear, 0, 0, 0, &vouch);
 		fsnvm_pmem_fence();
 	}
 	e->state[dst] = FSNVM_FS_FREE;

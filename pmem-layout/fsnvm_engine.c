@@ -4,15 +4,21 @@
  * The contract, the locking and the frame states are described in
  * fsnvm_engine.h; the on-media commit rules in fsnvm_format.h.
  *
- * A store makes three things durable, in order:
+ * A store makes durable, under one fence:
  *   1. the page data in a free frame nobody else can see (BUSY),
- *   2. that frame's index entry with the key and a new sequence number,
- *   3. if the key was already stored, its previous frame's cleared entry.
- * A crash before 2 leaves the old mapping; after 2 the new entry and
- * possibly the old one (the higher seq wins).  Frontswap itself invalidates
- * a slot before storing it again, so 3 is rare in the kernel.
- * A frame is released only after its cleared entry is durable, so data
- * written into a reused frame is never attributed to the key it held.
+ *   2. that frame's index entry with the key, a new sequence number, the
+ *      writer's id and a vouch for the writer's stores before this one
+ *      (their fences have passed);
+ * and then, if the key was already stored, its previous frame's cleared
+ * entry.  A crash before the fence may leave the entry without its data:
+ * recovery trusts an entry only once a vouch covers it (fsnvm_format.h),
+ * so the key holds nothing, and the entry, having the higher seq, still
+ * hides the key's older copy.  One fence instead of two is what keeps a
+ * store near the cost of the bare copy.  A store running as writer 0
+ * fences between 1 and 2 instead.  Frontswap itself invalidates a
+ * slot before storing it again, so the duplicate case is rare in the
+ * kernel.  A frame is released only after its cleared entry is durable, so
+ * data written into a reused frame is never attributed to the key it held.
  */
 #include "fsnvm_engine.h"
 
@@ -50,7 +56,12 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 	e->state = kvcalloc(e->geo.nr_frames ? e->geo.nr_frames : 1, 1,
 			    GFP_KERNEL);
 	e->bounce = kvcalloc(1, FSNVM_PAGE_SIZE, GFP_KERNEL);
-	if (!e->state || !e->bounce || fsnvm_keymap_init(&e->map, e->geo.nr_frames) ||
+	e->writers = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->writers),
+			      GFP_KERNEL);
+	e->vouched = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->vouched),
+			      GFP_KERNEL);
+	if (!e->state || !e->bounce || !e->writers || !e->vouched ||
+	    fsnvm_keymap_init(&e->map, e->geo.nr_frames) ||
 	    fsnvm_wear_pool_init(&e->pool, e->geo.nr_frames,
 				 fsnvm_pool_wear_of, e)) {
 		*status = FSNVM_MEDIA_IO_ERROR;
@@ -64,14 +75,45 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 	return e;
 }
 
+/*
+ * A clean close vouches for each writer's last store in that store's own
+ * entry, so the index then holds every page (what `fsnvmctl check` and a
+ * test reopening the media see).  If another writer has reused the frame
+ * since, the vouch is skipped: that only matters after a crash, and only
+ * for this one page.
+ */
+static void fsnvm_vouch_last_stores(struct fsnvm_engine *e)
+{
+	struct fsnvm_entry ent;
+	struct fsnvm_writer *w;
+	unsigned int i;
+
+	for (i = 0; i < FSNVM_MAX_WRITERS; i++) {
+		w = &e->writers[i];
+		if (!w->done || fsnvm_read_entry(e, w->done_frame, &ent) ||
+		    !fsnvm_entry_crc_ok(&ent) || le64_to_cpu(ent.seq) != w->done)
+			continue;
+		ent.vouch_writer = cpu_to_le16(i + 1);
+		ent.vouch_seq = cpu_to_le64(w->done);
+		fsnvm_entry_seal(&ent);
+		fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, w->done_frame),
+				&ent, sizeof(ent));
+	}
+	fsnvm_pmem_fence();
+}
+
 void fsnvm_engine_close(struct fsnvm_engine *e)
 {
 	if (!e)
 		return;
+	if (!e->readonly && e->writers)
+		fsnvm_vouch_last_stores(e);
 	fsnvm_wear_pool_destroy(&e->pool);
 	fsnvm_keymap_destroy(&e->map);
 	kvfree(e->state);
 	kvfree(e->bounce);
+	kvfree(e->writers);
+	kvfree(e->vouched);
 	spin_lock_destroy(&e->lock);
 	kvfree(e);
 }
@@ -87,7 +129,8 @@ u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame)
 }
 
 void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
-		       u64 wear, u64 fill, u32 flags, u32 data_crc)
+		       u64 wear, u64 fill, u32 flags, u32 data_crc,
+		       const struct fsnvm_vouch *vouch)
 {
 	struct fsnvm_entry ent;
 
@@ -98,27 +141,48 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 	ent.fill = cpu_to_le64(fill);
 	ent.flags = cpu_to_le32(flags);
 	ent.data_crc = cpu_to_le32(data_crc);
+	if (vouch) {
+		ent.writer = cpu_to_le16(vouch->writer);
+		ent.vouch_writer = cpu_to_le16(vouch->vouch_writer);
+		ent.vouch_seq = cpu_to_le64(vouch->vouch_seq);
+	}
 	fsnvm_entry_seal(&ent);
 	fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, frame), &ent,
 			sizeof(ent));
 }
 
+void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
+			  struct fsnvm_vouch *vouch)
+{
+	struct fsnvm_entry ent;
+
+	memset(vouch, 0, sizeof(*vouch));
+	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent))
+		return;
+	vouch->vouch_writer = le16_to_cpu(ent.vouch_writer);
+	vouch->vouch_seq = le64_to_cpu(ent.vouch_seq);
+}
+
 /*
- * Rewrite a frame's entry with the key cleared, keeping seq and wear; the
- * caller fences.  If the old entry cannot be read, write a free entry with
+ * Rewrite a frame's entry with the key cleared, keeping seq, wear and the
+ * vouch it carries (fsnvm_format.h); the caller fences.  If the old entry cannot be read, write a free entry with
  * the highest wear known (wear must never go down) and report -EIO so the
  * caller retires the frame.
  */
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
 {
+	struct fsnvm_vouch vouch = { 0 };
 	struct fsnvm_entry ent;
 
 	if (fsnvm_read_entry(e, frame, &ent)) {
-		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0);
+		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0,
+				  NULL);
 		return -EIO;
 	}
+	vouch.vouch_writer = le16_to_cpu(ent.vouch_writer);
+	vouch.vouch_seq = le64_to_cpu(ent.vouch_seq);
 	fsnvm_write_entry(e, frame, 0, le64_to_cpu(ent.seq),
-			  le64_to_cpu(ent.wear), 0, 0, 0);
+			  le64_to_cpu(ent.wear), 0, 0, 0, &vouch);
 	return 0;
 }
 
@@ -186,9 +250,10 @@ void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 		e->stats.wear_max = wear;
 }
 
-int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
-		const void *page)
+static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
+			  unsigned int type, u64 offset, const void *page)
 {
+	struct fsnvm_vouch vouch = { 0 };
 	u64 fill = 0, wear, seq;
 	u32 frame, old, data_crc = 0;
 	bool filled;
@@ -234,15 +299,26 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		if (e->data_crc)
 			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 		wear++;
-		fsnvm_pmem_fence();
+		if (!writer)	/* no commit record: the data goes first */
+			fsnvm_pmem_fence();
+	}
+	if (writer) {
+		/* A same-filled entry has no data to wait for. */
+		vouch.writer = filled ? 0 : writer;
+		vouch.vouch_writer = writer;
+		vouch.vouch_seq = e->writers[writer - 1].done;
 	}
 	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
-			  filled ? FSNVM_ENT_FILLED : 0, data_crc);
+			  filled ? FSNVM_ENT_FILLED : 0, data_crc, &vouch);
 	/*
 	 * Fence before taking the lock: a locked instruction waits for the
 	 * non-temporal stores anyway, and would then do it with the lock held.
 	 */
 	fsnvm_pmem_fence();
+	if (writer) {
+		e->writers[writer - 1].done = seq;
+		e->writers[writer - 1].done_frame = frame;
+	}
 
 	spin_lock(&e->lock);
 	old = fsnvm_keymap_set(&e->map, type, (u32)offset, frame);
@@ -262,6 +338,16 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 	}
 	spin_unlock(&e->lock);
 	return 0;
+}
+
+int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
+		const void *page)
+{
+	unsigned int writer = fsnvm_writer_begin(FSNVM_MAX_WRITERS);
+	int ret = fsnvm_store_as(e, writer, type, offset, page);
+
+	fsnvm_writer_end();
+	return ret;
 }
 
 /* A load that found a media error or bad data: unmap, retire, report. */

@@ -73,12 +73,35 @@ struct fsnvm_stats {
 	u64 pages_filled;	/* stored pages that are same-filled */
 };
 
+/*
+ * What a writer (fsnvm_writer_begin(): a CPU, or a thread in userspace)
+ * has made durable: the seq of its last store whose fence has passed, and
+ * that store's frame.  Its next store's entry vouches for `done`
+ * (fsnvm_format.h).  Only the writer itself writes it (one store at a time
+ * per writer), so it needs no lock; fsnvm_engine_close() reads it once all
+ * stores are over.  One cache line each so writers share no lines.
+ */
+struct fsnvm_writer {
+	u64 done;
+	u32 done_frame;
+	u8 pad[52];
+};
+
+/* The trust fields of an entry (fsnvm_format.h); all zero for none. */
+struct fsnvm_vouch {
+	unsigned int writer;		/* must be vouched for, or 0 */
+	unsigned int vouch_writer;
+	u64 vouch_seq;
+};
+
 struct fsnvm_engine {
 	void *base;			/* the mapped namespace */
 	struct fsnvm_geometry geo;
 	bool data_crc;			/* COMPAT_DATA_CRC: verify on load */
 	bool readonly;			/* inspected only: refuse stores */
 	u8 *bounce;			/* the balancer's page buffer */
+	struct fsnvm_writer *writers;	/* [FSNVM_MAX_WRITERS], see above */
+	u64 *vouched;			/* [FSNVM_MAX_WRITERS], by recovery */
 
 	spinlock_t lock;		/* protects everything below */
 	u8 *state;			/* per frame: FSNVM_FS_* */
@@ -128,6 +151,7 @@ struct fsnvm_recovery {
 	u64 torn;		/* entries with a bad crc (kept free) */
 	u64 unreadable;		/* entries behind a media error */
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
+	u64 uncommitted;	/* keys whose newest entry lacks its data */
 	u64 released;		/* valid entries cleared by release_stale */
 	u64 max_seq;
 };
@@ -146,7 +170,11 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 /* Internal, shared by the engine's files. */
 u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame);
 void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
-		       u64 wear, u64 fill, u32 flags, u32 data_crc);
+		       u64 wear, u64 fill, u32 flags, u32 data_crc,
+		       const struct fsnvm_vouch *vouch);
+/* The vouch a frame's entry carries, to keep when it is rewritten. */
+void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
+			  struct fsnvm_vouch *vouch);
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame);
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame);
 /* Account one frame data write that left the frame at `wear`. */

@@ -18,11 +18,21 @@
  * been written in its life (wear) and, for a page whose words are all equal,
  * the word itself (fill), in which case the frame's data is never written.
  *
- * Commit rules (fsnvm_engine.c): a frame's data is made durable before the
- * entry that points at it; an entry is one cache line written as a whole and
- * protected by its own crc32c; a frame that is released has its entry
- * rewritten with the key cleared (wear kept) before the frame is reused.
- * After a crash two entries may name one key: the higher seq wins.
+ * Commit rules (fsnvm_engine.c): an entry is one cache line written as a
+ * whole and protected by its own crc32c; a frame that is released has its
+ * entry rewritten with the key cleared (wear kept) before the frame is
+ * reused.  A store writes the page data and its entry in one fence window,
+ * so after a crash an entry may be durable while its data is not.  Such an
+ * entry names its writer (a CPU), and is trusted only once some entry on
+ * the media vouches for that writer up to its seq: every store's entry
+ * also carries a vouch (vouch_writer, vouch_seq) for its own writer's
+ * stores whose fences have passed, i.e. those before it.  A cleared entry
+ * and a migration's entry carry the vouch their frame held forward.  An
+ * entry with writer 0 was written after its data was durable and is
+ * trusted as it is.  After a crash two entries may name one key: the
+ * higher seq wins; if the winner is not trusted, the key holds nothing.
+ * (Vouches ride in the entries, not in a record of their own, so they
+ * wear the media no more than the stores they belong to.)
  */
 #ifndef FSNVM_FORMAT_H
 #define FSNVM_FORMAT_H
@@ -34,6 +44,7 @@
 #define FSNVM_SUPER_BYTES	4096	/* the superblock region */
 #define FSNVM_PAGE_SIZE		4096	/* the only frame size supported */
 #define FSNVM_ENTRY_BYTES	64
+#define FSNVM_MAX_WRITERS	1024	/* writer ids 1..this; 0 = none */
 #define FSNVM_MIN_DEVICE_BYTES	(1024 * 1024)
 /*
  * Frame numbers are u32 in DRAM and the key map's slot count must stay
@@ -90,7 +101,11 @@ struct fsnvm_entry {
 	__le64 fill;		/* 24: the repeated word when FILLED */
 	__le32 flags;		/* 32: FSNVM_ENT_* */
 	__le32 data_crc;	/* 36: crc32c of the frame, if COMPAT_DATA_CRC */
-	u8 reserved[20];	/* 40: zero */
+	__le16 writer;		/* 40: 0, or the writer that must vouch */
+	__le16 vouch_writer;	/* 42: the writer vouch_seq speaks for */
+	__le32 reserved;	/* 44: zero */
+	__le64 vouch_seq;	/* 48: its stores up to here are durable */
+	u8 reserved2[4];	/* 56: zero */
 	__le32 crc;		/* 60: crc32c of bytes 0..59 */
 };
 
@@ -99,5 +114,9 @@ static_assert(__builtin_offsetof(struct fsnvm_entry, wear) == 16,
 	      "entry wear offset");
 static_assert(__builtin_offsetof(struct fsnvm_entry, crc) == 60,
 	      "entry crc offset");
+static_assert(__builtin_offsetof(struct fsnvm_entry, writer) == 40,
+	      "entry writer offset");
+static_assert(__builtin_offsetof(struct fsnvm_entry, vouch_seq) == 48,
+	      "entry vouch_seq offset");
 
 #endif /* FSNVM_FORMAT_H */

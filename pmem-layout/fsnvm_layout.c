@@ -170,6 +170,9 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
 		return FSNVM_ENTRY_KEY_RANGE;
 	if (le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN)
 		return FSNVM_ENTRY_BAD_FLAGS;
+	if (le16_to_cpu(ent->writer) > FSNVM_MAX_WRITERS ||
+	    le16_to_cpu(ent->vouch_writer) > FSNVM_MAX_WRITERS)
+		return FSNVM_ENTRY_BAD_WRITER;
 	return FSNVM_ENTRY_MAPPED;
 }
 

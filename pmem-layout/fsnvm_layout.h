@@ -83,10 +83,38 @@ enum fsnvm_entry_class {
 	FSNVM_ENTRY_BAD_KEY,	/* key bits set without the valid bit */
 	FSNVM_ENTRY_KEY_RANGE,	/* type or offset beyond what is mapped */
 	FSNVM_ENTRY_BAD_FLAGS,	/* flags this code does not know */
+	FSNVM_ENTRY_BAD_WRITER,	/* writer beyond FSNVM_MAX_WRITERS */
 	FSNVM_ENTRY_MAPPED,	/* names a stored page */
 };
 
 enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent);
+
+/*
+ * Fold a crc-checked entry's vouch into vouched[] (FSNVM_MAX_WRITERS
+ * seqs, index writer - 1): the highest seq each writer is vouched up to.
+ */
+static inline void fsnvm_entry_vouch(const struct fsnvm_entry *ent,
+				     u64 *vouched)
+{
+	unsigned int w = le16_to_cpu(ent->vouch_writer);
+	u64 seq = le64_to_cpu(ent->vouch_seq);
+
+	if (w && w <= FSNVM_MAX_WRITERS && seq > vouched[w - 1])
+		vouched[w - 1] = seq;
+}
+
+/*
+ * Is a mapped entry backed by durable data, given every vouch on the
+ * media (fsnvm_format.h)?  A key whose newest entry is not committed holds
+ * nothing after a crash; the entry still hides the key's older ones.
+ */
+static inline bool fsnvm_entry_committed(const struct fsnvm_entry *ent,
+					 const u64 *vouched)
+{
+	unsigned int w = le16_to_cpu(ent->writer);
+
+	return !w || le64_to_cpu(ent->seq) <= vouched[w - 1];
+}
 
 static inline struct fsnvm_entry *fsnvm_entry_at(void *base,
 						 const struct fsnvm_geometry *geo,

@@ -6,6 +6,9 @@
  * known flags, key in range.  A key named by two entries (a crash inside a
  * store or a migration) goes to the higher sequence number.  Wear is taken
  * from every entry that can be read, valid or not, so it never goes down.
+ * A key whose newest entry no vouch on the media covers (fsnvm_format.h:
+ * a crash inside the store, or before its writer's next store) holds
+ * nothing, as its data may be torn.
  *
  * FSNVM_RECOVER_INSPECT only reads: the result is the index as the media
  * has it (what the crash test and `fsnvmctl check` look at).
@@ -79,9 +82,34 @@ static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 	if (fsnvm_read_entry(e, frame, &ent))
 		return;
 	if (!fsnvm_entry_crc_ok(&ent))
-		fsnvm_write_entry(e, frame, 0, 0, le64_to_cpu(ent.wear), 0, 0, 0);
+		fsnvm_write_entry(e, frame, 0, 0, le64_to_cpu(ent.wear), 0, 0,
+				  0, NULL);
 	else if (le64_to_cpu(ent.key))
 		fsnvm_clear_entry(e, frame);
+}
+
+/* Unmap every key whose winning entry is not committed: it holds nothing. */
+static void fsnvm_drop_uncommitted(struct fsnvm_engine *e,
+				   struct fsnvm_recovery *rep)
+{
+	struct fsnvm_entry ent;
+	u64 f, key;
+
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		if (f % 4096 == 0)
+			cond_resched();
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
+		    fsnvm_read_entry(e, f, &ent) ||
+		    fsnvm_entry_committed(&ent, e->vouched))
+			continue;
+		key = le64_to_cpu(ent.key);
+		fsnvm_keymap_remove(&e->map, fsnvm_key_type(key),
+				    (u32)fsnvm_key_offset(key));
+		if (e->state[f] & FSNVM_FS_FILLED)
+			e->stats.pages_filled--;
+		e->state[f] = FSNVM_FS_FREE;
+		rep->uncommitted++;
+	}
 }
 
 int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
@@ -90,6 +118,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 	u64 f, min_free = ~0ULL;
 
 	memset(rep, 0, sizeof(*rep));
+	memset(e->vouched, 0, FSNVM_MAX_WRITERS * sizeof(*e->vouched));
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		enum fsnvm_entry_class cls;
 		struct fsnvm_entry ent;
@@ -115,11 +144,15 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			rep->torn++;
 			continue;
 		}
+		fsnvm_entry_vouch(&ent, e->vouched);
 		if (le64_to_cpu(ent.seq) > rep->max_seq)
 			rep->max_seq = le64_to_cpu(ent.seq);
+		if (le64_to_cpu(ent.vouch_seq) > rep->max_seq)
+			rep->max_seq = le64_to_cpu(ent.vouch_seq);
 		if (cls == FSNVM_ENTRY_MAPPED)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
+	fsnvm_drop_uncommitted(e, rep);
 	rep->bad_frames = e->stats.frames_bad;
 	e->seq = rep->max_seq + 1;
 	e->user_wear_max = e->stats.wear_max;

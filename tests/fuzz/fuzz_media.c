@@ -109,6 +109,7 @@ static void check_image(u64 bytes)
 		ORACLE(r.valid == rep.valid);
 		ORACLE(r.torn == rep.torn);
 		ORACLE(r.duplicates == rep.duplicates);
+		ORACLE(r.uncommitted == rep.uncommitted);
 		ORACLE(r.used == s.frames_used);
 		ORACLE(r.filled == s.pages_filled);
 		ORACLE(s.frames_used + s.frames_free == s.frames_total);

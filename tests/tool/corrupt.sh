@@ -47,6 +47,15 @@ damaged wear entry-wear used 1 wear_implausible error
 jeq "$TMP/wear.json" .problems[0].wear 1125899906842624
 damaged reserved entry-reserved used 0 entry_reserved warning
 jeq "$TMP/reserved.json" .status '"warnings"'
+damaged writer entry-writer used 1 bad_writer error
+jeq "$TMP/writer.json" .problems[0].writer 1025
+# an entry no vouch covers (a crash inside its store): the page is dropped
+damaged uncommitted entry-uncommitted used 0 uncommitted warning
+j=$TMP/uncommitted.json
+jeq "$j" .uncommitted 1
+jeq "$j" .recovery.uncommitted 1
+jeq "$j" .used $((used - 1))
+jeq "$j" .problems[0].writer 1024
 
 # a key in two entries: a crash's leftover (warning, higher seq wins) or
 # an ambiguous one (error, equal seqs)

@@ -23,6 +23,8 @@
  *	  entry-badkey    key without its valid bit, crc resealed
  *	  entry-wear      wear 2^50, crc resealed
  *	  entry-reserved  a reserved byte set, crc resealed
+ *	  entry-writer    a writer id beyond FSNVM_MAX_WRITERS, crc resealed
+ *	  entry-uncommitted  written by a writer no entry vouches for
  *	  dup FRAME       copy the key of the first used frame into FRAME (a
  *	                  free one) with a lower seq: a crash's leftover
  *	  dup-same FRAME  the same with an equal seq
@@ -224,8 +226,12 @@ static int forge(int argc, char **argv)
 			ent->key = cpu_to_le64(le64_to_cpu(ent->key) & ~FSNVM_KEY_VALID);
 		else if (!strcmp(what, "entry-wear"))
 			ent->wear = cpu_to_le64(1ULL << 50);
+		else if (!strcmp(what, "entry-writer"))
+			ent->writer = cpu_to_le16(FSNVM_MAX_WRITERS + 1);
+		else if (!strcmp(what, "entry-uncommitted"))	/* nobody vouches */
+			ent->writer = cpu_to_le16(FSNVM_MAX_WRITERS);
 		else if (!strcmp(what, "entry-reserved"))
-			ent->reserved[3] = 0x77;
+			ent->reserved2[3] = 0x77;
 		else
 			CHECK(0, "unknown %s", what);
 		fsnvm_entry_seal(ent);

@@ -46,6 +46,13 @@ static struct json_object *problem_json(const struct vp_problem *p)
 	case VP_SUPER_COMPAT:
 		jadd_u64(o, "compat", p->value);
 		break;
+	case VP_BAD_WRITER:
+		jadd_u64(o, "writer", p->value);
+		break;
+	case VP_UNCOMMITTED:
+		jadd_u64(o, "seq", p->seq);
+		jadd_u64(o, "writer", p->value);
+		break;
 	case VP_DUPLICATE_KEY:
 		jadd_u64(o, "seq", p->seq);
 		jadd_u64(o, "other_frame", p->other_frame);
@@ -83,11 +90,13 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(o, "valid", r->valid);
 		jadd_u64(o, "torn", r->torn);
 		jadd_u64(o, "duplicates", r->duplicates);
+		jadd_u64(o, "uncommitted", r->uncommitted);
 		jadd_u64(o, "bad", r->bad);
 		x = json_object_new_object();
 		jadd_u64(x, "valid", rep->valid);
 		jadd_u64(x, "duplicates", rep->duplicates);
 		jadd_u64(x, "torn", rep->torn);
+		jadd_u64(x, "uncommitted", rep->uncommitted);
 		jadd_u64(x, "max_seq", rep->max_seq);
 		json_object_object_add(o, "recovery", x);
 	}
@@ -129,7 +138,8 @@ static void check_text(const char *path, const struct vp_report *r,
 	       (unsigned long long)r->filled, (unsigned long long)r->free,
 	       (unsigned long long)r->torn, (unsigned long long)r->duplicates);
 	printf("%s: recovery would map %llu pages (max seq %llu)\n", path,
-	       (unsigned long long)(rep->valid - rep->duplicates),
+	       (unsigned long long)(rep->valid - rep->duplicates -
+				    rep->uncommitted),
 	       (unsigned long long)rep->max_seq);
 	printf("%s: %s: %llu error%s, %llu warning%s\n", path, check_status(r),
 	       (unsigned long long)r->errors, r->errors == 1 ? "" : "s",
@@ -161,7 +171,7 @@ static int check_recovery(const struct dev *d, const struct vp_report *r,
 	if (ret)
 		return fail("%s: recovery: %s", d->path, strerror(-ret));
 	if (rep->valid != r->valid || rep->duplicates != r->duplicates ||
-	    rep->torn != r->torn)
+	    rep->torn != r->torn || rep->uncommitted != r->uncommitted)
 		return fail("%s: internal error: recovery counts %llu valid, %llu duplicate, %llu torn; check counts %llu, %llu, %llu",
 			    d->path, (unsigned long long)rep->valid,
 			    (unsigned long long)rep->duplicates,

@@ -23,6 +23,8 @@ static const char * const vp_kind_names[VP_NR_KINDS] = {
 	[VP_STALE_FREE] = "stale_free",
 	[VP_DUPLICATE_KEY] = "duplicate_key",
 	[VP_BAD_BLOCK] = "bad_block",
+	[VP_BAD_WRITER] = "bad_writer",
+	[VP_UNCOMMITTED] = "uncommitted",
 };
 
 const char *vp_kind_name(enum vp_kind kind)
@@ -100,6 +102,16 @@ void vp_describe(const struct vp_problem *p, char *buf, size_t len)
 	case VP_BAD_BLOCK:
 		snprintf(buf, len, "on the namespace's badblocks list: not read, the backend retires it");
 		break;
+	case VP_BAD_WRITER:
+		snprintf(buf, len, "writer id %llu is beyond %u: the backend ignores the entry",
+			 (unsigned long long)p->value, FSNVM_MAX_WRITERS);
+		break;
+	case VP_UNCOMMITTED:
+		snprintf(buf, len,
+			 "key (type %u, offset %llu), seq %llu of writer %llu: no entry vouches for its data (a crash inside the store); the page is dropped",
+			 type, off, (unsigned long long)p->seq,
+			 (unsigned long long)p->value);
+		break;
 	default:
 		snprintf(buf, len, "unknown problem");
 	}
@@ -162,12 +174,14 @@ static int vp_super(const struct fsnvm_super *sb, struct vp_report *r)
 struct vp_key {
 	u64 key, seq;
 	u32 frame;		/* < FSNVM_MAX_FRAMES */
-	u32 filled;
+	u16 filled;
+	u16 writer;		/* entry.writer */
 };
 
 struct vp_keys {
 	struct vp_key *v;
 	u64 n, cap;
+	u64 *vouched;		/* [FSNVM_MAX_WRITERS], as recovery folds them */
 };
 
 /* By key, then the winner first: higher seq, then lower frame (as recovery). */
@@ -217,7 +231,8 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 	if ((flags & ~FSNVM_ENT_KNOWN) &&
 	    vp_add_frame(r, VP_UNKNOWN_FLAGS, VP_ERROR, f, key, flags, 0))
 		return -ENOMEM;
-	if (!all_zero(ent.reserved, sizeof(ent.reserved)) &&
+	fsnvm_entry_vouch(&ent, keys->vouched);
+	if ((ent.reserved || !all_zero(ent.reserved2, sizeof(ent.reserved2))) &&
 	    vp_add_frame(r, VP_ENTRY_RESERVED, VP_WARNING, f, key, 0, 0))
 		return -ENOMEM;
 	if (wear >= VP_WEAR_LIMIT &&
@@ -235,6 +250,11 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 		return vp_add_frame(r, VP_BAD_KEY, VP_ERROR, f, key, 0, 0);
 	case FSNVM_ENTRY_KEY_RANGE:
 		return vp_add_frame(r, VP_KEY_RANGE, VP_ERROR, f, key, 0, 0);
+	case FSNVM_ENTRY_BAD_WRITER:
+		return vp_add_frame(r, VP_BAD_WRITER, VP_ERROR, f, key,
+				    le16_to_cpu(ent.writer) > FSNVM_MAX_WRITERS ?
+				    le16_to_cpu(ent.writer) :
+				    le16_to_cpu(ent.vouch_writer), 0);
 	case FSNVM_ENTRY_MAPPED:
 		break;
 	default:
@@ -253,6 +273,7 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 	keys->v[keys->n++] = (struct vp_key){
 		.key = key, .seq = le64_to_cpu(ent.seq), .frame = (u32)f,
 		.filled = !!(flags & FSNVM_ENT_FILLED),
+		.writer = le16_to_cpu(ent.writer),
 	};
 	if (flags & FSNVM_ENT_FILLED)
 		return 0;
@@ -269,18 +290,36 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 	return 0;
 }
 
-/* Report every losing entry of a key named more than once. */
-static int vp_duplicates(struct vp_report *r, struct vp_key *keys, u64 n)
+/*
+ * Report every losing entry of a key named more than once, and every key
+ * whose winning entry no vouch covers (it maps nothing).
+ */
+static int vp_duplicates(struct vp_report *r, struct vp_keys *ks)
 {
-	u64 i = 0, j;
+	struct vp_key *keys = ks->v;
+	u64 i = 0, j, n = ks->n;
 
 	if (!n)
 		return 0;
 	qsort(keys, n, sizeof(*keys), vp_key_cmp);
 	while (i < n) {
-		r->used++;
-		if (keys[i].filled)
-			r->filled++;
+		const struct vp_key *k = &keys[i];
+
+		if (k->writer && k->seq > ks->vouched[k->writer - 1]) {
+			struct vp_problem p = {
+				.kind = VP_UNCOMMITTED, .severity = VP_WARNING,
+				.frame = k->frame, .key = k->key, .seq = k->seq,
+				.value = k->writer,
+			};
+
+			r->uncommitted++;
+			if (vp_add(r, &p))
+				return -ENOMEM;
+		} else {
+			r->used++;
+			if (k->filled)
+				r->filled++;
+		}
 		for (j = i + 1; j < n && keys[j].key == keys[i].key; j++) {
 			struct vp_problem p = {
 				.kind = VP_DUPLICATE_KEY,
@@ -308,6 +347,9 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 	u64 f;
 
 	memset(r, 0, sizeof(*r));
+	keys.vouched = calloc(FSNVM_MAX_WRITERS, sizeof(*keys.vouched));
+	if (!keys.vouched)
+		return -ENOMEM;
 	if (bytes < sizeof(struct fsnvm_super))
 		r->super = FSNVM_MEDIA_TOO_SMALL;
 	else
@@ -318,10 +360,13 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 			.media = r->super, .frame = VP_NO_FRAME,
 		};
 
+		free(keys.vouched);
 		return vp_add(r, &p);
 	}
-	if (vp_super(base, r))
+	if (vp_super(base, r)) {
+		free(keys.vouched);
 		return -ENOMEM;
+	}
 	for (f = 0; f < r->geo.nr_frames && !ret; f++) {
 		if (bad && bad[f]) {
 			r->bad++;
@@ -331,8 +376,9 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 		ret = vp_entry(base, r, f, &keys);
 	}
 	if (!ret)
-		ret = vp_duplicates(r, keys.v, keys.n);
+		ret = vp_duplicates(r, &keys);
 	free(keys.v);
+	free(keys.vouched);
 	if (!ret && r->nr_problems)
 		qsort(r->problems, r->nr_problems, sizeof(*r->problems),
 		      vp_problem_cmp);

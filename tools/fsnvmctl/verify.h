@@ -12,7 +12,9 @@
  *           of range, data crc, implausible wear, equal-seq duplicates);
  *  warning  a state the backend handles by design or that loses nothing:
  *           a key named twice with different seqs (a crash inside a store
- *           or a migration; the higher seq wins), non-zero reserved
+ *           or a migration; the higher seq wins), a key whose newest
+ *           entry no vouch covers (a crash inside a store, or a device
+ *           not closed cleanly: the page is dropped), non-zero reserved
  *           bytes, leftovers in a free entry, a data frame with wear 0,
  *           a frame on the namespace's badblocks list (the backend
  *           retires it; its entry and data are not read).
@@ -43,6 +45,8 @@ enum vp_kind {
 	VP_STALE_FREE,		/* free entry with fill, flags or data crc */
 	VP_DUPLICATE_KEY,	/* a key named by two entries */
 	VP_BAD_BLOCK,		/* on the badblocks list: not read, retired */
+	VP_BAD_WRITER,		/* writer id beyond FSNVM_MAX_WRITERS */
+	VP_UNCOMMITTED,		/* newest entry of a key is not vouched for */
 	VP_NR_KINDS
 };
 
@@ -70,6 +74,7 @@ struct vp_report {
 	u64 torn;		/* entries with a bad crc */
 	u64 bad;		/* frames on bad blocks, not read */
 	u64 duplicates;		/* losing entries of keys named twice */
+	u64 uncommitted;	/* keys dropped: newest entry not vouched for */
 	u64 errors, warnings;
 	struct vp_problem *problems;	/* sorted by frame, superblock first */
 	u64 nr_problems, cap;

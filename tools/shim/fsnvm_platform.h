@@ -30,6 +30,8 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
 
+#define cpu_to_le16(x) htole16(x)
+#define le16_to_cpu(x) le16toh(x)
 #define cpu_to_le32(x) htole32(x)
 #define cpu_to_le64(x) htole64(x)
 #define le32_to_cpu(x) le32toh(x)
@@ -68,6 +70,17 @@ typedef pthread_spinlock_t spinlock_t;
 #define pr_warn(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
 
 u32 crc32c(u32 crc, const void *buf, unsigned int len);
+
+/*
+ * The engine's writers (fsnvm_engine.h): a store runs as writer 1..nr,
+ * one store at a time per writer, or as 0 when no writer id is free.
+ * Here a writer is a thread (tools/shim/writer_id.c); in the kernel it
+ * is a CPU with preemption off.
+ */
+unsigned int fsnvm_writer_begin(unsigned int nr);
+static inline void fsnvm_writer_end(void)
+{
+}
 
 /*
  * Persistence primitives, the engine's only way to touch the media:
