@@ -39,6 +39,8 @@ $(U)/wear_pool_test: tests/wear_pool_test.c $(CORE_SRC) $(CORE_HDR) tests/test_u
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
 $(U)/media_error_test: tests/media_error_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< -lpthread -o $@
+$(U)/load_race_test: tests/load_race_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< -lpthread -o $@
 $(U)/media_test: tests/media_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
 $(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
@@ -74,7 +76,7 @@ FUZZ_TIME ?= 600
 fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
-TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
+TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/load_race_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
 test-bins: $(TEST_BINS)
 
 bench-core: deps $(U)/bench_core

@@ -14,6 +14,7 @@
 #include <linux/libnvdimm.h>
 #include <linux/mm.h>
 #include <linux/prefetch.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -54,6 +55,13 @@ static inline void fsnvm_writer_end(void)
 
 /* Machine-check-safe read: returns the number of bytes NOT copied. */
 static inline size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
+{
+	return copy_mc_to_kernel(dst, src, len);
+}
+
+/* A lockless load's read, validated afterwards by the engine. */
+static inline size_t fsnvm_pmem_read_optimistic(void *dst, const void *src,
+						size_t len)
 {
 	return copy_mc_to_kernel(dst, src, len);
 }

@@ -35,15 +35,19 @@
  * the lock is never held long.  A sweep also yields the least used wear,
  * which fsnvm_balance_wanted() compares with the free pool's.
  *
- * Races: the source frame is marked MOVING (it cannot be freed and reused,
- * loads may still read it) and the target is BUSY.  If the key was
- * invalidated or rewritten while the data was being copied, the copy is
- * thrown away.  Only one balancer may run at a time (it owns e->bounce).
+ * Races: the source frame is marked MOVING (it cannot be freed and reused
+ * while it is copied) and the target is BUSY.  If the key was invalidated
+ * or rewritten while the data was being copied, the copy is thrown away.
+ * Lockless loads of the key may be copying the source when the key moves
+ * to the target: its generation is bumped first, and they retry.  Only
+ * one balancer may run at a time (it owns e->bounce).
  */
 #include "fsnvm_engine.h"
 
 #define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
+#ifndef FSNVM_FIRST_MOVE_FACTOR	/* -D for tuning runs of bench_core */
 #define FSNVM_FIRST_MOVE_FACTOR 4	/* see above; bench_core measures it */
+#endif
 
 /*
  * Under the lock: find a used frame `threshold` younger than target; its
@@ -66,7 +70,8 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 					     e->stats.wear_max : e->pass_min;
 			e->pass_min = ~0ULL;
 		}
-		if ((e->state[frame] & ~FSNVM_FS_FILLED) != FSNVM_FS_USED)
+		if ((READ_ONCE(e->state[frame]) & ~FSNVM_FS_FILLED) !=
+		    FSNVM_FS_USED)
 			continue;
 		if (fsnvm_read_entry(e, frame, ent))
 			continue;	/* a load will find and report it */
@@ -133,7 +138,7 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	bool wrote = copied == 0 && !filled;
 	struct fsnvm_vouch vouch;
 
-	e->state[src] &= ~FSNVM_FS_MOVING;
+	WRITE_ONCE(e->state[src], e->state[src] & ~FSNVM_FS_MOVING);
 	if (wrote)
 		fsnvm_count_write(e, dst_wear);
 	if (copied == 0 && fsnvm_fstate(e, src) == FSNVM_FS_USED &&
@@ -143,9 +148,17 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 				  le64_to_cpu(ent->fill), flags | FSNVM_ENT_MOVED,
 				  le32_to_cpu(ent->data_crc), &vouch);
 		fsnvm_pmem_fence();
+		WRITE_ONCE(e->state[dst],
+			   FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0));
 		fsnvm_keymap_set(&e->map, type, offset, dst);
-		e->state[dst] = FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0);
 		e->stats.migrations++;
+		/*
+		 * A load may still be copying src: its generation changes
+		 * before its entry does (a fence orders the non-temporal
+		 * clear after it), so the load retries and finds dst.
+		 */
+		fsnvm_frame_unmapped(e, src);
+		fsnvm_pmem_fence();
 		if (fsnvm_clear_entry(e, src))
 			fsnvm_retire(e, src);
 		fsnvm_pmem_fence();
@@ -158,7 +171,7 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 		fsnvm_write_entry(e, dst, 0, 0, dst_wear, 0, 0, 0, &vouch);
 		fsnvm_pmem_fence();
 	}
-	e->state[dst] = FSNVM_FS_FREE;
+	WRITE_ONCE(e->state[dst], FSNVM_FS_FREE);
 	fsnvm_wear_pool_put(&e->pool, dst, dst_wear);
 	if (e->state[src] == FSNVM_FS_DEAD)
 		fsnvm_release_frame(e, src);
@@ -196,8 +209,8 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 			spin_unlock(&e->lock);
 			break;
 		}
-		e->state[dst] = FSNVM_FS_BUSY;
-		e->state[src] |= FSNVM_FS_MOVING;
+		WRITE_ONCE(e->state[dst], FSNVM_FS_BUSY);
+		WRITE_ONCE(e->state[src], e->state[src] | FSNVM_FS_MOVING);
 		spin_unlock(&e->lock);
 
 		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_FILLED))

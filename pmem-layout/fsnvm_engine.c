@@ -55,12 +55,14 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 	spin_lock_init(&e->lock);
 	e->state = kvcalloc(e->geo.nr_frames ? e->geo.nr_frames : 1, 1,
 			    GFP_KERNEL);
+	e->gen = kvcalloc(e->geo.nr_frames ? e->geo.nr_frames : 1,
+			  sizeof(*e->gen), GFP_KERNEL);
 	e->bounce = kvcalloc(1, FSNVM_PAGE_SIZE, GFP_KERNEL);
 	e->writers = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->writers),
 			      GFP_KERNEL);
 	e->vouched = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->vouched),
 			      GFP_KERNEL);
-	if (!e->state || !e->bounce || !e->writers || !e->vouched ||
+	if (!e->state || !e->gen || !e->bounce || !e->writers || !e->vouched ||
 	    fsnvm_keymap_init(&e->map, e->geo.nr_frames) ||
 	    fsnvm_wear_pool_init(&e->pool, e->geo.nr_frames,
 				 fsnvm_pool_wear_of, e)) {
@@ -111,6 +113,7 @@ void fsnvm_engine_close(struct fsnvm_engine *e)
 	fsnvm_wear_pool_destroy(&e->pool);
 	fsnvm_keymap_destroy(&e->map);
 	kvfree(e->state);
+	kvfree(e->gen);
 	kvfree(e->bounce);
 	kvfree(e->writers);
 	kvfree(e->vouched);
@@ -165,9 +168,9 @@ void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
 
 /*
  * Rewrite a frame's entry with the key cleared, keeping seq, wear and the
- * vouch it carries (fsnvm_format.h); the caller fences.  If the old entry cannot be read, write a free entry with
- * the highest wear known (wear must never go down) and report -EIO so the
- * caller retires the frame.
+ * vouch it carries (fsnvm_format.h); the caller fences.  If the old entry
+ * cannot be read, write a free entry with the highest wear known (wear
+ * must never go down) and report -EIO so the caller retires the frame.
  */
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
 {
@@ -188,16 +191,17 @@ int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
 
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
 {
-	e->state[frame] = (e->state[frame] & ~FSNVM_FS_STATE_MASK) |
-			  FSNVM_FS_BAD;
+	WRITE_ONCE(e->state[frame],
+		   (e->state[frame] & ~FSNVM_FS_STATE_MASK) | FSNVM_FS_BAD);
 	e->stats.frames_retired++;
 	e->stats.frames_bad++;
 }
 
 /*
- * Give back an unmapped frame whose cleared entry is durable.  A frame a
- * load or the balancer is still reading from becomes DEAD; the last of them
- * puts it in the pool.  Called with the lock held.
+ * Give back an unmapped frame whose cleared entry is durable.  A frame the
+ * balancer is still copying from becomes DEAD; the balancer then puts it
+ * in the pool.  (A load copying from it needs no such care: it sees the
+ * generation bumped at the unmap and retries.)  Called with the lock held.
  */
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
 {
@@ -205,18 +209,20 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
 
 	if ((st & FSNVM_FS_STATE_MASK) == FSNVM_FS_BAD)
 		return;
-	if ((st >> FSNVM_FS_PIN_SHIFT) || (st & FSNVM_FS_MOVING)) {
-		e->state[frame] = (st & ~(FSNVM_FS_STATE_MASK | FSNVM_FS_FILLED)) |
-				  FSNVM_FS_DEAD;
+	if (st & FSNVM_FS_MOVING) {
+		WRITE_ONCE(e->state[frame],
+			   (st & ~(FSNVM_FS_STATE_MASK | FSNVM_FS_FILLED)) |
+			   FSNVM_FS_DEAD);
 		return;
 	}
-	e->state[frame] = FSNVM_FS_FREE;
+	WRITE_ONCE(e->state[frame], FSNVM_FS_FREE);
 	fsnvm_wear_pool_put(&e->pool, frame, fsnvm_entry_wear(e, frame));
 }
 
 /* Unmap a frame that held a key: clear its entry, then release it. */
 static void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
 {
+	fsnvm_frame_unmapped(e, frame);
 	if (e->state[frame] & FSNVM_FS_FILLED)
 		e->stats.pages_filled--;
 	if (fsnvm_clear_entry(e, frame))
@@ -265,6 +271,7 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 		spin_unlock(&e->lock);
 		return -E2BIG;
 	}
+	fsnvm_keymap_prefetch(&e->map, type, (u32)offset);
 	filled = fsnvm_same_filled(page, &fill);
 
 	spin_lock(&e->lock);
@@ -289,40 +296,22 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 		spin_unlock(&e->lock);
 		return -ENOSPC;
 	}
-	e->state[frame] = FSNVM_FS_BUSY;
+	if (!filled)
+		wear++;		/* what the frame will have taken */
 	seq = e->seq++;
-	spin_unlock(&e->lock);
-
-	if (!filled) {
-		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, frame), page,
-				FSNVM_PAGE_SIZE);
-		if (e->data_crc)
-			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
-		wear++;
-		if (!writer)	/* no commit record: the data goes first */
-			fsnvm_pmem_fence();
-	}
-	if (writer) {
-		/* A same-filled entry has no data to wait for. */
-		vouch.writer = filled ? 0 : writer;
-		vouch.vouch_writer = writer;
-		vouch.vouch_seq = e->writers[writer - 1].done;
-	}
-	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
-			  filled ? FSNVM_ENT_FILLED : 0, data_crc, &vouch);
 	/*
-	 * Fence before taking the lock: a locked instruction waits for the
-	 * non-temporal stores anyway, and would then do it with the lock held.
+	 * Publish now, BUSY: nobody loads the key before this store returns
+	 * (the caller serializes a key's operations, fsnvm_engine.h) and the
+	 * balancer leaves BUSY frames alone.  With the only lock hold before
+	 * the copy, no locked instruction waits for this store's
+	 * non-temporal writes to drain: whatever the caller does next
+	 * overlaps them.  A key stored again loses its old copy here, and
+	 * durably, before the new entry exists: a crash in between finds
+	 * nothing, never the old page.
 	 */
-	fsnvm_pmem_fence();
-	if (writer) {
-		e->writers[writer - 1].done = seq;
-		e->writers[writer - 1].done_frame = frame;
-	}
-
-	spin_lock(&e->lock);
 	old = fsnvm_keymap_set(&e->map, type, (u32)offset, frame);
-	e->state[frame] = FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0);
+	WRITE_ONCE(e->state[frame],
+		   FSNVM_FS_BUSY | (filled ? FSNVM_FS_FILLED : 0));
 	e->stats.succ_stores++;
 	if (filled) {
 		e->stats.same_filled++;
@@ -337,6 +326,31 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 		e->stats.duplicate_stores++;
 	}
 	spin_unlock(&e->lock);
+
+	if (!filled) {
+		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, frame), page,
+				FSNVM_PAGE_SIZE);
+		if (e->data_crc)
+			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
+		if (!writer)	/* nothing will vouch: the data goes first */
+			fsnvm_pmem_fence();
+	}
+	if (writer) {
+		/* A same-filled entry has no data to wait for. */
+		vouch.writer = filled ? 0 : writer;
+		vouch.vouch_writer = writer;
+		vouch.vouch_seq = e->writers[writer - 1].done;
+	}
+	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
+			  filled ? FSNVM_ENT_FILLED : 0, data_crc, &vouch);
+	fsnvm_pmem_fence();
+	if (writer) {
+		e->writers[writer - 1].done = seq;
+		e->writers[writer - 1].done_frame = frame;
+	}
+	/* No lock: only this store changes a BUSY frame's state. */
+	WRITE_ONCE(e->state[frame],
+		   FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0));
 	return 0;
 }
 
@@ -356,6 +370,7 @@ static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 {
 	if (fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
 		fsnvm_keymap_remove(&e->map, type, (u32)offset);
+		fsnvm_frame_unmapped(e, frame);
 		if (e->state[frame] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
 		fsnvm_clear_entry(e, frame);
@@ -374,44 +389,51 @@ static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 }
 
 /*
- * Copy a stored page out.  The entry was read under the lock: once the
- * lock is dropped an invalidation may clear it (the pin only keeps the
- * frame's data from being reused).
+ * Copy a stored page out; the entry was read with it (filled pages, data
+ * crc).  read is fsnvm_pmem_read or, without the lock,
+ * fsnvm_pmem_read_optimistic.
  */
-static size_t fsnvm_read_page(struct fsnvm_engine *e, u32 frame,
-			      const struct fsnvm_entry *ent, bool filled,
-			      void *page, bool *crc_bad)
+static size_t fsnvm_read_page(struct fsnvm_engine *e, u32 frame, bool filled,
+			      void *page, bool *crc_bad,
+			      size_t (*read)(void *, const void *, size_t))
 {
-	size_t left;
+	struct fsnvm_entry ent;
+	size_t left = 0;
 
 	*crc_bad = false;
+	if (filled || e->data_crc)
+		left = read(&ent, fsnvm_entry_at(e->base, &e->geo, frame),
+			    sizeof(ent));
+	if (left)
+		return left;
 	if (filled) {
-		u64 *word = page, fill = le64_to_cpu(ent->fill);
+		u64 *word = page, fill = le64_to_cpu(ent.fill);
 		unsigned int i;
 
 		for (i = 0; i < FSNVM_PAGE_SIZE / sizeof(u64); i++)
 			word[i] = fill;
 		return 0;
 	}
-	left = fsnvm_pmem_read(page, fsnvm_frame_at(e->base, &e->geo, frame),
-			       FSNVM_PAGE_SIZE);
+	left = read(page, fsnvm_frame_at(e->base, &e->geo, frame),
+		    FSNVM_PAGE_SIZE);
 	if (!left && e->data_crc &&
-	    crc32c(~0U, page, FSNVM_PAGE_SIZE) != le32_to_cpu(ent->data_crc))
+	    crc32c(~0U, page, FSNVM_PAGE_SIZE) != le32_to_cpu(ent.data_crc))
 		*crc_bad = true;
 	return left;
 }
 
-int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
-	       void *page)
+/*
+ * The fallback of a load: look up and copy under the lock.  Also where a
+ * media error or a crc mismatch is confirmed and reported.
+ */
+static int fsnvm_load_locked(struct fsnvm_engine *e, unsigned int type,
+			     u64 offset, void *page)
 {
-	bool filled, crc_bad = false, locked_copy;
-	struct fsnvm_entry ent;
-	size_t left = 0;
+	bool crc_bad;
+	size_t left;
 	u32 frame;
 	int ret = 0;
 
-	if (unlikely(!fsnvm_key_in_range(type, offset)))
-		return -ENOENT;
 	spin_lock(&e->lock);
 	frame = fsnvm_keymap_find(&e->map, type, (u32)offset);
 	if (frame == FSNVM_NO_FRAME) {
@@ -419,31 +441,83 @@ int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		spin_unlock(&e->lock);
 		return -ENOENT;
 	}
-	filled = e->state[frame] & FSNVM_FS_FILLED;
-	/* Start the frame's first lines on their way while we unlock/pin. */
-	prefetch(fsnvm_frame_at(e->base, &e->geo, frame));
-	if (filled || e->data_crc)
-		left = fsnvm_read_entry(e, frame, &ent);
-	/* Pins saturate only with many readers of one key: copy locked. */
-	locked_copy = fsnvm_fpins(e, frame) == FSNVM_FS_PIN_MAX;
-	if (!locked_copy) {
-		e->state[frame] += 1 << FSNVM_FS_PIN_SHIFT;
-		spin_unlock(&e->lock);
-	}
-	if (!left)
-		left = fsnvm_read_page(e, frame, &ent, filled, page, &crc_bad);
-	if (!locked_copy) {
-		spin_lock(&e->lock);
-		e->state[frame] -= 1 << FSNVM_FS_PIN_SHIFT;
-	}
-	if (unlikely(left || crc_bad)) {
+	left = fsnvm_read_page(e, frame, e->state[frame] & FSNVM_FS_FILLED,
+			       page, &crc_bad, fsnvm_pmem_read);
+	if (unlikely(left || crc_bad))
 		ret = fsnvm_load_failed(e, type, offset, frame, crc_bad);
-	} else {
+	else
 		e->stats.loads++;
-		if (e->state[frame] == FSNVM_FS_DEAD)
-			fsnvm_release_frame(e, frame);
-	}
 	spin_unlock(&e->lock);
+	return ret;
+}
+
+/*
+ * A load takes no lock: the key map lookup is validated by its seqcount,
+ * and the copy by the frame's generation, which changes before the frame
+ * is unmapped, cleared or reused.  In practice only the balancer moves a
+ * page under a load (the caller keeps invalidations and stores of the key
+ * away); then the load retries and finds the page in its new frame.  After
+ * FSNVM_LOAD_TRIES races, or on any error, the locked path decides.
+ */
+#define FSNVM_LOAD_TRIES 4
+
+static int fsnvm_load_lockless(struct fsnvm_engine *e, unsigned int type,
+			       u64 offset, void *page, unsigned int writer)
+{
+	unsigned int tries, seq;
+	bool crc_bad;
+	size_t left;
+	u16 gen = 0;
+	u32 frame;
+	u8 st = 0;
+
+	for (tries = 0; tries < FSNVM_LOAD_TRIES; tries++) {
+		seq = read_seqcount_begin(&e->map.seq);
+		frame = fsnvm_keymap_find(&e->map, type, (u32)offset);
+		if (frame != FSNVM_NO_FRAME) {
+			/* The copy's first misses overlap the checks below. */
+			prefetch(fsnvm_frame_at(e->base, &e->geo, frame));
+			st = READ_ONCE(e->state[frame]);
+			gen = READ_ONCE(e->gen[frame]);
+		}
+		if (read_seqcount_retry(&e->map.seq, seq))
+			continue;
+		if (frame == FSNVM_NO_FRAME) {
+			if (!writer)
+				break;	/* counted under the lock */
+			WRITE_ONCE(e->writers[writer - 1].failed_loads,
+				   e->writers[writer - 1].failed_loads + 1);
+			return -ENOENT;
+		}
+		if ((st & FSNVM_FS_STATE_MASK) != FSNVM_FS_USED)
+			break;
+		left = fsnvm_read_page(e, frame, st & FSNVM_FS_FILLED, page,
+				       &crc_bad, fsnvm_pmem_read_optimistic);
+		smp_rmb();	/* the copy before the second look */
+		if (READ_ONCE(e->gen[frame]) != gen)
+			continue;
+		if (left || crc_bad || !writer)
+			break;
+		WRITE_ONCE(e->writers[writer - 1].loads,
+			   e->writers[writer - 1].loads + 1);
+		return 0;
+	}
+	return fsnvm_load_locked(e, type, offset, page);
+}
+
+int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
+	       void *page)
+{
+	unsigned int writer;
+	int ret;
+
+	if (unlikely(!fsnvm_key_in_range(type, offset)))
+		return -ENOENT;
+	fsnvm_keymap_prefetch(&e->map, type, (u32)offset);
+	/* Its counters; in the kernel also no preemption while it copies. */
+	writer = fsnvm_writer_begin(FSNVM_MAX_WRITERS);
+	ret = fsnvm_load_lockless(e, type, offset, page, writer);
+	fsnvm_writer_end();
 	return ret;
 }
 
@@ -493,6 +567,7 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 								    FSNVM_AREA_SCAN);
 			if (batch[n] == FSNVM_NO_FRAME)
 				break;
+			fsnvm_frame_unmapped(e, batch[n]);
 			if (e->state[batch[n]] & FSNVM_FS_FILLED)
 				e->stats.pages_filled--;
 			if (fsnvm_clear_entry(e, batch[n]))
@@ -523,9 +598,16 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 
 void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out)
 {
+	unsigned int i;
+
 	spin_lock(&e->lock);
 	*out = e->stats;
 	out->frames_used = e->map.nr_keys;
 	out->frames_free = e->pool.nr_free;
 	spin_unlock(&e->lock);
+	/* Lockless loads count per writer (fsnvm_engine.h). */
+	for (i = 0; i < FSNVM_MAX_WRITERS; i++) {
+		out->loads += READ_ONCE(e->writers[i].loads);
+		out->failed_loads += READ_ONCE(e->writers[i].failed_loads);
+	}
 }

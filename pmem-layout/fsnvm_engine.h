@@ -18,14 +18,21 @@
  * the media.
  *
  * Locking: one spinlock, fsnvm_engine.lock, protects the key map, the free
- * pool, the frame states and the counters.  Copies of page data run outside
- * it: a frame being written is BUSY (owned by its writer, invisible to
- * everyone else), and a frame being read is pinned, so it cannot be freed
- * and reused under the reader.  Index entries are written under the lock,
- * except the new entry of a BUSY frame.  A single key's store and load are
- * serialized by the caller (the kernel does it through the swap cache page
- * lock); invalidations and the balancer may race with them on the same key
- * and are handled (see fsnvm_engine.c and fsnvm_balance.c).
+ * pool, the frame states, the generations and the counters; every change
+ * to them is made under it.  Copies of page data run outside it: a frame
+ * being written is BUSY (owned by its writer, invisible to everyone else).
+ * Loads take no lock at all: they look the key up under the map's
+ * seqcount and check, after copying, that the frame's generation did not
+ * change, i.e. that the frame was not unmapped (and maybe reused) under
+ * them; if it did they retry (fsnvm_engine.c).  Index entries are written
+ * under the lock, except the new entry of a BUSY frame.
+ *
+ * The caller serializes the operations on one key: a key's store, load and
+ * invalidate_page never overlap, nor does invalidate_area(type) overlap
+ * any operation on a key of that type.  The kernel guarantees this through
+ * the swap cache: a slot is stored and loaded with its page locked in the
+ * swap cache, and freed (invalidated) only once no page holds it.  The
+ * balancer moves pages under all of them and is handled (fsnvm_balance.c).
  */
 #ifndef FSNVM_ENGINE_H
 #define FSNVM_ENGINE_H
@@ -42,8 +49,6 @@
 #define FSNVM_FS_STATE_MASK	0x07
 #define FSNVM_FS_MOVING		0x08	/* the balancer is copying it */
 #define FSNVM_FS_FILLED		0x10	/* same-filled page, no data */
-#define FSNVM_FS_PIN_SHIFT	5	/* loads copying from it, 0..7 */
-#define FSNVM_FS_PIN_MAX	7
 
 struct fsnvm_stats {
 	/* frontswap's own (Documentation/vm/frontswap.rst) */
@@ -84,7 +89,11 @@ struct fsnvm_stats {
 struct fsnvm_writer {
 	u64 done;
 	u32 done_frame;
-	u8 pad[52];
+	u32 pad;
+	/* its loads' counters, summed by fsnvm_get_stats() */
+	u64 loads;
+	u64 failed_loads;
+	u8 pad2[32];
 };
 
 /* The trust fields of an entry (fsnvm_format.h); all zero for none. */
@@ -105,6 +114,7 @@ struct fsnvm_engine {
 
 	spinlock_t lock;		/* protects everything below */
 	u8 *state;			/* per frame: FSNVM_FS_* */
+	u16 *gen;			/* per frame: bumped when unmapped */
 	struct fsnvm_keymap map;
 	struct fsnvm_wear_pool pool;
 	u64 seq;			/* next store sequence number */
@@ -195,9 +205,13 @@ static inline unsigned int fsnvm_fstate(const struct fsnvm_engine *e, u32 f)
 	return e->state[f] & FSNVM_FS_STATE_MASK;
 }
 
-static inline unsigned int fsnvm_fpins(const struct fsnvm_engine *e, u32 f)
+/*
+ * A mapped frame stops holding its key's page: tell lockless loads that
+ * may be copying it.  Under the lock, before its entry is cleared.
+ */
+static inline void fsnvm_frame_unmapped(struct fsnvm_engine *e, u32 f)
 {
-	return e->state[f] >> FSNVM_FS_PIN_SHIFT;
+	WRITE_ONCE(e->gen[f], e->gen[f] + 1);
 }
 
 #endif /* FSNVM_ENGINE_H */

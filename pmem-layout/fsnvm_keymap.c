@@ -7,6 +7,7 @@
 int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames)
 {
 	memset(map, 0, sizeof(*map));
+	seqcount_init(&map->seq);
 	map->nr_slots = nr_frames + nr_frames / 4 + 16;
 	map->slots = kvcalloc(map->nr_slots, sizeof(*map->slots), GFP_KERNEL);
 	map->frame_type = kvcalloc(nr_frames ? nr_frames : 1, 1, GFP_KERNEL);
@@ -22,9 +23,11 @@ void fsnvm_keymap_clear(struct fsnvm_keymap *map)
 {
 	u64 i;
 
+	raw_write_seqcount_begin(&map->seq);
 	for (i = 0; i < map->nr_slots; i++)
-		map->slots[i].frame = FSNVM_NO_FRAME;
+		WRITE_ONCE(map->slots[i].frame, FSNVM_NO_FRAME);
 	map->nr_keys = 0;
+	raw_write_seqcount_end(&map->seq);
 }
 
 void fsnvm_keymap_destroy(struct fsnvm_keymap *map)
@@ -49,54 +52,71 @@ static u64 fsnvm_slot_next(const struct fsnvm_keymap *map, u64 i)
 	return i + 1 == map->nr_slots ? 0 : i + 1;
 }
 
-static bool fsnvm_slot_is(const struct fsnvm_keymap *map, u64 i,
-			  unsigned int type, u32 offset)
+/*
+ * The slot holding (type, offset), or the empty slot ending its probe;
+ * *frame is what it holds.  Without the lock a concurrent change may show
+ * a torn view, which the seqcount retry discards; the probe still ends,
+ * as it looks at no more than every slot once.
+ */
+static u64 fsnvm_probe(const struct fsnvm_keymap *map, unsigned int type,
+		       u32 offset, u32 *frame)
 {
-	const struct fsnvm_keymap_slot *s = &map->slots[i];
+	u64 i = fsnvm_home(map, type, offset), n;
+	u32 f = FSNVM_NO_FRAME;
 
-	return s->offset == offset && map->frame_type[s->frame] == type;
+	for (n = 0; n < map->nr_slots; n++) {
+		f = READ_ONCE(map->slots[i].frame);
+		if (f == FSNVM_NO_FRAME ||
+		    (READ_ONCE(map->slots[i].offset) == offset &&
+		     READ_ONCE(map->frame_type[f]) == type))
+			break;
+		i = fsnvm_slot_next(map, i);
+	}
+	*frame = n < map->nr_slots ? f : FSNVM_NO_FRAME;
+	return i;
 }
 
-/* The slot holding (type, offset), or the empty slot ending its probe. */
-static u64 fsnvm_probe(const struct fsnvm_keymap *map, unsigned int type,
-		       u32 offset)
+void fsnvm_keymap_prefetch(const struct fsnvm_keymap *map, unsigned int type,
+			   u32 offset)
 {
-	u64 i = fsnvm_home(map, type, offset);
-
-	while (map->slots[i].frame != FSNVM_NO_FRAME &&
-	       !fsnvm_slot_is(map, i, type, offset))
-		i = fsnvm_slot_next(map, i);
-	return i;
+	prefetch(&map->slots[fsnvm_home(map, type, offset)]);
 }
 
 u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
 		      u32 offset)
 {
-	return map->slots[fsnvm_probe(map, type, offset)].frame;
+	u32 frame;
+
+	fsnvm_probe(map, type, offset, &frame);
+	return frame;
 }
 
 u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 		     u32 frame)
 {
-	u64 i = fsnvm_probe(map, type, offset);
-	u32 old = map->slots[i].frame;
+	u32 old;
+	u64 i = fsnvm_probe(map, type, offset, &old);
 
+	raw_write_seqcount_begin(&map->seq);
 	if (old == FSNVM_NO_FRAME)
 		map->nr_keys++;
-	map->slots[i].offset = offset;
-	map->slots[i].frame = frame;
-	map->frame_type[frame] = type;
+	WRITE_ONCE(map->frame_type[frame], type);
+	WRITE_ONCE(map->slots[i].offset, offset);
+	WRITE_ONCE(map->slots[i].frame, frame);
+	raw_write_seqcount_end(&map->seq);
 	return old;
 }
 
 /*
  * Backward-shift deletion: pull each later member of the cluster into the
- * hole unless that would move it before its home slot.
+ * hole unless that would move it before its home slot.  Called under the
+ * lock, so plain reads; the writes are seen by lockless lookups.
  */
 static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 {
 	u64 i = hole;
 
+	raw_write_seqcount_begin(&map->seq);
 	map->nr_keys--;
 	for (;;) {
 		struct fsnvm_keymap_slot *s;
@@ -111,17 +131,19 @@ static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 		if (hole <= i ? (home > hole && home <= i) :
 				(home > hole || home <= i))
 			continue;
-		map->slots[hole] = *s;
+		WRITE_ONCE(map->slots[hole].offset, s->offset);
+		WRITE_ONCE(map->slots[hole].frame, s->frame);
 		hole = i;
 	}
-	map->slots[hole].frame = FSNVM_NO_FRAME;
+	WRITE_ONCE(map->slots[hole].frame, FSNVM_NO_FRAME);
+	raw_write_seqcount_end(&map->seq);
 }
 
 u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
 			u32 offset)
 {
-	u64 i = fsnvm_probe(map, type, offset);
-	u32 frame = map->slots[i].frame;
+	u32 frame;
+	u64 i = fsnvm_probe(map, type, offset, &frame);
 
 	if (frame != FSNVM_NO_FRAME)
 		fsnvm_slot_delete(map, i);

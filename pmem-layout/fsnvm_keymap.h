@@ -11,7 +11,11 @@
  * that offsets must fit in 32 bits (16 TiB of swap per device); the engine
  * refuses larger ones, which then simply go to the disk swap.
  *
- * Not thread-safe: the engine calls it under fsnvm_engine.lock.
+ * Changes are made under fsnvm_engine.lock.  fsnvm_keymap_find() may also
+ * run without it, inside a read_seqcount_begin()/read_seqcount_retry()
+ * pair on map->seq, which every change bumps: a lookup that overlapped a
+ * change (which may shift slots) is retried.  Slots and frame types are
+ * therefore read with READ_ONCE and written with WRITE_ONCE.
  */
 #ifndef FSNVM_KEYMAP_H
 #define FSNVM_KEYMAP_H
@@ -25,6 +29,7 @@ struct fsnvm_keymap_slot {
 };
 
 struct fsnvm_keymap {
+	seqcount_t seq;		/* bumped around every change */
 	struct fsnvm_keymap_slot *slots;
 	u64 nr_slots;
 	u8 *frame_type;		/* per frame: swap type of its key */
@@ -37,6 +42,14 @@ void fsnvm_keymap_destroy(struct fsnvm_keymap *map);
 void fsnvm_keymap_clear(struct fsnvm_keymap *map);
 u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
 		      u32 offset);
+/*
+ * Start loading the slot where a lookup of (type, offset) begins; safe
+ * without the lock (it only reads nr_slots, fixed at init).  The map is
+ * too big for the CPU caches, so the miss is worth overlapping with work
+ * done before the lock is taken.
+ */
+void fsnvm_keymap_prefetch(const struct fsnvm_keymap *map, unsigned int type,
+			   u32 offset);
 /* Map (type, offset) to frame; returns the frame it replaced, if any. */
 u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 		     u32 frame);

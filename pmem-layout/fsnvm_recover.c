@@ -27,7 +27,7 @@ void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame)
 {
 	spin_lock(&e->lock);
 	if (frame < e->geo.nr_frames && fsnvm_fstate(e, frame) != FSNVM_FS_BAD) {
-		e->state[frame] = FSNVM_FS_BAD;
+		WRITE_ONCE(e->state[frame], FSNVM_FS_BAD);
 		e->stats.frames_bad++;
 	}
 	spin_unlock(&e->lock);
@@ -58,15 +58,15 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 	if (other != FSNVM_NO_FRAME) {
 		rep->duplicates++;
 		if (fsnvm_entry_seq(e, other) >= le64_to_cpu(ent->seq)) {
-			e->state[frame] = FSNVM_FS_FREE;
+			WRITE_ONCE(e->state[frame], FSNVM_FS_FREE);
 			return;
 		}
 		if (e->state[other] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
-		e->state[other] = FSNVM_FS_FREE;
+		WRITE_ONCE(e->state[other], FSNVM_FS_FREE);
 	}
 	fsnvm_keymap_set(&e->map, type, offset, frame);
-	e->state[frame] = FSNVM_FS_USED | filled;
+	WRITE_ONCE(e->state[frame], FSNVM_FS_USED | filled);
 	if (filled)
 		e->stats.pages_filled++;
 }
@@ -107,7 +107,7 @@ static void fsnvm_drop_uncommitted(struct fsnvm_engine *e,
 				    (u32)fsnvm_key_offset(key));
 		if (e->state[f] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
-		e->state[f] = FSNVM_FS_FREE;
+		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 		rep->uncommitted++;
 	}
 }
@@ -130,7 +130,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			continue;
 		if (fsnvm_read_entry(e, f, &ent)) {
 			rep->unreadable++;
-			e->state[f] = FSNVM_FS_BAD;
+			WRITE_ONCE(e->state[f], FSNVM_FS_BAD);
 			e->stats.frames_bad++;
 			continue;
 		}
@@ -138,7 +138,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		e->stats.wear_sum += wear;
 		if (wear > e->stats.wear_max)
 			e->stats.wear_max = wear;
-		e->state[f] = FSNVM_FS_FREE;
+		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 		cls = fsnvm_entry_classify(&ent);
 		if (cls == FSNVM_ENTRY_TORN) {
 			rep->torn++;
@@ -163,7 +163,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 				cond_resched();
 			if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
 				fsnvm_clear_entry(e, f);
-				e->state[f] = FSNVM_FS_FREE;
+				WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 				rep->released++;
 			} else if (fsnvm_fstate(e, f) == FSNVM_FS_FREE) {
 				fsnvm_recover_clean(e, f);

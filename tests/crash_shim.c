@@ -98,3 +98,9 @@ size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
 	memcpy(dst, src, len);
 	return 0;
 }
+
+size_t fsnvm_pmem_read_optimistic(void *dst, const void *src, size_t len)
+{
+	memcpy(dst, src, len);
+	return 0;
+}

@@ -44,7 +44,11 @@ static u8 *crash_img;		/* durable image + the subset under test */
 static u64 *last_window;
 static unsigned int nr_last_window, max_last_window;
 static u64 nr_states, nr_violations, rng;
-static u8 page[FSNVM_PAGE_SIZE], want[FSNVM_PAGE_SIZE];
+/*
+ * page: what the checks load into; src: what a store stores (the checks
+ * run inside the store, at its fences, and must not change its page).
+ */
+static u8 page[FSNVM_PAGE_SIZE], want[FSNVM_PAGE_SIZE], src[FSNVM_PAGE_SIZE];
 
 #define VIOLATION(...)                                                      \
 	do {                                                                \
@@ -201,9 +205,9 @@ static void run_sequence(u64 *version_counter)
 			model.op = OP_STORE;
 			model.key = k;
 			model.new_version = ++*version_counter;
-			fill_page(page, k, model.new_version);
+			fill_page(src, k, model.new_version);
 			CHECK(fsnvm_store(e, k / KEYS_PER_TYPE, k % KEYS_PER_TYPE,
-					  page) == 0, "store");
+					  src) == 0, "store");
 			model.acked[k] = model.new_version;
 			model.unvouched = (int)k;
 		} else if (pick < 80) {

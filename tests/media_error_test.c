@@ -33,6 +33,11 @@ size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
 	return 0;
 }
 
+size_t fsnvm_pmem_read_optimistic(void *dst, const void *src, size_t len)
+{
+	return fsnvm_pmem_read(dst, src, len);
+}
+
 #define KEYS 40
 
 static void run(u64 compat, bool rot)

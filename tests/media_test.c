@@ -101,9 +101,13 @@ int main(void)
 	      geo.nr_frames == 251, "1 MiB holds %llu frames",
 	      (unsigned long long)geo.nr_frames);
 
-	/* DRAM per frame: state byte, pool link, type byte, 1.25 map slots. */
+	/*
+	 * DRAM per frame: state byte, generation, pool link, type byte,
+	 * 1.25 map slots.
+	 */
 	{
-		double per_frame = 1 + 4 + 1 + 1.25 * sizeof(struct fsnvm_keymap_slot);
+		double per_frame = 1 + 2 + 4 + 1 +
+				   1.25 * sizeof(struct fsnvm_keymap_slot);
 		double pct = per_frame / (4096 + FSNVM_ENTRY_BYTES) * 100;
 
 		CHECK(pct <= 0.5, "DRAM overhead %.3f%%", pct);

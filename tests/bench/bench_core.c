@@ -7,7 +7,16 @@
  *      store      vs pmem_memcpy_persist() of 4 KiB to the same frames
  *      load       vs memcpy() of 4 KiB from the same frames, same order
  *      invalidate (no raw equivalent)
- *    once with data crc off (the default) and once with it on.
+ *    once with data crc off (the default) and once with it on.  Beside the
+ *    raw limits, two floors in the same run show what any engine of this
+ *    shape pays on this machine:
+ *      store floor  the page and a 64-byte entry under one fence, then one
+ *                   uncontended lock round trip (publishing the page): a
+ *                   locked instruction waits for the non-temporal stores
+ *                   to drain, which the bare copy leaves to overlap the
+ *                   next one
+ *      load floor   memcpy() from the frame found through a hashed u32
+ *                   index of the same size as the engine's key map
  * 2. Wear (DESIGN.md section 5): 65,536 frames; 30% cold keys written once;
  *    Zipf(0.99) rewrites over a key space of 50% of the frames, every 16th
  *    draw an invalidation; 200 x frames stores; the balancer step called as
@@ -19,7 +28,8 @@
  * usage: bench_core [--json FILE] [--quick] [--image PATH] [--threshold T]
  *                   [--budget B]
  * BENCH_HIST=1 in the environment prints the final wear histogram by kind
- * of frame (hot, cold, free) on stderr.
+ * of frame (hot, cold, free) on stderr; BENCH_WEAR_ONLY=1 skips the
+ * latencies (and the JSON), for tuning the balancer.
  */
 #include <libpmem.h>
 #include <math.h>
@@ -62,6 +72,7 @@ static void *page_src(u64 i)
 
 struct latency {
 	double store, store_raw, load, load_raw, invalidate;
+	double store_floor, load_floor;
 };
 
 static void format_engine(void *img, u64 bytes, u64 compat)
@@ -74,11 +85,16 @@ static void format_engine(void *img, u64 bytes, u64 compat)
 	fsnvm_format(img, &geo, uuid, 0, NULL, NULL);
 }
 
+static u64 index_slot(u64 key, u64 slots)
+{
+	return ((key * 0x9e3779b97f4a7c15ULL) >> 32) * slots >> 32;
+}
+
 /*
- * Batches of BATCH operations alternate between the engine and the raw
- * copy so that drift (frequency, the other core) hits both alike.  Keys
- * cycle through half the device; a store batch is undone by an
- * (also timed) invalidate batch so the device never fills.
+ * Batches of BATCH operations alternate between the engine, the raw copy
+ * and the floors so that drift (frequency, the other core) hits all alike.
+ * Keys cycle through half the device; a store batch is undone by an (also
+ * timed) invalidate batch so the device never fills.
  */
 static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int rounds,
 			    struct latency *out)
@@ -86,16 +102,26 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	double *st = calloc(rounds, sizeof(double)), *sr = calloc(rounds, sizeof(double));
 	double *ld = calloc(rounds, sizeof(double)), *lr = calloc(rounds, sizeof(double));
 	double *iv = calloc(rounds, sizeof(double));
+	double *sf = calloc(rounds, sizeof(double)), *lf = calloc(rounds, sizeof(double));
 	u8 *dst = aligned_alloc(4096, FSNVM_PAGE_SIZE);
+	u8 entry[FSNVM_ENTRY_BYTES] __attribute__((aligned(64))) = { 1 };
 	struct fsnvm_engine *e;
+	pthread_spinlock_t lock;
 	const u64 live = FRAMES / 2;
-	u64 rng = 99;
+	u64 rng = 99, slots;
+	u32 *index;
 
 	format_engine(img, bytes, compat);
 	e = attach(img, bytes);
+	slots = e->map.nr_slots;
+	index = calloc(slots, sizeof(*index));
+	CHECK(index && st && sr && ld && lr && iv && sf && lf && dst, "oom");
+	pthread_spin_init(&lock, PTHREAD_PROCESS_PRIVATE);
 	/* Fill half the device so loads read from everywhere. */
-	for (u64 k = 0; k < live; k++)
+	for (u64 k = 0; k < live; k++) {
 		CHECK(fsnvm_store(e, 0, k, page_src(k)) == 0, "fill");
+		index[index_slot(k, slots)] = fsnvm_keymap_find(&e->map, 0, (u32)k);
+	}
 	for (unsigned int r = 0; r < rounds; r++) {
 		u64 keys[BATCH], frames[BATCH], t;
 
@@ -116,6 +142,15 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 			memcpy(dst, fsnvm_frame_at(img, &e->geo, frames[i]),
 			       FSNVM_PAGE_SIZE);
 		lr[r] = (double)(now_ns() - t) / BATCH;
+		/* load floor: other keys, through the index */
+		for (int i = 0; i < BATCH; i++)
+			keys[i] = splitmix64(&rng) % live;
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			memcpy(dst, fsnvm_frame_at(img, &e->geo,
+						   index[index_slot(keys[i], slots)]),
+			       FSNVM_PAGE_SIZE);
+		lf[r] = (double)(now_ns() - t) / BATCH;
 
 		/* stores of new keys, then invalidates of them */
 		t = now_ns();
@@ -134,14 +169,33 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 			pmem_memcpy_persist(fsnvm_frame_at(img, &e->geo, frames[i]),
 					    page_src(r + i + 1), FSNVM_PAGE_SIZE);
 		sr[r] = (double)(now_ns() - t) / BATCH;
+		/* store floor: page + entry, one fence, one lock round trip */
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++) {
+			pthread_spin_lock(&lock);
+			entry[0]++;
+			pthread_spin_unlock(&lock);
+			pmem_memcpy(fsnvm_frame_at(img, &e->geo, frames[i]),
+				    page_src(r + i + 2), FSNVM_PAGE_SIZE,
+				    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
+			pmem_memcpy(fsnvm_entry_at(img, &e->geo, frames[i]), entry,
+				    sizeof(entry),
+				    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
+			pmem_drain();
+		}
+		sf[r] = (double)(now_ns() - t) / BATCH;
 	}
 	out->store = median(st, rounds);
 	out->store_raw = median(sr, rounds);
+	out->store_floor = median(sf, rounds);
 	out->load = median(ld, rounds);
 	out->load_raw = median(lr, rounds);
+	out->load_floor = median(lf, rounds);
 	out->invalidate = median(iv, rounds);
+	pthread_spin_destroy(&lock);
 	fsnvm_engine_close(e);
-	free(st), free(sr), free(ld), free(lr), free(iv), free(dst);
+	free(st), free(sr), free(ld), free(lr), free(iv), free(sf), free(lf);
+	free(dst), free(index);
 }
 
 /* Zipf(s) over n ranks by inverse CDF. */
@@ -185,7 +239,25 @@ struct wear_result {
 	double endurance, baseline_endurance, extra_write_pct;
 	u64 user_stores, migrations, wear_max, wear_min, baseline_max;
 	double wear_mean;
+	/* endurance at CHECKPOINTS points over the second half of the run */
+	double checkpoint_min, checkpoint_median;
 };
+
+#define CHECKPOINTS 20
+
+/* mean / max wear over all frames, now. */
+static double endurance_now(struct fsnvm_engine *e)
+{
+	u64 sum = 0, max = 0;
+
+	for (u64 f = 0; f < FRAMES; f++) {
+		u64 w = fsnvm_entry_wear(e, (u32)f);
+
+		sum += w;
+		max = w > max ? w : max;
+	}
+	return max ? (double)sum / FRAMES / (double)max : 1.0;
+}
 
 static void measure_wear(void *img, u64 bytes, double scale,
 			 const struct fsnvm_balance_params *bp,
@@ -199,6 +271,8 @@ static void measure_wear(void *img, u64 bytes, double scale,
 	struct fsnvm_stats s;
 	struct zipf z;
 	u64 rng = 7, stores = 0, draws = 0, sum = 0, max = 0, min = ~0ULL;
+	double checkpoint[CHECKPOINTS];
+	unsigned int nr_checkpoints = 0;
 
 	format_engine(img, bytes, 0);
 	e = attach(img, bytes);
@@ -230,7 +304,15 @@ static void measure_wear(void *img, u64 bytes, double scale,
 		base_wear[cold + key]++;
 		if (++stores % balance_every == 0)
 			fsnvm_balance_step(e, bp);
+		/* The end point alone depends on where the wear front is. */
+		if (stores > total_stores / 2 && nr_checkpoints < CHECKPOINTS &&
+		    stores - total_stores / 2 ==
+		    (nr_checkpoints + 1) * (total_stores / 2 / CHECKPOINTS))
+			checkpoint[nr_checkpoints++] = endurance_now(e);
 	}
+	CHECK(nr_checkpoints, "no checkpoints");
+	out->checkpoint_median = median(checkpoint, nr_checkpoints);
+	out->checkpoint_min = checkpoint[0];	/* sorted by median() */
 	for (u64 c = 0; c < cold; c++) {
 		CHECK(fsnvm_load(e, 1, c, page) == 0, "cold key %llu lost",
 		      (unsigned long long)c);
@@ -321,6 +403,8 @@ int main(int argc, char **argv)
 
 	printf("bench_core: %llu frames on %s (%s)\n", (unsigned long long)FRAMES,
 	       path, is_pmem ? "pmem" : "not pmem: DRAM-backed file, libpmem flushes");
+	if (getenv("BENCH_WEAR_ONLY"))	/* tuning the balancer: no latency */
+		goto wear;
 	measure_latency(img, bytes, 0, rounds, &plain);
 	measure_latency(img, bytes, FSNVM_COMPAT_DATA_CRC, rounds, &crc);
 	printf("  %-22s %8s %8s %7s\n", "median ns/op", "engine", "raw", "ratio");
@@ -328,12 +412,19 @@ int main(int argc, char **argv)
 	       plain.store_raw, plain.store / plain.store_raw);
 	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.05)\n", "load", plain.load,
 	       plain.load_raw, plain.load / plain.load_raw);
+	printf("  %-22s %8.0f %8.0f %7.3f  (floor / raw %.3f)\n", "store vs store floor",
+	       plain.store, plain.store_floor, plain.store / plain.store_floor,
+	       plain.store_floor / plain.store_raw);
+	printf("  %-22s %8.0f %8.0f %7.3f  (floor / raw %.3f)\n", "load vs load floor",
+	       plain.load, plain.load_floor, plain.load / plain.load_floor,
+	       plain.load_floor / plain.load_raw);
 	printf("  %-22s %8.0f\n", "invalidate", plain.invalidate);
 	printf("  %-22s %8.0f %8.0f %7.3f\n", "store, data crc on", crc.store,
 	       crc.store_raw, crc.store / crc.store_raw);
 	printf("  %-22s %8.0f %8.0f %7.3f\n", "load, data crc on", crc.load,
 	       crc.load_raw, crc.load / crc.load_raw);
 
+wear:
 	measure_wear(img, bytes, scale, &bp, balance_every, &w);
 	printf("  wear: %llu user stores, %llu migrations, balancer threshold %llu budget %u every %u stores\n",
 	       (unsigned long long)w.user_stores, (unsigned long long)w.migrations,
@@ -342,11 +433,14 @@ int main(int argc, char **argv)
 	printf("  %-22s %8.1f %8llu %8llu %10.4f  (target >= 0.98)\n", "levelled (ours)",
 	       w.wear_mean, (unsigned long long)w.wear_max,
 	       (unsigned long long)w.wear_min, w.endurance);
+	printf("  %-22s %8s %8s %8s %10.4f  (min %.4f, over %d points of the second half)\n",
+	       "  median in the run", "", "", "", w.checkpoint_median,
+	       w.checkpoint_min, CHECKPOINTS);
 	printf("  %-22s %8.1f %8llu %8s %10.6f\n", "no levelling", w.wear_mean,
 	       (unsigned long long)w.baseline_max, "", w.baseline_endurance);
 	printf("  extra writes from balancing: %.2f%% (target <= 2%%)\n",
 	       w.extra_write_pct);
-	if (json) {
+	if (json && !getenv("BENCH_WEAR_ONLY")) {
 		FILE *f = fopen(json, "w");
 
 		CHECK(f, "open %s", json);
@@ -354,15 +448,19 @@ int main(int argc, char **argv)
 			"  \"store_ns\": %.1f,\n  \"store_raw_ns\": %.1f,\n  \"store_ratio\": %.4f,\n"
 			"  \"load_ns\": %.1f,\n  \"load_raw_ns\": %.1f,\n  \"load_ratio\": %.4f,\n"
 			"  \"invalidate_ns\": %.1f,\n"
+			"  \"store_floor_ns\": %.1f,\n  \"load_floor_ns\": %.1f,\n"
 			"  \"store_ratio_data_crc\": %.4f,\n  \"load_ratio_data_crc\": %.4f,\n"
 			"  \"endurance\": %.4f,\n  \"extra_write_pct\": %.3f,\n"
+			"  \"endurance_median\": %.4f,\n  \"endurance_min\": %.4f,\n"
 			"  \"baseline_endurance\": %.6f,\n  \"wear_max\": %llu,\n"
 			"  \"wear_mean\": %.2f,\n  \"user_stores\": %llu,\n  \"migrations\": %llu\n}\n",
 			(unsigned long long)FRAMES, scale < 1 ? "true" : "false",
 			plain.store, plain.store_raw, plain.store / plain.store_raw,
 			plain.load, plain.load_raw, plain.load / plain.load_raw,
-			plain.invalidate, crc.store / crc.store_raw,
+			plain.invalidate, plain.store_floor, plain.load_floor,
+			crc.store / crc.store_raw,
 			crc.load / crc.load_raw, w.endurance, w.extra_write_pct,
+			w.checkpoint_median, w.checkpoint_min,
 			w.baseline_endurance, (unsigned long long)w.wear_max, w.wear_mean,
 			(unsigned long long)w.user_stores, (unsigned long long)w.migrations);
 		CHECK(!fclose(f), "write %s", json);

@@ -59,6 +59,64 @@ typedef pthread_spinlock_t spinlock_t;
 #define spin_unlock(l) pthread_spin_unlock(l)
 #define spin_lock_destroy(l) pthread_spin_destroy(l)
 
+/*
+ * Lockless loads (fsnvm_engine.c) read the key map and frame states while
+ * the lock holder changes them: those accesses are atomic, relaxed, as the
+ * kernel's READ_ONCE/WRITE_ONCE are, so ThreadSanitizer checks the rest.
+ */
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+/*
+ * x86-64 (the only target: libpmem, SSE4.2 crc32c) keeps loads in order
+ * with loads and stores with stores, so, as in the kernel there, these
+ * only stop the compiler.  Non-temporal stores are ordered by
+ * fsnvm_pmem_fence(), not by these.
+ */
+#define barrier() __asm__ __volatile__("" : : : "memory")
+#define smp_rmb() barrier()
+#define smp_wmb() barrier()
+
+/*
+ * The kernel's seqcount_t, for readers that retry instead of locking.  The
+ * engine writes with the raw_ variants: its writers are serialized by its
+ * spinlock, or run alone (recovery), which the kernel's non-raw ones
+ * cannot tell apart.
+ */
+typedef struct {
+	unsigned int sequence;
+} seqcount_t;
+
+static inline void seqcount_init(seqcount_t *s)
+{
+	s->sequence = 0;
+}
+
+static inline unsigned int read_seqcount_begin(const seqcount_t *s)
+{
+	unsigned int seq;
+
+	while ((seq = __atomic_load_n(&s->sequence, __ATOMIC_ACQUIRE)) & 1)
+		;
+	return seq;
+}
+
+static inline int read_seqcount_retry(const seqcount_t *s, unsigned int seq)
+{
+	smp_rmb();
+	return __atomic_load_n(&s->sequence, __ATOMIC_RELAXED) != seq;
+}
+
+static inline void raw_write_seqcount_begin(seqcount_t *s)
+{
+	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELAXED);
+	smp_wmb();
+}
+
+static inline void raw_write_seqcount_end(seqcount_t *s)
+{
+	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELEASE);
+}
+
 #define cond_resched() do { } while (0)
 #define prefetch(x) __builtin_prefetch(x)
 
@@ -87,11 +145,17 @@ static inline void fsnvm_writer_end(void)
  *  fsnvm_pmem_copy()  copy into pmem and start write-back, not yet durable
  *  fsnvm_pmem_fence() everything copied before it is durable after it
  *  fsnvm_pmem_read()  machine-check-safe read, returns bytes NOT copied
+ *  fsnvm_pmem_read_optimistic()  the same, racing a writer by design
  * tools/shim/persist_libpmem.c implements them with libpmem; the crash test
  * links tests/crash_shim.c instead, which records every copy and fence.
  */
 void fsnvm_pmem_copy(void *dst, const void *src, size_t len);
 void fsnvm_pmem_fence(void);
 size_t fsnvm_pmem_read(void *dst, const void *src, size_t len);
+/*
+ * The same read, done by a lockless load that may overlap a writer of the
+ * same bytes and validates what it read afterwards (fsnvm_engine.c).
+ */
+size_t fsnvm_pmem_read_optimistic(void *dst, const void *src, size_t len);
 
 #endif /* FSNVM_PLATFORM_H */
