@@ -15,8 +15,8 @@
  *                   locked instruction waits for the non-temporal stores
  *                   to drain, which the bare copy leaves to overlap the
  *                   next one
- *      load floor   memcpy() from the frame found through a hashed u32
- *                   index of the same size as the engine's key map
+ *      load floor   memcpy() from the frame found through a plain array
+ *                   indexed by key (u32 per key): the cheapest lookup
  * 2. Wear (DESIGN.md section 5): 65,536 frames; 30% cold keys written once;
  *    Zipf(0.99) rewrites over a key space of 50% of the frames, every 16th
  *    draw an invalidation; 200 x frames stores; the balancer step called as
@@ -85,16 +85,12 @@ static void format_engine(void *img, u64 bytes, u64 compat)
 	fsnvm_format(img, &geo, uuid, 0, NULL, NULL);
 }
 
-static u64 index_slot(u64 key, u64 slots)
-{
-	return ((key * 0x9e3779b97f4a7c15ULL) >> 32) * slots >> 32;
-}
-
 /*
  * Batches of BATCH operations alternate between the engine, the raw copy
- * and the floors so that drift (frequency, the other core) hits all alike.
- * Keys cycle through half the device; a store batch is undone by an (also
- * timed) invalidate batch so the device never fills.
+ * and the floors, in a rotating order, so that drift (frequency, the other
+ * core) and the order itself hit all alike.  Keys cycle through half the
+ * device; a store batch is undone by an (also timed) invalidate batch so
+ * the device never fills.
  */
 static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int rounds,
 			    struct latency *out)
@@ -105,85 +101,114 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	double *sf = calloc(rounds, sizeof(double)), *lf = calloc(rounds, sizeof(double));
 	u8 *dst = aligned_alloc(4096, FSNVM_PAGE_SIZE);
 	u8 entry[FSNVM_ENTRY_BYTES] __attribute__((aligned(64))) = { 1 };
+	u64 freed[BATCH];
 	struct fsnvm_engine *e;
 	pthread_spinlock_t lock;
 	const u64 live = FRAMES / 2;
-	u64 rng = 99, slots;
+	u64 rng = 99;
 	u32 *index;
 
 	format_engine(img, bytes, compat);
 	e = attach(img, bytes);
-	slots = e->map.nr_slots;
-	index = calloc(slots, sizeof(*index));
+	index = calloc(live, sizeof(*index));
 	CHECK(index && st && sr && ld && lr && iv && sf && lf && dst, "oom");
 	pthread_spin_init(&lock, PTHREAD_PROCESS_PRIVATE);
 	/* Fill half the device so loads read from everywhere. */
 	for (u64 k = 0; k < live; k++) {
 		CHECK(fsnvm_store(e, 0, k, page_src(k)) == 0, "fill");
-		index[index_slot(k, slots)] = fsnvm_keymap_find(&e->map, 0, (u32)k);
+		index[k] = fsnvm_keymap_find(&e->map, 0, (u32)k);
+	}
+	/* Frames the engine's last store batch used and freed again. */
+	for (int i = 0; i < BATCH; i++) {
+		CHECK(fsnvm_store(e, 1, i, page_src(i)) == 0, "store");
+		freed[i] = fsnvm_keymap_find(&e->map, 1, i);
+		fsnvm_invalidate_page(e, 1, i);
 	}
 	for (unsigned int r = 0; r < rounds; r++) {
 		u64 keys[BATCH], frames[BATCH], t;
 
-		for (int i = 0; i < BATCH; i++) {
-			keys[i] = splitmix64(&rng) % live;
-			frames[i] = fsnvm_keymap_find(&e->map, 0, (u32)keys[i]);
-		}
-		/* loads: engine, then raw memcpy from the same frames */
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++)
-			fsnvm_load(e, 0, keys[i], dst);
-		ld[r] = (double)(now_ns() - t) / BATCH;
-		for (int i = 0; i < BATCH; i++)	/* evict: touch other frames */
-			frames[i] = fsnvm_keymap_find(&e->map, 0,
-						      (u32)(splitmix64(&rng) % live));
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++)
-			memcpy(dst, fsnvm_frame_at(img, &e->geo, frames[i]),
-			       FSNVM_PAGE_SIZE);
-		lr[r] = (double)(now_ns() - t) / BATCH;
-		/* load floor: other keys, through the index */
-		for (int i = 0; i < BATCH; i++)
-			keys[i] = splitmix64(&rng) % live;
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++)
-			memcpy(dst, fsnvm_frame_at(img, &e->geo,
-						   index[index_slot(keys[i], slots)]),
-			       FSNVM_PAGE_SIZE);
-		lf[r] = (double)(now_ns() - t) / BATCH;
+		/*
+		 * Loads: engine, raw memcpy of other frames, memcpy through the
+		 * index; which goes first rotates, as the first batch after
+		 * the stores pays for their write-back.
+		 */
+		for (unsigned int slot = 0; slot < 3; slot++) {
+			unsigned int which = (slot + r) % 3;
 
-		/* stores of new keys, then invalidates of them */
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++)
-			fsnvm_store(e, 1, r * BATCH + i, page_src(r + i));
-		st[r] = (double)(now_ns() - t) / BATCH;
-		for (int i = 0; i < BATCH; i++)
-			frames[i] = fsnvm_keymap_find(&e->map, 1, r * BATCH + i);
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++)
-			fsnvm_invalidate_page(e, 1, r * BATCH + i);
-		iv[r] = (double)(now_ns() - t) / BATCH;
-		/* raw: the same frames the engine just used */
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++)
-			pmem_memcpy_persist(fsnvm_frame_at(img, &e->geo, frames[i]),
-					    page_src(r + i + 1), FSNVM_PAGE_SIZE);
-		sr[r] = (double)(now_ns() - t) / BATCH;
-		/* store floor: page + entry, one fence, one lock round trip */
-		t = now_ns();
-		for (int i = 0; i < BATCH; i++) {
-			pthread_spin_lock(&lock);
-			entry[0]++;
-			pthread_spin_unlock(&lock);
-			pmem_memcpy(fsnvm_frame_at(img, &e->geo, frames[i]),
-				    page_src(r + i + 2), FSNVM_PAGE_SIZE,
-				    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
-			pmem_memcpy(fsnvm_entry_at(img, &e->geo, frames[i]), entry,
-				    sizeof(entry),
-				    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
-			pmem_drain();
+			/* The engine's keys are not looked up beforehand. */
+			for (int i = 0; i < BATCH; i++) {
+				keys[i] = splitmix64(&rng) % live;
+				if (which == 1)
+					frames[i] = fsnvm_keymap_find(&e->map, 0,
+								      (u32)keys[i]);
+			}
+			t = now_ns();
+			switch (which) {
+			case 0:
+				for (int i = 0; i < BATCH; i++)
+					fsnvm_load(e, 0, keys[i], dst);
+				ld[r] = (double)(now_ns() - t) / BATCH;
+				break;
+			case 1:
+				for (int i = 0; i < BATCH; i++)
+					memcpy(dst, fsnvm_frame_at(img, &e->geo, frames[i]),
+					       FSNVM_PAGE_SIZE);
+				lr[r] = (double)(now_ns() - t) / BATCH;
+				break;
+			default:
+				for (int i = 0; i < BATCH; i++)
+					memcpy(dst, fsnvm_frame_at(img, &e->geo,
+								   index[keys[i]]),
+					       FSNVM_PAGE_SIZE);
+				lf[r] = (double)(now_ns() - t) / BATCH;
+			}
 		}
-		sf[r] = (double)(now_ns() - t) / BATCH;
+		/*
+		 * Stores, rotated the same way: the engine's of new keys (then
+		 * a timed invalidate of them), the raw copy and the floor, both
+		 * to the frames the engine's previous batch used.
+		 */
+		for (unsigned int slot = 0; slot < 3; slot++) {
+			t = now_ns();
+			switch ((slot + r) % 3) {
+			case 0:
+				for (int i = 0; i < BATCH; i++)
+					fsnvm_store(e, 1, r * BATCH + i, page_src(r + i));
+				st[r] = (double)(now_ns() - t) / BATCH;
+				for (int i = 0; i < BATCH; i++)
+					freed[i] = fsnvm_keymap_find(&e->map, 1,
+								     r * BATCH + i);
+				t = now_ns();
+				for (int i = 0; i < BATCH; i++)
+					fsnvm_invalidate_page(e, 1, r * BATCH + i);
+				iv[r] = (double)(now_ns() - t) / BATCH;
+				break;
+			case 1:
+				for (int i = 0; i < BATCH; i++)
+					pmem_memcpy_persist(fsnvm_frame_at(img, &e->geo, freed[i]),
+							    page_src(r + i + 1),
+							    FSNVM_PAGE_SIZE);
+				sr[r] = (double)(now_ns() - t) / BATCH;
+				break;
+			default:
+				/* page + entry, one fence, one lock round trip */
+				for (int i = 0; i < BATCH; i++) {
+					pthread_spin_lock(&lock);
+					entry[0]++;
+					pthread_spin_unlock(&lock);
+					pmem_memcpy(fsnvm_frame_at(img, &e->geo, freed[i]),
+						    page_src(r + i + 2), FSNVM_PAGE_SIZE,
+						    PMEM_F_MEM_NONTEMPORAL |
+						    PMEM_F_MEM_NODRAIN);
+					pmem_memcpy(fsnvm_entry_at(img, &e->geo, freed[i]),
+						    entry, sizeof(entry),
+						    PMEM_F_MEM_NONTEMPORAL |
+						    PMEM_F_MEM_NODRAIN);
+					pmem_drain();
+				}
+				sf[r] = (double)(now_ns() - t) / BATCH;
+			}
+		}
 	}
 	out->store = median(st, rounds);
 	out->store_raw = median(sr, rounds);
@@ -239,7 +264,7 @@ struct wear_result {
 	double endurance, baseline_endurance, extra_write_pct;
 	u64 user_stores, migrations, wear_max, wear_min, baseline_max;
 	double wear_mean;
-	/* endurance at CHECKPOINTS points over the second half of the run */
+	/* endurance at CHECKPOINTS points over the last tenth of the run */
 	double checkpoint_min, checkpoint_median;
 };
 
@@ -304,10 +329,15 @@ static void measure_wear(void *img, u64 bytes, double scale,
 		base_wear[cold + key]++;
 		if (++stores % balance_every == 0)
 			fsnvm_balance_step(e, bp);
-		/* The end point alone depends on where the wear front is. */
-		if (stores > total_stores / 2 && nr_checkpoints < CHECKPOINTS &&
-		    stores - total_stores / 2 ==
-		    (nr_checkpoints + 1) * (total_stores / 2 / CHECKPOINTS))
+		/*
+		 * The end point alone depends on the phase of the wear front
+		 * (max - mean moves by a unit or two as the front passes):
+		 * also sample the last tenth of the run.
+		 */
+		if (stores > total_stores - total_stores / 10 &&
+		    nr_checkpoints < CHECKPOINTS &&
+		    stores - (total_stores - total_stores / 10) ==
+		    (nr_checkpoints + 1) * (total_stores / 10 / CHECKPOINTS))
 			checkpoint[nr_checkpoints++] = endurance_now(e);
 	}
 	CHECK(nr_checkpoints, "no checkpoints");
@@ -364,7 +394,7 @@ int main(int argc, char **argv)
 {
 	const char *json = NULL, *path = "/dev/shm/fsnvm-bench.img";
 	struct fsnvm_balance_params bp = {
-		.threshold = 12, .budget = 256, .scan = 8192,
+		.threshold = 8, .budget = 256, .scan = 8192,
 	};
 	const unsigned int balance_every = 2048;
 	struct latency plain, crc;
@@ -433,7 +463,7 @@ wear:
 	printf("  %-22s %8.1f %8llu %8llu %10.4f  (target >= 0.98)\n", "levelled (ours)",
 	       w.wear_mean, (unsigned long long)w.wear_max,
 	       (unsigned long long)w.wear_min, w.endurance);
-	printf("  %-22s %8s %8s %8s %10.4f  (min %.4f, over %d points of the second half)\n",
+	printf("  %-22s %8s %8s %8s %10.4f  (min %.4f, %d points in the last tenth)\n",
 	       "  median in the run", "", "", "", w.checkpoint_median,
 	       w.checkpoint_min, CHECKPOINTS);
 	printf("  %-22s %8.1f %8llu %8s %10.6f\n", "no levelling", w.wear_mean,
