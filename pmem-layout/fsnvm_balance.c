@@ -74,7 +74,8 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 					     e->stats.wear_max : e->pass_min;
 			e->pass_min = ~0ULL;
 		}
-		if ((READ_ONCE(e->state[frame]) & ~FSNVM_FS_FILLED) !=
+		/* Acquire: pairs with the end of fsnvm_store(). */
+		if ((smp_load_acquire(&e->state[frame]) & ~FSNVM_FS_FILLED) !=
 		    FSNVM_FS_USED)
 			continue;
 		if (fsnvm_read_entry(e, frame, ent))

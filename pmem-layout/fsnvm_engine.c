@@ -348,9 +348,12 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 		e->writers[writer - 1].done = seq;
 		e->writers[writer - 1].done_frame = frame;
 	}
-	/* No lock: only this store changes a BUSY frame's state. */
-	WRITE_ONCE(e->state[frame],
-		   FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0));
+	/*
+	 * No lock: only this store changes a BUSY frame's state.  Release:
+	 * whoever sees USED (the balancer) also sees the entry and the page.
+	 */
+	smp_store_release(&e->state[frame],
+			  FSNVM_FS_USED | (filled ? FSNVM_FS_FILLED : 0));
 	return 0;
 }
 

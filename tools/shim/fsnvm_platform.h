@@ -73,6 +73,8 @@ typedef pthread_spinlock_t spinlock_t;
  * fsnvm_pmem_fence(), not by these.
  */
 #define barrier() __asm__ __volatile__("" : : : "memory")
+#define smp_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_rmb() barrier()
 #define smp_wmb() barrier()
 
