@@ -22,8 +22,8 @@
 /*
  * A cold page moves once per `threshold` levels of wear, so the extra
  * writes are about cold_fraction / threshold and cold frames lag the rest
- * by up to `threshold`; a page is first moved only at 12x that (see
- * pmem-layout/fsnvm_balance.c).  bench_core measures the trade-off: at 8,
+ * by up to `threshold`; a page is first moved only at balance_first_move
+ * times that (see below).  bench_core measures the trade-off: at 8,
  * 0.983 of ideal endurance at the end of its Zipf(0.99) workload with 30%
  * cold data (0.978 median over the last tenth) for 1.98% extra writes.
  */
@@ -51,6 +51,15 @@ module_param_cb(balance_threshold, &fsnvm_threshold_ops,
 		&fsnvm_balance_threshold, 0644);
 MODULE_PARM_DESC(balance_threshold, "Move data off a frame this many writes younger than its destination (default 8)");
 
+/*
+ * A page the balancer never moved is moved only at this many times the
+ * threshold: pages that fall behind are mostly warm and rewritten soon
+ * (pmem-layout/fsnvm_balance.c).  1 moves every laggard at once.
+ */
+static unsigned int fsnvm_balance_first_move = 12;
+module_param_named(balance_first_move, fsnvm_balance_first_move, uint, 0644);
+MODULE_PARM_DESC(balance_first_move, "Threshold multiple for a page's first move (default 12)");
+
 /* Wear changes slowly: a page store takes microseconds, a level ~frames. */
 static unsigned int fsnvm_balance_interval_ms = 1000;
 module_param_named(balance_interval_ms, fsnvm_balance_interval_ms, uint, 0644);
@@ -68,6 +77,7 @@ MODULE_PARM_DESC(balance_scan, "Frames examined per balancer step (default 8192)
 static void fsnvm_balance_params(struct fsnvm_balance_params *p)
 {
 	p->threshold = READ_ONCE(fsnvm_balance_threshold);
+	p->first_move = max(READ_ONCE(fsnvm_balance_first_move), 1U);
 	p->budget = max(READ_ONCE(fsnvm_balance_budget), 1U);
 	p->scan = max(READ_ONCE(fsnvm_balance_scan), 16U);
 }

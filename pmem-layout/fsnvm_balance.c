@@ -26,10 +26,11 @@
  *
  * A page is moved at `threshold` once the balancer has moved it before
  * (FSNVM_ENT_MOVED: it stayed unwritten for a whole move interval, so it
- * is cold), but at FSNVM_FIRST_MOVE_FACTOR times that the first time: most
+ * is cold), but at `first_move` times that the first time: most
  * pages that fall behind are warm and get rewritten before lagging that
  * far, and a move of a page about to be rewritten is a wasted write.  The
- * factor was chosen with bench_core (BENCH_WEAR_ONLY=1, -D this): at ~2%
+ * kernel's default of 12 was chosen with bench_core (BENCH_WEAR_ONLY=1,
+ * --first-move): at ~2%
  * extra writes, factors 4, 6, 8, 12 reach a median endurance over the end
  * of the run of 0.970, 0.974, 0.975, 0.978 (thresholds 12, 11, 10, 8);
  * at 24 the first moves come too late and it drops to 0.87.
@@ -49,21 +50,21 @@
 #include "fsnvm_engine.h"
 
 #define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
-#ifndef FSNVM_FIRST_MOVE_FACTOR	/* -D for tuning runs of bench_core */
-#define FSNVM_FIRST_MOVE_FACTOR 12	/* see above */
-#endif
 
 /*
  * Under the lock: find a used frame `threshold` younger than target; its
  * entry, as read, is left in *ent.
  */
 static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
-			      u64 threshold, unsigned int *scanned,
-			      unsigned int scan, struct fsnvm_entry *ent)
+			      const struct fsnvm_balance_params *p,
+			      unsigned int *scanned, struct fsnvm_entry *ent)
 {
+	u64 factor = p->first_move ? p->first_move : 1;
+	u64 first = p->threshold > ~0ULL / factor ? ~0ULL :
+		    p->threshold * factor;
 	unsigned int i;
 
-	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < scan; i++) {
+	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < p->scan; i++) {
 		u32 frame = (u32)e->balance_cursor;
 		u64 wear, lag;
 
@@ -83,10 +84,8 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 		wear = le64_to_cpu(ent->wear);
 		if (wear < e->pass_min)
 			e->pass_min = wear;
-		lag = threshold;
-		if (!(le32_to_cpu(ent->flags) & FSNVM_ENT_MOVED))
-			lag = threshold > ~0ULL / FSNVM_FIRST_MOVE_FACTOR ? ~0ULL :
-			      threshold * FSNVM_FIRST_MOVE_FACTOR;
+		lag = le32_to_cpu(ent->flags) & FSNVM_ENT_MOVED ?
+		      p->threshold : first;
 		if (wear <= target && target - wear >= lag)	/* no overflow */
 			return frame;
 	}
@@ -202,8 +201,7 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 			break;
 		}
 		target = fsnvm_wear_pool_most_upto(&e->pool, e->user_wear_max);
-		src = fsnvm_balance_find(e, target, p->threshold, &scanned,
-					 p->scan, &ent);
+		src = fsnvm_balance_find(e, target, p, &scanned, &ent);
 		if (src == FSNVM_NO_FRAME) {
 			spin_unlock(&e->lock);
 			continue;

@@ -145,6 +145,8 @@ void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out);
 struct fsnvm_balance_params {
 	/* act on a used frame this far behind the least-worn free frame */
 	u64 threshold;
+	/* ... or first_move times that if never moved before (0 acts as 1) */
+	unsigned int first_move;
 	unsigned int budget;	/* at most this many moves per step */
 	unsigned int scan;	/* at most this many frames looked at per step */
 };

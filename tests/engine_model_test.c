@@ -52,7 +52,9 @@ int main(int argc, char **argv)
 	u64 ops = argc > 1 ? strtoull(argv[1], NULL, 0) : 1000000;
 	u64 seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 42;
 	const u64 bytes = 2 * 1024 * 1024;
-	struct fsnvm_balance_params bp = { .threshold = 4, .budget = 4, .scan = 64 };
+	struct fsnvm_balance_params bp = {
+		.threshold = 4, .first_move = 4, .budget = 4, .scan = 64,
+	};
 	u64 counts[7] = { 0 }, refused = 0, i;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;

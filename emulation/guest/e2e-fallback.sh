@@ -3,15 +3,17 @@
 # swapped: once it is full the backend refuses stores (failed_stores > 0,
 # refused_full > 0), those pages go to the disk swap device, and every page
 # still reads back correctly.  Frames are reused here, so the balancer
-# thread, tuned through its sysfs parameters, must run too.
+# thread, tuned through its sysfs parameters to move every laggard, must
+# run and move pages while they are loaded and stored (memstress checks
+# every page it reads back).
 . /guest/lib.sh
 . /guest/backend.sh
 ram_mib=$(ram_mib)
 fresh_bind
 total=$(counter frames_total)
 params=/sys/module/frontswap_nvm/parameters
-echo 1 >$params/balance_threshold && echo 100 >$params/balance_interval_ms ||
-	die "cannot set the balancer tunables"
+echo 1 >$params/balance_threshold && echo 1 >$params/balance_first_move &&
+	echo 100 >$params/balance_interval_ms || die "cannot set the balancer tunables"
 out0=$(sed -n 's/^pswpout //p' /proc/vmstat)
 memstress --mib $((ram_mib * 2)) --passes 2 --same-filled || die "memstress: corrupt pages"
 failed=$(counter failed_stores) full=$(counter refused_full) succ=$(counter succ_stores)
@@ -23,6 +25,7 @@ log "frames_total=$total succ_stores=$succ failed_stores=$failed refused_full=$f
 runs=$(counter balancer_runs) moved=$(counter migrations)
 log "balancer: $runs runs, $moved migrations, wear max $(counter wear_max)"
 [ "$runs" -gt 0 ] || die "the balancer thread never ran a step"
+[ "$moved" -gt 0 ] || die "the balancer never moved a page (threshold 1, first move x1)"
 swapoff "$swap" || die "swapoff failed"
 [ "$(counter frames_used)" = 0 ] || die "frames left after swapoff"
 unbind || die "unbind failed"

@@ -26,7 +26,7 @@
  *    device), counted on the same trace.
  *
  * usage: bench_core [--json FILE] [--quick] [--image PATH] [--threshold T]
- *                   [--budget B]
+ *                   [--first-move F] [--budget B]
  * BENCH_HIST=1 in the environment prints the final wear histogram by kind
  * of frame (hot, cold, free) on stderr; BENCH_WEAR_ONLY=1 skips the
  * latencies (and the JSON), for tuning the balancer.
@@ -394,7 +394,7 @@ int main(int argc, char **argv)
 {
 	const char *json = NULL, *path = "/dev/shm/fsnvm-bench.img";
 	struct fsnvm_balance_params bp = {
-		.threshold = 8, .budget = 256, .scan = 8192,
+		.threshold = 8, .first_move = 12, .budget = 256, .scan = 8192,
 	};
 	const unsigned int balance_every = 2048;
 	struct latency plain, crc;
@@ -414,6 +414,8 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		else if (!strcmp(argv[i], "--threshold") && i + 1 < argc)
 			bp.threshold = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--first-move") && i + 1 < argc)
+			bp.first_move = (unsigned int)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--budget") && i + 1 < argc)
 			bp.budget = (unsigned int)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--quick"))
@@ -456,9 +458,10 @@ int main(int argc, char **argv)
 
 wear:
 	measure_wear(img, bytes, scale, &bp, balance_every, &w);
-	printf("  wear: %llu user stores, %llu migrations, balancer threshold %llu budget %u every %u stores\n",
+	printf("  wear: %llu user stores, %llu migrations, balancer threshold %llu first move x%u budget %u every %u stores\n",
 	       (unsigned long long)w.user_stores, (unsigned long long)w.migrations,
-	       (unsigned long long)bp.threshold, bp.budget, balance_every);
+	       (unsigned long long)bp.threshold, bp.first_move, bp.budget,
+	       balance_every);
 	printf("  %-22s %8s %8s %8s %10s\n", "", "mean", "max", "min", "endurance");
 	printf("  %-22s %8.1f %8llu %8llu %10.4f  (target >= 0.98)\n", "levelled (ours)",
 	       w.wear_mean, (unsigned long long)w.wear_max,

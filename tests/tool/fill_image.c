@@ -83,7 +83,9 @@ static void store(struct fsnvm_engine *e, unsigned int type, u64 key,
 
 static int fill(int argc, char **argv)
 {
-	struct fsnvm_balance_params bp = { .threshold = 4, .budget = 8, .scan = 256 };
+	struct fsnvm_balance_params bp = {
+		.threshold = 4, .first_move = 4, .budget = 8, .scan = 256,
+	};
 	const char *dump = NULL;
 	u64 n, bytes, k, steps = 64, rewrites = 20;
 	struct fsnvm_engine *e;
