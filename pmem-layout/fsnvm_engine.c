@@ -189,8 +189,27 @@ int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
 	return 0;
 }
 
+/*
+ * Never use the frame again, in this boot and the next: its entry becomes
+ * a free one marked FSNVM_ENT_RETIRED (wear and vouch kept when it can be
+ * read), which recovery turns back into a bad frame.  The caller fences.
+ * The namespace's badblocks list covers media errors the kernel knows
+ * of; this also covers the ones only the data crc saw.
+ */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
 {
+	struct fsnvm_vouch vouch = { 0 };
+	struct fsnvm_entry ent;
+	u64 seq = 0, wear = e->stats.wear_max;
+
+	if (!fsnvm_read_entry(e, frame, &ent) && fsnvm_entry_crc_ok(&ent)) {
+		seq = le64_to_cpu(ent.seq);
+		wear = le64_to_cpu(ent.wear);
+		vouch.vouch_writer = le16_to_cpu(ent.vouch_writer);
+		vouch.vouch_seq = le64_to_cpu(ent.vouch_seq);
+	}
+	fsnvm_write_entry(e, frame, 0, seq, wear, 0, FSNVM_ENT_RETIRED, 0,
+			  &vouch);
 	WRITE_ONCE(e->state[frame],
 		   (e->state[frame] & ~FSNVM_FS_STATE_MASK) | FSNVM_FS_BAD);
 	e->stats.frames_retired++;
@@ -376,11 +395,11 @@ static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 		fsnvm_frame_unmapped(e, frame);
 		if (e->state[frame] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
-		fsnvm_clear_entry(e, frame);
-		fsnvm_pmem_fence();
 	}
+	/* The retired entry also unmaps the key on the media. */
 	if (fsnvm_fstate(e, frame) != FSNVM_FS_BAD)
 		fsnvm_retire(e, frame);
+	fsnvm_pmem_fence();
 	if (crc)
 		e->stats.crc_errors++;
 	else

@@ -163,6 +163,7 @@ struct fsnvm_recovery {
 	u64 torn;		/* entries with a bad crc (kept free) */
 	u64 unreadable;		/* entries behind a media error */
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
+	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */
 	u64 uncommitted;	/* keys whose newest entry lacks its data */
 	u64 released;		/* valid entries cleared by release_stale */
 	u64 max_seq;
@@ -191,7 +192,7 @@ int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame);
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame);
 /* Account one frame data write that left the frame at `wear`. */
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);
-/* Never use the frame again (keeps its pin count for the readers). */
+/* Never use the frame again, this boot or the next (fsnvm_engine.c). */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame);
 
 /* Machine-check-safe read of a frame's entry: bytes NOT read, 0 is success. */

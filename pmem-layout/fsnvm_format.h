@@ -92,7 +92,9 @@ static_assert(__builtin_offsetof(struct fsnvm_super, crc) == 252,
 /* entry flags */
 #define FSNVM_ENT_FILLED	BIT(0)	/* page is fill repeated */
 #define FSNVM_ENT_MOVED		BIT(1)	/* put here by the balancer */
-#define FSNVM_ENT_KNOWN		(FSNVM_ENT_FILLED | FSNVM_ENT_MOVED)
+#define FSNVM_ENT_RETIRED	BIT(2)	/* key 0: never use the frame again */
+#define FSNVM_ENT_KNOWN		(FSNVM_ENT_FILLED | FSNVM_ENT_MOVED | \
+				 FSNVM_ENT_RETIRED)
 
 struct fsnvm_entry {
 	__le64 key;		/*  0: FSNVM_KEY_*, 0 when the frame is free */

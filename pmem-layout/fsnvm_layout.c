@@ -168,7 +168,8 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
 	if (fsnvm_key_type(key) >= FSNVM_MAX_SWAP_TYPES ||
 	    fsnvm_key_offset(key) > FSNVM_MAX_MAP_OFFSET)
 		return FSNVM_ENTRY_KEY_RANGE;
-	if (le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN)
+	if ((le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN) ||
+	    (le32_to_cpu(ent->flags) & FSNVM_ENT_RETIRED))	/* with a key */
 		return FSNVM_ENTRY_BAD_FLAGS;
 	if (le16_to_cpu(ent->writer) > FSNVM_MAX_WRITERS ||
 	    le16_to_cpu(ent->vouch_writer) > FSNVM_MAX_WRITERS)

@@ -3,9 +3,11 @@
  * Recovery: rebuild the engine's DRAM state from the index on the media.
  *
  * Every entry is read with the machine-check-safe copy and checked: crc,
- * known flags, key in range.  A key named by two entries (a crash inside a
- * store or a migration) goes to the higher sequence number.  Wear is taken
- * from every entry that can be read, valid or not, so it never goes down.
+ * known flags, key in range.  A frame whose entry says it was retired (a
+ * media error or a data crc mismatch in an earlier boot) stays bad.  A key
+ * named by two entries (a crash inside a store or a migration) goes to the
+ * higher sequence number.  Wear is taken from every entry that can be
+ * read, valid or not, so it never goes down.
  * A key whose newest entry no vouch on the media covers (fsnvm_format.h:
  * a crash inside the store, or before its writer's next store) holds
  * nothing, as its data may be torn.
@@ -143,6 +145,12 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		if (cls == FSNVM_ENTRY_TORN) {
 			rep->torn++;
 			continue;
+		}
+		if (cls == FSNVM_ENTRY_FREE &&
+		    (le32_to_cpu(ent.flags) & FSNVM_ENT_RETIRED)) {
+			WRITE_ONCE(e->state[f], FSNVM_FS_BAD);
+			e->stats.frames_bad++;
+			rep->retired++;
 		}
 		fsnvm_entry_vouch(&ent, e->vouched);
 		if (le64_to_cpu(ent.seq) > rep->max_seq)

@@ -90,9 +90,30 @@ static void run(u64 compat, bool rot)
 	fsnvm_get_stats(e, &s);
 	CHECK(s.frames_used + s.frames_free + s.frames_bad == s.frames_total,
 	      "frames leaked");
-	printf("%s: reported, frame %u retired, %u other pages intact\n",
-	       rot ? "data crc mismatch" : "media error", bad, KEYS - 1);
 	fsnvm_engine_close(e);
+
+	/* The next boot: the frame is still retired, and never used. */
+	{
+		struct fsnvm_recovery rep;
+		enum fsnvm_media_status st;
+
+		e = fsnvm_engine_open(img, bytes, &st);
+		CHECK(e && fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0,
+		      "reattach");
+		CHECK(rep.retired == 1 && fsnvm_fstate(e, bad) == FSNVM_FS_BAD,
+		      "retirement forgotten: %llu retired",
+		      (unsigned long long)rep.retired);
+		for (unsigned int i = 0; i < 2000; i++) {
+			fill_page(page, 200 + i, 3);
+			page[0] |= 1;
+			if (fsnvm_store(e, 1, i % 250, page) == 0)
+				CHECK(fsnvm_keymap_find(&e->map, 1, i % 250) != bad,
+				      "retired frame reused after reattach");
+		}
+		fsnvm_engine_close(e);
+	}
+	printf("%s: reported, frame %u retired (also after a reattach), %u other pages intact\n",
+	       rot ? "data crc mismatch" : "media error", bad, KEYS - 1);
 	free(img);
 }
 

@@ -118,7 +118,9 @@ static void check_image(u64 bytes)
 		ORACLE(r.uncommitted == rep.uncommitted);
 		ORACLE(r.used == s.frames_used);
 		ORACLE(r.filled == s.pages_filled);
-		ORACLE(s.frames_used + s.frames_free == s.frames_total);
+		ORACLE(r.retired == rep.retired);
+		ORACLE(s.frames_used + s.frames_free + s.frames_bad ==
+		       s.frames_total);
 		fsnvm_engine_close(e);
 	} else {
 		ORACLE(r.errors == 1 && r.nr_problems == 1);

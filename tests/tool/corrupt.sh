@@ -49,6 +49,10 @@ damaged reserved entry-reserved used 0 entry_reserved warning
 jeq "$TMP/reserved.json" .status '"warnings"'
 damaged writer entry-writer used 1 bad_writer error
 jeq "$TMP/writer.json" .problems[0].writer 1025
+# a frame the backend retired: never used again, its page is gone
+damaged retired entry-retired used 0 retired warning
+jeq "$TMP/retired.json" .retired 1
+jeq "$TMP/retired.json" .used $((used - 1))
 # an entry no vouch covers (a crash inside its store): the page is dropped
 damaged uncommitted entry-uncommitted used 0 uncommitted warning
 j=$TMP/uncommitted.json

@@ -25,6 +25,7 @@
  *	  entry-reserved  a reserved byte set, crc resealed
  *	  entry-writer    a writer id beyond FSNVM_MAX_WRITERS, crc resealed
  *	  entry-uncommitted  written by a writer no entry vouches for
+ *	  entry-retired   retired as after a media error (key 0, RETIRED)
  *	  dup FRAME       copy the key of the first used frame into FRAME (a
  *	                  free one) with a lower seq: a crash's leftover
  *	  dup-same FRAME  the same with an equal seq
@@ -232,7 +233,10 @@ static int forge(int argc, char **argv)
 			ent->writer = cpu_to_le16(FSNVM_MAX_WRITERS + 1);
 		else if (!strcmp(what, "entry-uncommitted"))	/* nobody vouches */
 			ent->writer = cpu_to_le16(FSNVM_MAX_WRITERS);
-		else if (!strcmp(what, "entry-reserved"))
+		else if (!strcmp(what, "entry-retired")) {	/* as the backend does */
+			ent->key = 0;
+			ent->flags = cpu_to_le32(FSNVM_ENT_RETIRED);
+		} else if (!strcmp(what, "entry-reserved"))
 			ent->reserved2[3] = 0x77;
 		else
 			CHECK(0, "unknown %s", what);

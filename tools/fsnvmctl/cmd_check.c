@@ -91,6 +91,7 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(o, "torn", r->torn);
 		jadd_u64(o, "duplicates", r->duplicates);
 		jadd_u64(o, "uncommitted", r->uncommitted);
+		jadd_u64(o, "retired", r->retired);
 		jadd_u64(o, "bad", r->bad);
 		x = json_object_new_object();
 		jadd_u64(x, "valid", rep->valid);

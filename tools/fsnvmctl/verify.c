@@ -25,6 +25,7 @@ static const char * const vp_kind_names[VP_NR_KINDS] = {
 	[VP_BAD_BLOCK] = "bad_block",
 	[VP_BAD_WRITER] = "bad_writer",
 	[VP_UNCOMMITTED] = "uncommitted",
+	[VP_RETIRED] = "retired",
 };
 
 const char *vp_kind_name(enum vp_kind kind)
@@ -105,6 +106,10 @@ void vp_describe(const struct vp_problem *p, char *buf, size_t len)
 	case VP_BAD_WRITER:
 		snprintf(buf, len, "writer id %llu is beyond %u: the backend ignores the entry",
 			 (unsigned long long)p->value, FSNVM_MAX_WRITERS);
+		break;
+	case VP_RETIRED:
+		snprintf(buf, len,
+			 "retired by the backend after a media error or a data crc mismatch: never used again");
 		break;
 	case VP_UNCOMMITTED:
 		snprintf(buf, len,
@@ -237,6 +242,13 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 		return -ENOMEM;
 	if (wear >= VP_WEAR_LIMIT &&
 	    vp_add_frame(r, VP_WEAR_IMPLAUSIBLE, VP_ERROR, f, key, wear, 0))
+		return -ENOMEM;
+	if (!key && (flags & FSNVM_ENT_RETIRED)) {
+		r->retired++;
+		return vp_add_frame(r, VP_RETIRED, VP_WARNING, f, 0, 0, 0);
+	}
+	if (key && (flags & FSNVM_ENT_RETIRED) &&
+	    vp_add_frame(r, VP_UNKNOWN_FLAGS, VP_ERROR, f, key, flags, 0))
 		return -ENOMEM;
 	if (!key) {
 		r->free++;

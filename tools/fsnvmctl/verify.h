@@ -16,6 +16,8 @@
  *           entry no vouch covers (a crash inside a store, or a device
  *           not closed cleanly: the page is dropped), non-zero reserved
  *           bytes, leftovers in a free entry, a data frame with wear 0,
+ *           a frame the backend retired after a media error or a data crc
+ *           mismatch,
  *           a frame on the namespace's badblocks list (the backend
  *           retires it; its entry and data are not read).
  */
@@ -47,6 +49,7 @@ enum vp_kind {
 	VP_BAD_BLOCK,		/* on the badblocks list: not read, retired */
 	VP_BAD_WRITER,		/* writer id beyond FSNVM_MAX_WRITERS */
 	VP_UNCOMMITTED,		/* newest entry of a key is not vouched for */
+	VP_RETIRED,		/* retired by the backend: never used again */
 	VP_NR_KINDS
 };
 
@@ -75,6 +78,7 @@ struct vp_report {
 	u64 bad;		/* frames on bad blocks, not read */
 	u64 duplicates;		/* losing entries of keys named twice */
 	u64 uncommitted;	/* keys dropped: newest entry not vouched for */
+	u64 retired;		/* frames the backend retired (FSNVM_ENT_RETIRED) */
 	u64 errors, warnings;
 	struct vp_problem *problems;	/* sorted by frame, superblock first */
 	u64 nr_problems, cap;
