@@ -37,14 +37,16 @@ $(U)/engine_model_test: tests/engine_model_test.c $(CORE_SRC) $(CORE_HDR) tests/
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
 $(U)/wear_pool_test: tests/wear_pool_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
-$(U)/media_error_test: tests/media_error_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< -lpthread -o $@
-$(U)/load_race_test: tests/load_race_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< -lpthread -o $@
+# Tests on plain memory link tests/persist_memcpy.c (weak: they override).
+PLAIN := tests/persist_memcpy.c
+$(U)/media_error_test: tests/media_error_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
+$(U)/load_race_test: tests/load_race_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/media_test: tests/media_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
-$(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $< -lpthread -o $@
+$(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
 $(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h $(CORE_SRC) $(CORE_HDR) | $(U)
 	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/crash_shim.c $< -lpthread -o $@
 $(U)/bench_core: tests/bench/bench_core.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
@@ -62,7 +64,7 @@ tools: $(U)/fsnvmctl
 # fuzz_media is the libFuzzer target over the media parser (clang only).
 $(U)/fill_image: tests/tool/fill_image.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
-FUZZ_SRC := tests/fuzz/fuzz_media.c tools/fsnvmctl/verify.c
+FUZZ_SRC := tests/fuzz/fuzz_media.c tools/fsnvmctl/verify.c tests/persist_memcpy.c
 $(U)/fuzz_media: $(FUZZ_SRC) tools/fsnvmctl/verify.h $(CORE_SRC) $(CORE_HDR) | $(U)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(INC) -Itools/fsnvmctl $(CORE_SRC) \

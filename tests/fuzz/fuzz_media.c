@@ -30,28 +30,15 @@
 
 static bool writes_allowed;
 
-/* The persistence shim: only building the template may write. */
+/*
+ * Only building the template may write (the rest of the persistence
+ * primitives: tests/persist_memcpy.c).
+ */
 void fsnvm_pmem_copy(void *dst, const void *src, size_t len)
 {
 	if (!writes_allowed)
 		__builtin_trap();
 	memcpy(dst, src, len);
-}
-
-void fsnvm_pmem_fence(void)
-{
-}
-
-size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
-{
-	memcpy(dst, src, len);
-	return 0;
-}
-
-size_t fsnvm_pmem_read_optimistic(void *dst, const void *src, size_t len)
-{
-	memcpy(dst, src, len);
-	return 0;
 }
 
 #define ORACLE(cond)			\
