@@ -262,9 +262,19 @@ static int fsnvm_unbind(void)
 		       d->path, s.frames_used);
 		return -EBUSY;
 	}
-	rcu_assign_pointer(fsnvm_dev, NULL);
-	synchronize_rcu();
+	/*
+	 * Nothing is stored and stores are refused; frontswap then calls
+	 * no load or invalidate_page, and invalidate_area waits for the bind
+	 * mutex.  With the balancer stopped the counters are final: they
+	 * move to the since-boot totals as the engine is unpublished.
+	 */
 	fsnvm_balancer_stop(d);
+	spin_lock(&fsnvm_past_lock);
+	fsnvm_get_stats(d->engine, &s);
+	fsnvm_stats_keep(&s);
+	rcu_assign_pointer(fsnvm_dev, NULL);
+	spin_unlock(&fsnvm_past_lock);
+	synchronize_rcu();
 	pr_info("unbound from %s\n", d->path);
 	fsnvm_close(d);
 	return 0;

@@ -3,17 +3,20 @@
  * debugfs: /sys/kernel/debug/frontswap_nvm/
  *
  * One file per counter (frontswap.rst's failed_stores, loads, succ_stores,
- * invalidates, then the engine's own), all reading the bound engine's
- * counters under its lock (0 when nothing is bound), and `stats`: every
- * counter in one versioned text file for `fsnvmctl stats`:
+ * invalidates, then the engine's own), and `stats`: every counter in one
+ * versioned text file for `fsnvmctl stats`:
  *
- *   frontswap-nvm-stats 1
+ *   frontswap-nvm-stats 2
  *   device /dev/pmem0            (or "-" when unbound)
  *   succ_stores 1234
  *   ...
  *
- * Version 1 lines are "name value"; new names may be added, existing ones
- * keep their meaning; a change of meaning bumps the version.
+ * Event counters (stores, loads, refusals, errors, migrations, ...) count
+ * since boot, like frontswap's and zswap's: an unbind adds the engine's to
+ * fsnvm_past.  The others (frames, wear) describe the namespace bound now,
+ * 0 when none is.  Lines are "name value"; new names may be added, existing
+ * ones keep their meaning; a change of meaning bumps the version (1 counted
+ * events per binding).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -21,37 +24,73 @@
 
 #include "fsnvm_kernel.h"
 
-#define FSNVM_STATS_VERSION 1
+#define FSNVM_STATS_VERSION 2
 
 static const struct {
 	const char *name;
 	size_t offset;
+	bool event;		/* counts since boot, across bindings */
 } fsnvm_counters[] = {
-#define C(field) { #field, offsetof(struct fsnvm_stats, field) }
-	C(succ_stores), C(failed_stores), C(loads), C(invalidates),
-	C(failed_loads), C(invalidate_areas), C(same_filled),
-	C(duplicate_stores), C(refused_full), C(refused_range),
-	C(load_errors), C(crc_errors), C(frames_retired), C(migrations),
-	C(balancer_runs), C(data_writes), C(wear_max), C(wear_sum),
-	C(frames_total), C(frames_used), C(frames_free), C(frames_bad),
-	C(pages_filled),
-#undef C
+#define E(field) { #field, offsetof(struct fsnvm_stats, field), true }
+#define G(field) { #field, offsetof(struct fsnvm_stats, field), false }
+	E(succ_stores), E(failed_stores), E(loads), E(invalidates),
+	E(failed_loads), E(invalidate_areas), E(same_filled),
+	E(duplicate_stores), E(refused_full), E(refused_range),
+	E(load_errors), E(crc_errors), E(frames_retired), E(migrations),
+	E(balancer_runs), E(data_writes), G(wear_max), G(wear_sum),
+	G(frames_total), G(frames_used), G(frames_free), G(frames_bad),
+	G(pages_filled),
+#undef E
+#undef G
 };
 
-/* Snapshot of the bound engine's counters; false when unbound. */
+/*
+ * The event counters of the bindings before this one.  The lock also makes
+ * an unbind's "add to fsnvm_past, unpublish" one step for the readers, so
+ * a counter never goes back.  Taken before an engine's lock.
+ */
+DEFINE_SPINLOCK(fsnvm_past_lock);
+static struct fsnvm_stats fsnvm_past;	/* protected by fsnvm_past_lock */
+
+static u64 *fsnvm_field(struct fsnvm_stats *s, unsigned int i)
+{
+	return (u64 *)((char *)s + fsnvm_counters[i].offset);
+}
+
+/* Called with fsnvm_past_lock held by the unbind, just before unpublish. */
+void fsnvm_stats_keep(struct fsnvm_stats *s)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&fsnvm_past_lock);
+	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
+		if (fsnvm_counters[i].event)
+			*fsnvm_field(&fsnvm_past, i) += *fsnvm_field(s, i);
+}
+
+/* Events since boot, the bound engine's gauges; false when unbound. */
 static bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len)
 {
+	struct fsnvm_stats now;
 	struct fsnvm_dev *d;
+	unsigned int i;
 
-	memset(s, 0, sizeof(*s));
+	memset(&now, 0, sizeof(now));
+	spin_lock(&fsnvm_past_lock);
+	*s = fsnvm_past;
 	rcu_read_lock();
 	d = rcu_dereference(fsnvm_dev);
 	if (d) {
-		fsnvm_get_stats(d->engine, s);
+		fsnvm_get_stats(d->engine, &now);
 		if (path)
 			strscpy(path, d->path, len);
 	}
 	rcu_read_unlock();
+	spin_unlock(&fsnvm_past_lock);
+	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
+		*fsnvm_field(s, i) = (fsnvm_counters[i].event ?
+				      *fsnvm_field(s, i) : 0) +
+				     *fsnvm_field(&now, i);
 	return d;
 }
 
@@ -107,7 +146,7 @@ static int fsnvm_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "device %s\n", path);
 	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
 		seq_printf(m, "%s %llu\n", fsnvm_counters[i].name,
-			   *(u64 *)((char *)&s + fsnvm_counters[i].offset));
+			   *fsnvm_field(&s, i));
 	seq_printf(m, "refused_unbound %lld\n",
 		   (long long)atomic64_read(&fsnvm_refused_unbound));
 	seq_printf(m, "wear_min %llu\n", bound ? fsnvm_wear_min() : 0);

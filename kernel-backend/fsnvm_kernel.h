@@ -39,6 +39,9 @@ extern struct fsnvm_dev __rcu *fsnvm_dev;
 extern struct mutex fsnvm_bind_mutex;
 /* Stores refused because nothing is bound (racy counter, debugfs only). */
 extern atomic64_t fsnvm_refused_unbound;
+/* Since-boot event counters (fsnvm_debugfs.c). */
+extern spinlock_t fsnvm_past_lock;
+void fsnvm_stats_keep(struct fsnvm_stats *s);
 
 /* fsnvm_bind.c */
 int fsnvm_bind_init(bool registered);

@@ -68,7 +68,14 @@ sh /guest/report.sh "$pmem"
 swapoff "$swap" || die "swapoff failed"
 used=$(counter frames_used)
 [ "$used" = 0 ] || die "$used frames still used after swapoff"
+succ=$(counter succ_stores) loads=$(counter loads)
 unbind || die "unbind failed"
 [ -z "$(bound)" ] || die "still bound after unbind"
+# Events count since boot; what describes a namespace goes with it.
+[ "$(counter succ_stores)" = "$succ" ] && [ "$(counter loads)" = "$loads" ] ||
+	die "counters lost at unbind: succ_stores $(counter succ_stores) (was $succ)"
+[ "$(counter frames_total)" = 0 ] || die "frames_total survives the unbind"
+grep -q '^frontswap-nvm-stats 2$' "$FSNVM_DEBUGFS/stats" || die "stats version"
+fsnvmctl stats | grep -q "^succ_stores  *$succ$" || die "fsnvmctl stats after unbind"
 fsnvmctl check "$pmem" || die "fsnvmctl check found damage after unbind"
 echo "E2E-BASIC: stored=$succ loaded=$loads corrupt=0 load_errors=$lerr"

@@ -52,11 +52,15 @@ expect 0 "$T" stats --json --debugfs "$dbg"
 jeq "$TMP/out" .device null
 expect 0 "$T" stats --debugfs "$dbg"
 grep -q "^device  *- (unbound)$" "$TMP/out" && ok "text: unbound" || bad "text: unbound"
+# version 2 (events since boot) reads the same
+sed -i '1s/.*/frontswap-nvm-stats 2/' "$f"
+expect 0 "$T" stats --json --debugfs "$dbg"
+jeq "$TMP/out" .version 2
 
 # refusals
 cp "$f" "$TMP/good"
-sed -i '1s/.*/frontswap-nvm-stats 2/' "$f"
-expect_err 1 "$f: stats format version 2 is not supported (this fsnvmctl reads version 1)" \
+sed -i '1s/.*/frontswap-nvm-stats 3/' "$f"
+expect_err 1 "$f: stats format version 3 is not supported (this fsnvmctl reads versions 1 to 2)" \
 	"$T" stats --debugfs "$dbg"
 echo "something else 1" >"$f"
 expect_err 1 "$f: not a frontswap-nvm stats file" "$T" stats --debugfs "$dbg"

@@ -3,13 +3,15 @@
  * fsnvmctl stats: the live counters of the kernel backend, from
  * DEBUGFS/frontswap_nvm/stats.  That file is versioned text:
  *
- *   frontswap-nvm-stats 1
+ *   frontswap-nvm-stats 2
  *   device /dev/pmem0          (a path, or "-" when unbound)
  *   succ_stores 1234
  *   ...
  *
  * Names are parsed generically, so counters a newer backend adds show up
- * without a new fsnvmctl; a newer version number is refused.  A value (the
+ * without a new fsnvmctl; a newer version number is refused.  Version 2
+ * counts events since boot where version 1 counted them per binding; the
+ * lines read the same.  A value (the
  * rest of the line after one space) that is an unsigned decimal integer is
  * a number, anything else a string.
  */
@@ -22,8 +24,9 @@
 #include "output.h"
 
 #define STATS_MAGIC	"frontswap-nvm-stats"
-#define STATS_VERSION	1
-#define STATS_MAX	256	/* counters; far more than version 1 has */
+#define STATS_VERSION_MIN	1
+#define STATS_VERSION	2	/* the newest this fsnvmctl reads */
+#define STATS_MAX	256	/* counters; far more than version 2 has */
 
 struct stat_line {
 	char *name, *value;
@@ -55,7 +58,7 @@ static bool parse_number(const char *s, unsigned long long *v)
 
 /* Parse the file into lines[]; 0, or EXIT_FAIL after the message. */
 static int stats_read(FILE *f, const char *path, struct stat_line *lines,
-		      unsigned int *n)
+		      unsigned int *n, int *version_out)
 {
 	char *buf = NULL, *name, *value;
 	unsigned int lineno = 1, i;
@@ -80,11 +83,12 @@ static int stats_read(FILE *f, const char *path, struct stat_line *lines,
 		return fail("%s: not a frontswap-nvm stats file (first line is not '%s %d')",
 			    path, STATS_MAGIC, STATS_VERSION);
 	}
-	if (version != STATS_VERSION) {
+	if (version < STATS_VERSION_MIN || version > STATS_VERSION) {
 		free(buf);
-		return fail("%s: stats format version %d is not supported (this fsnvmctl reads version %d)",
-			    path, version, STATS_VERSION);
+		return fail("%s: stats format version %d is not supported (this fsnvmctl reads versions %d to %d)",
+			    path, version, STATS_VERSION_MIN, STATS_VERSION);
 	}
+	*version_out = version;
 	while ((len = getline(&buf, &cap, f)) >= 0) {
 		lineno++;
 		buf[strcspn(buf, "\n")] = 0;
@@ -126,12 +130,12 @@ static int stats_read(FILE *f, const char *path, struct stat_line *lines,
 	return 0;
 }
 
-static void stats_json(const struct stat_line *l, unsigned int n)
+static void stats_json(const struct stat_line *l, unsigned int n, int version)
 {
 	struct json_object *o = json_object_new_object();
 	unsigned int i;
 
-	jadd_u64(o, "version", STATS_VERSION);
+	jadd_u64(o, "version", (unsigned long long)version);
 	for (i = 0; i < n; i++) {
 		if (l[i].number)
 			jadd_u64(o, l[i].name, l[i].v);
@@ -176,7 +180,7 @@ int cmd_stats(int argc, char **argv)
 	struct stat_line lines[STATS_MAX];
 	unsigned int n = 0, j;
 	char path[4096];
-	int i = parse_args(argc, argv, &u, 0, 0), ret;
+	int i = parse_args(argc, argv, &u, 0, 0), ret, version = 0;
 	FILE *f;
 
 	if (i < 0)
@@ -188,11 +192,11 @@ int cmd_stats(int argc, char **argv)
 			    path);
 	if (!f)
 		return fail_errno(path);
-	ret = stats_read(f, path, lines, &n);
+	ret = stats_read(f, path, lines, &n, &version);
 	fclose(f);
 	if (!ret) {
 		if (json)
-			stats_json(lines, n);
+			stats_json(lines, n, version);
 		else
 			stats_text(lines, n);
 	}
