@@ -78,28 +78,39 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 }
 
 /*
- * A clean close vouches for each writer's last store in that store's own
- * entry, so the index then holds every page (what `fsnvmctl check` and a
- * test reopening the media see).  If another writer has reused the frame
- * since, the vouch is skipped: that only matters after a crash, and only
- * for this one page.
+ * A clean close vouches for every store of every writer, so the index then
+ * holds every page (what `fsnvmctl check` and a test reopening the media
+ * see).  A store's vouch can be lost while the engine runs: another
+ * writer's store may take a free frame whose cleared entry held it, which
+ * after a crash only means those pages hold nothing.  So each writer's
+ * vouch is written anew, into a free frame's entry of its own (seq and
+ * wear kept), and no live entry is rewritten; on a full device, into the
+ * writer's last store's entry if it is still that store's.
  */
-static void fsnvm_vouch_last_stores(struct fsnvm_engine *e)
+static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 {
 	struct fsnvm_entry ent;
 	struct fsnvm_writer *w;
 	unsigned int i;
+	u64 next = 0;
+	u32 f;
 
 	for (i = 0; i < FSNVM_MAX_WRITERS; i++) {
 		w = &e->writers[i];
-		if (!w->done || fsnvm_read_entry(e, w->done_frame, &ent) ||
-		    !fsnvm_entry_crc_ok(&ent) || le64_to_cpu(ent.seq) != w->done)
+		if (!w->done)
+			continue;
+		while (next < e->geo.nr_frames &&
+		       fsnvm_fstate(e, next) != FSNVM_FS_FREE)
+			next++;
+		f = next < e->geo.nr_frames ? (u32)next++ : w->done_frame;
+		if (fsnvm_read_entry(e, f, &ent) || !fsnvm_entry_crc_ok(&ent) ||
+		    (f == w->done_frame && le64_to_cpu(ent.seq) != w->done))
 			continue;
 		ent.vouch_writer = cpu_to_le16(i + 1);
 		ent.vouch_seq = cpu_to_le64(w->done);
 		fsnvm_entry_seal(&ent);
-		fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, w->done_frame),
-				&ent, sizeof(ent));
+		fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, f), &ent,
+				sizeof(ent));
 	}
 	fsnvm_pmem_fence();
 }
@@ -109,7 +120,7 @@ void fsnvm_engine_close(struct fsnvm_engine *e)
 	if (!e)
 		return;
 	if (!e->readonly && e->writers)
-		fsnvm_vouch_last_stores(e);
+		fsnvm_vouch_at_close(e);
 	fsnvm_wear_pool_destroy(&e->pool);
 	fsnvm_keymap_destroy(&e->map);
 	kvfree(e->state);
@@ -238,7 +249,12 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
 	fsnvm_wear_pool_put(&e->pool, frame, fsnvm_entry_wear(e, frame));
 }
 
-/* Unmap a frame that held a key: clear its entry, then release it. */
+/*
+ * Unmap a frame that held a key: clear its entry, then release it.  No
+ * fence between the generation bump and the clear, unlike the balancer's
+ * move: a load that could see the cleared entry would be a load of this
+ * very key, which the caller never runs alongside (fsnvm_engine.h).
+ */
 static void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
 {
 	fsnvm_frame_unmapped(e, frame);
@@ -489,8 +505,7 @@ static int fsnvm_load_lockless(struct fsnvm_engine *e, unsigned int type,
 	unsigned int tries, seq;
 	bool crc_bad;
 	size_t left;
-	u16 gen = 0;
-	u32 frame;
+	u32 frame, gen = 0;
 	u8 st = 0;
 
 	for (tries = 0; tries < FSNVM_LOAD_TRIES; tries++) {

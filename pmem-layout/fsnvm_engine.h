@@ -114,7 +114,7 @@ struct fsnvm_engine {
 
 	spinlock_t lock;		/* protects everything below */
 	u8 *state;			/* per frame: FSNVM_FS_* */
-	u16 *gen;			/* per frame: bumped when unmapped */
+	u32 *gen;			/* per frame: bumped when unmapped */
 	struct fsnvm_keymap map;
 	struct fsnvm_wear_pool pool;
 	u64 seq;			/* next store sequence number */

@@ -106,7 +106,7 @@ int main(void)
 	 * 1.25 map slots.
 	 */
 	{
-		double per_frame = 1 + 2 + 4 + 1 +
+		double per_frame = 1 + 4 + 4 + 1 +
 				   1.25 * sizeof(struct fsnvm_keymap_slot);
 		double pct = per_frame / (4096 + FSNVM_ENTRY_BYTES) * 100;
 
