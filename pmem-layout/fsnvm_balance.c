@@ -141,6 +141,7 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	bool filled = flags & FSNVM_ENT_FILLED;
 	bool wrote = copied == 0 && !filled;
 	struct fsnvm_vouch vouch;
+	u64 src_wear;
 
 	WRITE_ONCE(e->state[src], e->state[src] & ~FSNVM_FS_MOVING);
 	if (wrote)
@@ -163,10 +164,10 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 		 */
 		fsnvm_frame_unmapped(e, src);
 		fsnvm_pmem_fence();
-		if (fsnvm_clear_entry(e, src))
+		if (fsnvm_clear_entry(e, src, &src_wear))
 			fsnvm_retire(e, src);
 		fsnvm_pmem_fence();
-		fsnvm_release_frame(e, src);
+		fsnvm_release_frame(e, src, src_wear);
 		return;
 	}
 	/* The key moved on (or the source was unreadable): drop the copy. */
@@ -177,8 +178,9 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	}
 	WRITE_ONCE(e->state[dst], FSNVM_FS_FREE);
 	fsnvm_wear_pool_put(&e->pool, dst, dst_wear);
+	/* Unmapped during the copy: its clear is long durable, read it. */
 	if (e->state[src] == FSNVM_FS_DEAD)
-		fsnvm_release_frame(e, src);
+		fsnvm_release_frame(e, src, fsnvm_entry_wear(e, src));
 }
 
 unsigned int fsnvm_balance_step(struct fsnvm_engine *e,

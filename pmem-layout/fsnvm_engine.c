@@ -165,62 +165,75 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 			sizeof(ent));
 }
 
-void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
-			  struct fsnvm_vouch *vouch)
+/*
+ * Read a frame's entry for rewriting it: 0 and its seq, wear and the vouch
+ * it carries (fsnvm_format.h), or -EIO when it cannot be read or is torn,
+ * with seq 0, no vouch and the highest wear known (wear must never go
+ * down).
+ */
+static int fsnvm_entry_kept(struct fsnvm_engine *e, u32 frame, u64 *seq,
+			    u64 *wear, struct fsnvm_vouch *vouch)
 {
 	struct fsnvm_entry ent;
 
 	memset(vouch, 0, sizeof(*vouch));
-	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent))
-		return;
+	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent)) {
+		*seq = 0;
+		*wear = e->stats.wear_max;
+		return -EIO;
+	}
+	*seq = le64_to_cpu(ent.seq);
+	*wear = le64_to_cpu(ent.wear);
 	vouch->vouch_writer = le16_to_cpu(ent.vouch_writer);
 	vouch->vouch_seq = le64_to_cpu(ent.vouch_seq);
+	return 0;
+}
+
+void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
+			  struct fsnvm_vouch *vouch)
+{
+	u64 seq, wear;
+
+	fsnvm_entry_kept(e, frame, &seq, &wear, vouch);
 }
 
 /*
- * Rewrite a frame's entry with the key cleared, keeping seq, wear and the
- * vouch it carries (fsnvm_format.h); the caller fences.  If the old entry
- * cannot be read, write a free entry with the highest wear known (wear
- * must never go down) and report -EIO so the caller retires the frame.
+ * Rewrite a frame's entry as a free one with the given flags, keeping
+ * what fsnvm_entry_kept() keeps; the caller fences.  Returns that
+ * function's result, and in *wear the wear written.
  */
-int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame)
+static int fsnvm_free_entry(struct fsnvm_engine *e, u32 frame, u32 flags,
+			    u64 *wear)
 {
-	struct fsnvm_vouch vouch = { 0 };
-	struct fsnvm_entry ent;
+	struct fsnvm_vouch vouch;
+	u64 seq;
+	int ret = fsnvm_entry_kept(e, frame, &seq, wear, &vouch);
 
-	if (fsnvm_read_entry(e, frame, &ent)) {
-		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0,
-				  NULL);
-		return -EIO;
-	}
-	vouch.vouch_writer = le16_to_cpu(ent.vouch_writer);
-	vouch.vouch_seq = le64_to_cpu(ent.vouch_seq);
-	fsnvm_write_entry(e, frame, 0, le64_to_cpu(ent.seq),
-			  le64_to_cpu(ent.wear), 0, 0, 0, &vouch);
-	return 0;
+	fsnvm_write_entry(e, frame, 0, seq, *wear, 0, flags, 0, &vouch);
+	return ret;
+}
+
+/*
+ * Rewrite a frame's entry with the key cleared (wear in *wear); on -EIO
+ * the caller retires the frame.
+ */
+int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame, u64 *wear)
+{
+	return fsnvm_free_entry(e, frame, 0, wear);
 }
 
 /*
  * Never use the frame again, in this boot and the next: its entry becomes
- * a free one marked FSNVM_ENT_RETIRED (wear and vouch kept when it can be
- * read), which recovery turns back into a bad frame.  The caller fences.
- * The namespace's badblocks list covers media errors the kernel knows
- * of; this also covers the ones only the data crc saw.
+ * a free one marked FSNVM_ENT_RETIRED, which recovery turns back into a
+ * bad frame.  The caller fences.  The namespace's badblocks list covers
+ * media errors the kernel knows of; this also covers the ones only the
+ * data crc saw.
  */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
 {
-	struct fsnvm_vouch vouch = { 0 };
-	struct fsnvm_entry ent;
-	u64 seq = 0, wear = e->stats.wear_max;
+	u64 wear;
 
-	if (!fsnvm_read_entry(e, frame, &ent) && fsnvm_entry_crc_ok(&ent)) {
-		seq = le64_to_cpu(ent.seq);
-		wear = le64_to_cpu(ent.wear);
-		vouch.vouch_writer = le16_to_cpu(ent.vouch_writer);
-		vouch.vouch_seq = le64_to_cpu(ent.vouch_seq);
-	}
-	fsnvm_write_entry(e, frame, 0, seq, wear, 0, FSNVM_ENT_RETIRED, 0,
-			  &vouch);
+	fsnvm_free_entry(e, frame, FSNVM_ENT_RETIRED, &wear);
 	WRITE_ONCE(e->state[frame],
 		   (e->state[frame] & ~FSNVM_FS_STATE_MASK) | FSNVM_FS_BAD);
 	e->stats.frames_retired++;
@@ -231,9 +244,12 @@ void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
  * Give back an unmapped frame whose cleared entry is durable.  A frame the
  * balancer is still copying from becomes DEAD; the balancer then puts it
  * in the pool.  (A load copying from it needs no such care: it sees the
- * generation bumped at the unmap and retries.)  Called with the lock held.
+ * generation bumped at the unmap and retries.)  wear is the wear its entry
+ * holds, as the clear wrote it: reading back a line just written with
+ * non-temporal stores would wait for it to reach the media.  Called with
+ * the lock held.
  */
-void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
+void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear)
 {
 	u8 st = e->state[frame];
 
@@ -246,7 +262,7 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
 		return;
 	}
 	WRITE_ONCE(e->state[frame], FSNVM_FS_FREE);
-	fsnvm_wear_pool_put(&e->pool, frame, fsnvm_entry_wear(e, frame));
+	fsnvm_wear_pool_put(&e->pool, frame, wear);
 }
 
 /*
@@ -257,13 +273,15 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame)
  */
 static void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
 {
+	u64 wear;
+
 	fsnvm_frame_unmapped(e, frame);
 	if (e->state[frame] & FSNVM_FS_FILLED)
 		e->stats.pages_filled--;
-	if (fsnvm_clear_entry(e, frame))
+	if (fsnvm_clear_entry(e, frame, &wear))
 		fsnvm_retire(e, frame);
 	fsnvm_pmem_fence();
-	fsnvm_release_frame(e, frame);
+	fsnvm_release_frame(e, frame, wear);
 }
 
 static bool fsnvm_same_filled(const void *page, u64 *fill)
@@ -589,7 +607,7 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
 u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 {
 	u32 batch[FSNVM_AREA_BATCH], offset;
-	u64 dropped = 0, cursor = 0;
+	u64 wear[FSNVM_AREA_BATCH], dropped = 0, cursor = 0;
 	bool found_in_pass = false;
 	unsigned int n, i;
 
@@ -607,12 +625,12 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 			fsnvm_frame_unmapped(e, batch[n]);
 			if (e->state[batch[n]] & FSNVM_FS_FILLED)
 				e->stats.pages_filled--;
-			if (fsnvm_clear_entry(e, batch[n]))
+			if (fsnvm_clear_entry(e, batch[n], &wear[n]))
 				fsnvm_retire(e, batch[n]);
 		}
 		fsnvm_pmem_fence();
 		for (i = 0; i < n; i++)
-			fsnvm_release_frame(e, batch[i]);
+			fsnvm_release_frame(e, batch[i], wear[i]);
 		e->stats.invalidates += n;
 		dropped += n;
 		found_in_pass |= n > 0;

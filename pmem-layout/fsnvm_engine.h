@@ -188,8 +188,8 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 /* The vouch a frame's entry carries, to keep when it is rewritten. */
 void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
 			  struct fsnvm_vouch *vouch);
-int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame);
-void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame);
+int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame, u64 *wear);
+void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear);
 /* Account one frame data write that left the frame at `wear`. */
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);
 /* Never use the frame again, this boot or the next (fsnvm_engine.c). */

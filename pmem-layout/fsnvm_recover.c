@@ -80,6 +80,7 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
+	u64 wear;
 
 	if (fsnvm_read_entry(e, frame, &ent))
 		return;
@@ -87,7 +88,7 @@ static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 		fsnvm_write_entry(e, frame, 0, 0, le64_to_cpu(ent.wear), 0, 0,
 				  0, NULL);
 	else if (le64_to_cpu(ent.key))
-		fsnvm_clear_entry(e, frame);
+		fsnvm_clear_entry(e, frame, &wear);
 }
 
 /* Unmap every key whose winning entry is not committed: it holds nothing. */
@@ -170,7 +171,9 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			if (f % 4096 == 0)
 				cond_resched();
 			if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
-				fsnvm_clear_entry(e, f);
+				u64 wear;
+
+				fsnvm_clear_entry(e, f, &wear);
 				WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 				rep->released++;
 			} else if (fsnvm_fstate(e, f) == FSNVM_FS_FREE) {
