@@ -27,6 +27,21 @@ size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
 
 #define KEYS 40
 
+/* Churn 2000 stores over `keys` keys of type 1: none may land on `bad`. */
+static void never_reused(struct fsnvm_engine *e, u32 bad, unsigned int keys,
+			 u64 first, const char *when)
+{
+	static u8 page[FSNVM_PAGE_SIZE];
+
+	for (unsigned int i = 0; i < 2000; i++) {
+		fill_page(page, first + i, 2);
+		page[0] |= 1;
+		if (fsnvm_store(e, 1, i % keys, page) == 0)
+			CHECK(fsnvm_keymap_find(&e->map, 1, i % keys) != bad,
+			      "retired frame reused%s", when);
+	}
+}
+
 static void run(u64 compat, bool rot)
 {
 	const u64 bytes = 1024 * 1024;
@@ -67,13 +82,7 @@ static void run(u64 compat, bool rot)
 		CHECK(fsnvm_load(e, 0, k, page) == 0 && !memcmp(page, want, sizeof(page)),
 		      "key %u damaged", k);
 	}
-	for (unsigned int i = 0; i < 2000; i++) {
-		fill_page(page, 100 + i, 2);
-		page[0] |= 1;
-		if (fsnvm_store(e, 1, i % 150, page) == 0)
-			CHECK(fsnvm_keymap_find(&e->map, 1, i % 150) != bad,
-			      "retired frame reused");
-	}
+	never_reused(e, bad, 150, 100, "");
 	fsnvm_get_stats(e, &s);
 	CHECK(s.frames_used + s.frames_free + s.frames_bad == s.frames_total,
 	      "frames leaked");
@@ -90,13 +99,7 @@ static void run(u64 compat, bool rot)
 		CHECK(rep.retired == 1 && fsnvm_fstate(e, bad) == FSNVM_FS_BAD,
 		      "retirement forgotten: %llu retired",
 		      (unsigned long long)rep.retired);
-		for (unsigned int i = 0; i < 2000; i++) {
-			fill_page(page, 200 + i, 3);
-			page[0] |= 1;
-			if (fsnvm_store(e, 1, i % 250, page) == 0)
-				CHECK(fsnvm_keymap_find(&e->map, 1, i % 250) != bad,
-				      "retired frame reused after reattach");
-		}
+		never_reused(e, bad, 250, 200, " after reattach");
 		fsnvm_engine_close(e);
 	}
 	printf("%s: reported, frame %u retired (also after a reattach), %u other pages intact\n",
