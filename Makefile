@@ -43,6 +43,8 @@ $(U)/media_error_test: tests/media_error_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/load_race_test: tests/load_race_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
+$(U)/pending_order_test: tests/pending_order_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/vouch_close_test: tests/vouch_close_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/media_test: tests/media_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
@@ -80,7 +82,7 @@ FUZZ_TIME ?= 600
 fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
-TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/load_race_test $(U)/vouch_close_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
+TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/load_race_test $(U)/pending_order_test $(U)/vouch_close_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
 test-bins: $(TEST_BINS)
 
 bench-core: deps $(U)/bench_core

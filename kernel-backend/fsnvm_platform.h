@@ -53,6 +53,12 @@ static inline void fsnvm_writer_end(void)
 	put_cpu();
 }
 
+/* How many writer ids the engine keeps state for: one per possible CPU. */
+static inline unsigned int fsnvm_nr_writers(unsigned int max)
+{
+	return min_t(unsigned int, nr_cpu_ids, max);
+}
+
 /* Machine-check-safe read: returns the number of bytes NOT copied. */
 static inline size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
 {

@@ -190,6 +190,7 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 
 	spin_lock(&e->lock);
 	e->stats.balancer_runs++;
+	fsnvm_publish_pending(e);	/* so that it sees recent stores */
 	spin_unlock(&e->lock);
 	while (moved < p->budget && scanned < p->scan) {
 		struct fsnvm_entry ent;

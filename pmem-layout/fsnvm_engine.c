@@ -58,8 +58,8 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 	e->gen = kvcalloc(e->geo.nr_frames ? e->geo.nr_frames : 1,
 			  sizeof(*e->gen), GFP_KERNEL);
 	e->bounce = kvcalloc(1, FSNVM_PAGE_SIZE, GFP_KERNEL);
-	e->writers = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->writers),
-			      GFP_KERNEL);
+	e->nr_writers = fsnvm_nr_writers(FSNVM_MAX_WRITERS);
+	e->writers = kvcalloc(e->nr_writers, sizeof(*e->writers), GFP_KERNEL);
 	e->vouched = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->vouched),
 			      GFP_KERNEL);
 	if (!e->state || !e->gen || !e->bounce || !e->writers || !e->vouched ||
@@ -95,7 +95,7 @@ static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 	u64 next = 0;
 	u32 f;
 
-	for (i = 0; i < FSNVM_MAX_WRITERS; i++) {
+	for (i = 0; i < e->nr_writers; i++) {
 		w = &e->writers[i];
 		if (!w->done)
 			continue;
@@ -271,7 +271,7 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear)
  * move: a load that could see the cleared entry would be a load of this
  * very key, which the caller never runs alongside (fsnvm_engine.h).
  */
-static void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
+void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
 {
 	u64 wear;
 
@@ -309,34 +309,56 @@ void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 		e->stats.wear_max = wear;
 }
 
-static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
-			  unsigned int type, u64 offset, const void *page)
+/*
+ * A free frame for a locked store: the least-worn one for data, the most
+ * worn for a same-filled page (it costs no data write).  When the pool is
+ * empty the writer's own stash goes back into it first.
+ */
+static u32 fsnvm_take_frame(struct fsnvm_engine *e, unsigned int writer,
+			    bool filled, u64 *wear)
 {
-	struct fsnvm_vouch vouch = { 0 };
-	u64 fill = 0, wear, seq;
-	u32 frame, old, data_crc = 0;
-	bool filled;
+	u32 frame;
+	int i;
 
-	if (unlikely(!fsnvm_key_in_range(type, offset))) {
-		spin_lock(&e->lock);
-		e->stats.refused_range++;
-		e->stats.failed_stores++;
-		spin_unlock(&e->lock);
-		return -E2BIG;
+	for (i = 0; i < 2; i++) {
+		if (filled)
+			frame = fsnvm_wear_pool_get_most(&e->pool, wear);
+		else
+			frame = fsnvm_wear_pool_get_least(&e->pool, wear);
+		if (frame != FSNVM_NO_FRAME || !writer)
+			break;
+		fsnvm_writer_unstock(e, writer);
 	}
-	fsnvm_keymap_prefetch(&e->map, type, (u32)offset);
-	filled = fsnvm_same_filled(page, &fill);
+	return frame;
+}
+
+/*
+ * The store that takes the lock: same-filled pages, writer 0, and what
+ * the lockless path hands over (fsnvm_writer.c).  prewritten is a stash
+ * frame the lockless path already copied the page into, FSNVM_NO_FRAME if
+ * none; wear is then its wear with that write.
+ */
+static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
+			      unsigned int type, u32 offset, const void *page,
+			      u64 fill, bool filled, u32 prewritten, u64 wear)
+{
+	struct fsnvm_writer *w = writer ? &e->writers[writer - 1] : NULL;
+	struct fsnvm_vouch vouch = { 0 };
+	u32 frame = prewritten, old, data_crc = 0;
+	u64 seq;
 
 	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
 	if (unlikely(e->readonly)) {	/* inspected only: never write */
 		e->stats.failed_stores++;
 		spin_unlock(&e->lock);
 		return -EROFS;
 	}
-	if (filled)	/* costs no data write: park it on worn frames */
-		frame = fsnvm_wear_pool_get_most(&e->pool, &wear);
-	else
-		frame = fsnvm_wear_pool_get_least(&e->pool, &wear);
+	if (frame == FSNVM_NO_FRAME) {
+		frame = fsnvm_take_frame(e, writer, filled, &wear);
+		if (!filled)
+			wear++;		/* what the frame will have taken */
+	}
 	if (unlikely(frame == FSNVM_NO_FRAME)) {
 		/* Cannot go out of place: the old copy must not survive. */
 		old = fsnvm_keymap_remove(&e->map, type, offset);
@@ -349,20 +371,16 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 		spin_unlock(&e->lock);
 		return -ENOSPC;
 	}
-	if (!filled)
-		wear++;		/* what the frame will have taken */
-	seq = e->seq++;
+	/* The writer's own batch first: its seqs must grow (fsnvm_writer.c). */
+	seq = w && w->seq_next < w->seq_end ? w->seq_next++ : e->seq++;
 	/*
 	 * Publish now, BUSY: nobody loads the key before this store returns
 	 * (the caller serializes a key's operations, fsnvm_engine.h) and the
-	 * balancer leaves BUSY frames alone.  With the only lock hold before
-	 * the copy, no locked instruction waits for this store's
-	 * non-temporal writes to drain: whatever the caller does next
-	 * overlaps them.  A key stored again loses its old copy here, and
-	 * durably, before the new entry exists: a crash in between finds
-	 * nothing, never the old page.
+	 * balancer leaves BUSY frames alone.  A key stored again loses its
+	 * old copy here, and durably, before the new entry exists: a crash
+	 * in between finds nothing, never the old page.
 	 */
-	old = fsnvm_keymap_set(&e->map, type, (u32)offset, frame);
+	old = fsnvm_keymap_set(&e->map, type, offset, frame);
 	WRITE_ONCE(e->state[frame],
 		   FSNVM_FS_BUSY | (filled ? FSNVM_FS_FILLED : 0));
 	e->stats.succ_stores++;
@@ -381,25 +399,26 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 	spin_unlock(&e->lock);
 
 	if (!filled) {
-		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, frame), page,
-				FSNVM_PAGE_SIZE);
+		if (prewritten == FSNVM_NO_FRAME)
+			fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, frame),
+					page, FSNVM_PAGE_SIZE);
 		if (e->data_crc)
 			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 		if (!writer)	/* nothing will vouch: the data goes first */
 			fsnvm_pmem_fence();
 	}
-	if (writer) {
+	if (w) {
 		/* A same-filled entry has no data to wait for. */
 		vouch.writer = filled ? 0 : writer;
 		vouch.vouch_writer = writer;
-		vouch.vouch_seq = e->writers[writer - 1].done;
+		vouch.vouch_seq = w->done;
 	}
 	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
 			  filled ? FSNVM_ENT_FILLED : 0, data_crc, &vouch);
 	fsnvm_pmem_fence();
-	if (writer) {
-		e->writers[writer - 1].done = seq;
-		e->writers[writer - 1].done_frame = frame;
+	if (w) {
+		w->done = seq;
+		w->done_frame = frame;
 	}
 	/*
 	 * No lock: only this store changes a BUSY frame's state.  Release:
@@ -410,10 +429,92 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 	return 0;
 }
 
+/*
+ * The store that takes no lock (fsnvm_writer.c): the page goes into the
+ * writer's next stashed frame and its entry follows, under one fence; the
+ * store then waits in the writer's ring to be published.  The copy comes
+ * before the checks, so that the key map's cache miss overlaps it.
+ * Returns 0, or -EAGAIN for the locked path to finish the store, with
+ * *prewritten the frame already holding the page (or FSNVM_NO_FRAME) and
+ * *wear its wear.
+ */
+static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
+				unsigned int type, u32 offset, const void *page,
+				u32 *prewritten, u64 *wear)
+{
+	struct fsnvm_writer *w = &e->writers[writer - 1];
+	struct fsnvm_stash_slot *s;
+	struct fsnvm_vouch vouch;
+	u32 data_crc = 0;
+	u64 seq;
+
+	*prewritten = FSNVM_NO_FRAME;
+	if (w->used == w->stocked || w->seq_next == w->seq_end)
+		fsnvm_writer_restock(e, writer);
+	if (w->used == w->stocked)
+		return -EAGAIN;		/* the pool is empty too */
+	s = &w->slot[w->used % FSNVM_STASH];
+	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
+			FSNVM_PAGE_SIZE);
+	*wear = s->wear + 1;
+	if (fsnvm_pending_elsewhere(e, writer) ||
+	    fsnvm_pending_here(e, writer, type, offset) ||
+	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
+	    FSNVM_NO_FRAME) {
+		/* Not ours to publish: the locked path takes the frame. */
+		*prewritten = s->frame;
+		s->taken = true;
+		/* Release: a publisher sees the slot taken. */
+		smp_store_release(&w->used, w->used + 1);
+		return -EAGAIN;
+	}
+	if (e->data_crc)
+		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
+	seq = w->seq_next++;
+	vouch.writer = writer;
+	vouch.vouch_writer = writer;
+	vouch.vouch_seq = w->done;
+	fsnvm_write_entry(e, s->frame, fsnvm_key(type, offset), seq, *wear, 0,
+			  0, data_crc, &vouch);
+	fsnvm_pmem_fence();
+	w->done = seq;
+	w->done_frame = s->frame;
+	s->wear = *wear;
+	s->type = type;
+	s->offset = offset;
+	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
+	smp_store_release(&w->used, w->used + 1);
+	return 0;
+}
+
+static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
+			  unsigned int type, u64 offset, const void *page)
+{
+	u32 prewritten = FSNVM_NO_FRAME;
+	u64 fill = 0, wear = 0;
+	bool filled;
+
+	if (unlikely(!fsnvm_key_in_range(type, offset))) {
+		spin_lock(&e->lock);
+		e->stats.refused_range++;
+		e->stats.failed_stores++;
+		spin_unlock(&e->lock);
+		return -E2BIG;
+	}
+	fsnvm_keymap_prefetch(&e->map, type, (u32)offset);
+	filled = fsnvm_same_filled(page, &fill);
+	if (writer && !filled && !READ_ONCE(e->readonly) &&
+	    !fsnvm_store_lockless(e, writer, type, (u32)offset, page,
+				  &prewritten, &wear))
+		return 0;
+	return fsnvm_store_locked(e, writer, type, (u32)offset, page, fill,
+				  filled, prewritten, wear);
+}
+
 int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		const void *page)
 {
-	unsigned int writer = fsnvm_writer_begin(FSNVM_MAX_WRITERS);
+	unsigned int writer = fsnvm_writer_begin(e->nr_writers);
 	int ret = fsnvm_store_as(e, writer, type, offset, page);
 
 	fsnvm_writer_end();
@@ -491,6 +592,7 @@ static int fsnvm_load_locked(struct fsnvm_engine *e, unsigned int type,
 	int ret = 0;
 
 	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);	/* the key may be pending */
 	frame = fsnvm_keymap_find(&e->map, type, (u32)offset);
 	if (frame == FSNVM_NO_FRAME) {
 		e->stats.failed_loads++;
@@ -538,8 +640,9 @@ static int fsnvm_load_lockless(struct fsnvm_engine *e, unsigned int type,
 		if (read_seqcount_retry(&e->map.seq, seq))
 			continue;
 		if (frame == FSNVM_NO_FRAME) {
-			if (!writer)
-				break;	/* counted under the lock */
+			/* Pending somewhere?  The locked path publishes it. */
+			if (!writer || fsnvm_pending_elsewhere(e, 0))
+				break;
 			WRITE_ONCE(e->writers[writer - 1].failed_loads,
 				   e->writers[writer - 1].failed_loads + 1);
 			return -ENOENT;
@@ -570,7 +673,7 @@ int fsnvm_load(struct fsnvm_engine *e, unsigned int type, u64 offset,
 		return -ENOENT;
 	fsnvm_keymap_prefetch(&e->map, type, (u32)offset);
 	/* Its counters; in the kernel also no preemption while it copies. */
-	writer = fsnvm_writer_begin(FSNVM_MAX_WRITERS);
+	writer = fsnvm_writer_begin(e->nr_writers);
 	ret = fsnvm_load_lockless(e, type, offset, page, writer);
 	fsnvm_writer_end();
 	return ret;
@@ -584,6 +687,7 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
 	if (unlikely(!fsnvm_key_in_range(type, offset)))
 		return;
 	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
 	frame = e->readonly ? FSNVM_NO_FRAME :
 		fsnvm_keymap_remove(&e->map, type, (u32)offset);
 	if (frame != FSNVM_NO_FRAME) {
@@ -615,6 +719,7 @@ u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 		return 0;
 	for (;;) {
 		spin_lock(&e->lock);
+		fsnvm_publish_pending(e);
 		for (n = 0; n < FSNVM_AREA_BATCH; n++) {
 			batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
 								    &cursor,
@@ -656,12 +761,13 @@ void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out)
 	unsigned int i;
 
 	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
 	*out = e->stats;
 	out->frames_used = e->map.nr_keys;
-	out->frames_free = e->pool.nr_free;
+	out->frames_free = e->pool.nr_free + fsnvm_stashed_frames(e);
 	spin_unlock(&e->lock);
 	/* Lockless loads count per writer (fsnvm_engine.h). */
-	for (i = 0; i < FSNVM_MAX_WRITERS; i++) {
+	for (i = 0; i < e->nr_writers; i++) {
 		out->loads += READ_ONCE(e->writers[i].loads);
 		out->failed_loads += READ_ONCE(e->writers[i].failed_loads);
 	}

@@ -79,22 +79,55 @@ struct fsnvm_stats {
 };
 
 /*
+ * A writer's stash (fsnvm_writer.c): frames and sequence numbers it took
+ * under the lock, so that most stores take no lock at all, and the stores
+ * it made with them that are not yet in the key map ("pending").  The
+ * slots form a ring indexed by three counters that only grow:
+ *
+ *   [drained, used)   pending stores, published by whoever next holds the
+ *                     lock (fsnvm_publish_pending())
+ *   [used, stocked)   stashed free frames, least worn first
+ *
+ * Only the writer writes `used` (release: the slot first), `stocked`, the
+ * slots and the seq batch; `drained` is written under the lock (release:
+ * the key map first).  Anyone may read `drained` then `used` (acquire)
+ * to learn that the writer has nothing pending.
+ */
+#define FSNVM_STASH		16	/* frames and seqs taken per lock hold */
+
+struct fsnvm_stash_slot {
+	u64 wear;		/* the frame's; once stored, as written */
+	u32 frame;
+	u32 offset;		/* the key, once stored */
+	u8 type;
+	bool taken;		/* used by a locked store: nothing to publish */
+};
+
+/*
  * What a writer (fsnvm_writer_begin(): a CPU, or a thread in userspace)
  * has made durable: the seq of its last store whose fence has passed, and
  * that store's frame.  Its next store's entry vouches for `done`
  * (fsnvm_format.h).  Only the writer itself writes it (one store at a time
  * per writer), so it needs no lock; fsnvm_engine_close() reads it once all
- * stores are over.  One cache line each so writers share no lines.
+ * stores are over.  A whole number of cache lines, so that writers share
+ * none when the array is line aligned.
  */
 struct fsnvm_writer {
+	u64 drained;		/* the stash counters, see above */
+	u64 used;
+	u64 stocked;
+	u64 seq_next;		/* the seq batch: [seq_next, seq_end) */
+	u64 seq_end;
 	u64 done;
 	u32 done_frame;
-	u32 pad;
 	/* its loads' counters, summed by fsnvm_get_stats() */
 	u64 loads;
 	u64 failed_loads;
-	u8 pad2[32];
+	struct fsnvm_stash_slot slot[FSNVM_STASH];
+	u8 pad[56];
 };
+
+static_assert(sizeof(struct fsnvm_writer) % 64 == 0, "writer lines");
 
 /* The trust fields of an entry (fsnvm_format.h); all zero for none. */
 struct fsnvm_vouch {
@@ -109,7 +142,9 @@ struct fsnvm_engine {
 	bool data_crc;			/* COMPAT_DATA_CRC: verify on load */
 	bool readonly;			/* inspected only: refuse stores */
 	u8 *bounce;			/* the balancer's page buffer */
-	struct fsnvm_writer *writers;	/* [FSNVM_MAX_WRITERS], see above */
+	struct fsnvm_writer *writers;	/* [nr_writers], see above */
+	unsigned int nr_writers;	/* fsnvm_nr_writers() */
+	unsigned int writers_seen;	/* writers that ever stocked, lock */
 	u64 *vouched;			/* [FSNVM_MAX_WRITERS], by recovery */
 
 	spinlock_t lock;		/* protects everything below */
@@ -156,6 +191,12 @@ bool fsnvm_balance_wanted(struct fsnvm_engine *e,
 unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 				const struct fsnvm_balance_params *p);
 
+/*
+ * Put every acknowledged store in the key map (fsnvm_writer.c); after it,
+ * fsnvm_keymap_find() sees every store that returned before the call.
+ */
+void fsnvm_publish_stores(struct fsnvm_engine *e);
+
 /* Recovery (fsnvm_recover.c). */
 struct fsnvm_recovery {
 	u64 valid;		/* entries naming a key */
@@ -194,6 +235,22 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear);
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);
 /* Never use the frame again, this boot or the next (fsnvm_engine.c). */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame);
+/* Unmap a frame that held a key: clear, fence, release (lock held). */
+void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame);
+/*
+ * The writers' stashes (fsnvm_writer.c).  With the lock held: publish
+ * every writer's pending stores; give a writer's stashed frames back to
+ * the pool; count the stashed frames.  Without it: restock a writer (takes
+ * the lock); does any writer but this one, or this one for this key, have
+ * a store pending?
+ */
+void fsnvm_publish_pending(struct fsnvm_engine *e);
+void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer);
+u64 fsnvm_stashed_frames(struct fsnvm_engine *e);
+void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer);
+bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer);
+bool fsnvm_pending_here(struct fsnvm_engine *e, unsigned int writer,
+			unsigned int type, u32 offset);
 
 /* Machine-check-safe read of a frame's entry: bytes NOT read, 0 is success. */
 static inline size_t fsnvm_read_entry(struct fsnvm_engine *e, u32 frame,

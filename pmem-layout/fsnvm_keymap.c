@@ -91,6 +91,19 @@ u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
 	return frame;
 }
 
+u32 fsnvm_keymap_find_lockless(const struct fsnvm_keymap *map,
+			       unsigned int type, u32 offset)
+{
+	unsigned int seq;
+	u32 frame;
+
+	do {
+		seq = read_seqcount_begin(&map->seq);
+		frame = fsnvm_keymap_find(map, type, offset);
+	} while (read_seqcount_retry(&map->seq, seq));
+	return frame;
+}
+
 u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 		     u32 frame)
 {

@@ -42,6 +42,9 @@ void fsnvm_keymap_destroy(struct fsnvm_keymap *map);
 void fsnvm_keymap_clear(struct fsnvm_keymap *map);
 u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
 		      u32 offset);
+/* The same without the lock: retried until no change overlapped it. */
+u32 fsnvm_keymap_find_lockless(const struct fsnvm_keymap *map,
+			       unsigned int type, u32 offset);
 /*
  * Start loading the slot where a lookup of (type, offset) begins; safe
  * without the lock (it only reads nr_slots, fixed at init).  The map is

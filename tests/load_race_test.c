@@ -44,10 +44,12 @@ static void move_and_reuse(void)
 	fsnvm_invalidate_page(e, 0, 0);
 	data_page(0, 2);
 	CHECK(fsnvm_store(e, 0, 0, page) == 0, "restore");
+	fsnvm_publish_stores(e);	/* into the map, where we look */
 	CHECK(fsnvm_keymap_find(&e->map, 0, 0) != old_frame, "same frame");
 	for (unsigned int k = 1; k < e->geo.nr_frames; k++) {
 		data_page(k, 1);
 		CHECK(fsnvm_store(e, 1, k, page) == 0, "store %u", k);
+		fsnvm_publish_stores(e);
 		if (fsnvm_keymap_find(&e->map, 1, k) == old_frame) {
 			reused_by = k;
 			return;
@@ -66,6 +68,7 @@ int main(void)
 	e = attach(img, bytes);
 	data_page(0, 1);
 	CHECK(fsnvm_store(e, 0, 0, page) == 0, "store");
+	fsnvm_publish_stores(e);	/* so that the load runs lockless */
 	old_frame = fsnvm_keymap_find(&e->map, 0, 0);
 	racer = move_and_reuse;
 	CHECK(fsnvm_load(e, 0, 0, got) == 0, "racing load");

@@ -19,6 +19,7 @@ static void *writer1(void *arg)
 	(void)arg;
 	CHECK(fsnvm_store(e, 0, 1, a) == 0 && fsnvm_store(e, 0, 2, b) == 0,
 	      "writer 1 stores");
+	fsnvm_publish_stores(e);	/* into the map, where we look */
 	b_frame = fsnvm_keymap_find(&e->map, 0, 2);
 	fsnvm_invalidate_page(e, 0, 2);
 	return NULL;

@@ -5,6 +5,7 @@ run core-media $U/media_test
 run core-wear-pool $U/wear_pool_test 300000
 run core-media-errors $U/media_error_test
 run core-load-race $U/load_race_test
+run core-pending-order $U/pending_order_test
 run core-vouch-close $U/vouch_close_test
 run core-model-1M $U/engine_model_test 1000000 42
 run core-model-seed2 $U/engine_model_test 200000 7

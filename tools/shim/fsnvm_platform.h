@@ -142,6 +142,12 @@ static inline void fsnvm_writer_end(void)
 {
 }
 
+/* How many writer ids the engine keeps state for: every thread's. */
+static inline unsigned int fsnvm_nr_writers(unsigned int max)
+{
+	return max;
+}
+
 /*
  * Persistence primitives, the engine's only way to touch the media:
  *  fsnvm_pmem_copy()  copy into pmem and start write-back, not yet durable

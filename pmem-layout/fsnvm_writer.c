@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The writers' stashes: how most stores take no lock (fsnvm_engine.h has
+ * the ring and who writes what).
+ *
+ * Why: a locked instruction issued after non-temporal stores waits for
+ * them to drain, about 50 ns per store on the machines measured, which a
+ * bare copy leaves to overlap the next one.  So a writer takes
+ * FSNVM_STASH least-worn frames and as many sequence numbers per lock
+ * hold, and a store made with them goes to the key map later, in a batch,
+ * under the next lock hold of anyone: a restock, a locked store, a load
+ * that missed, an invalidation, the balancer or the stats.
+ *
+ * What keeps this correct:
+ *  - A pending store is durable and owns its frame (BUSY), so the balancer
+ *    never sees it, and neither does a load: a load that misses the map
+ *    publishes the pending stores under the lock and looks again.
+ *  - A key is never pending twice, nor pending while mapped, so publishing
+ *    never replaces a mapping: a store runs lockless only if no other
+ *    writer has anything pending, this writer has nothing pending for the
+ *    key, and the key is not mapped.  A store of the key that returned
+ *    earlier, on any writer, is then either visible in the map or in a
+ *    ring (drained and used read in that order, acquire); otherwise the
+ *    store takes the locked path, which publishes first.  This is what a
+ *    duplicate store across CPUs needs without ordering sequence numbers
+ *    across CPUs.  CPUs storing at the same time thus mostly take the
+ *    locked path; a single CPU's burst, the common case of kswapd, does
+ *    not.
+ *  - Each writer's sequence numbers grow (its batches come from the
+ *    engine's counter, and a locked store of a writer takes its own batch
+ *    first), which its vouches need (fsnvm_format.h).  The balancer takes
+ *    numbers past every batch handed out, as its moves need.
+ *  - Up to FSNVM_STASH free frames per writer sit in its stash; a store
+ *    that finds the pool empty gives its own back first, so a lone writer
+ *    is refused only when no frame is free.  Other writers' stashes are
+ *    not taken: their stores may be using them.
+ */
+#include "fsnvm_engine.h"
+
+static void fsnvm_publish_slot(struct fsnvm_engine *e,
+			       struct fsnvm_stash_slot *s)
+{
+	u32 old;
+
+	/* The state first: a lockless load that finds the key sees USED. */
+	WRITE_ONCE(e->state[s->frame], FSNVM_FS_USED);
+	old = fsnvm_keymap_set(&e->map, s->type, s->offset, s->frame);
+	e->stats.succ_stores++;
+	fsnvm_count_write(e, s->wear);
+	if (s->wear > e->user_wear_max)
+		e->user_wear_max = s->wear;
+	if (unlikely(old != FSNVM_NO_FRAME)) {
+		/* Cannot happen (see above); the pending store is newer. */
+		pr_err("swap type %u offset %u published twice: frame %u dropped\n",
+		       s->type, s->offset, old);
+		fsnvm_drop_frame(e, old);
+	}
+}
+
+void fsnvm_publish_pending(struct fsnvm_engine *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->writers_seen; i++) {
+		struct fsnvm_writer *w = &e->writers[i];
+		u64 n, used;
+
+		/* Acquire: the slots below it are written. */
+		used = smp_load_acquire(&w->used);
+		for (n = w->drained; n < used; n++) {
+			struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
+
+			if (!s->taken)
+				fsnvm_publish_slot(e, s);
+		}
+		/* Release: whoever sees it drained sees the map too. */
+		smp_store_release(&w->drained, used);
+	}
+}
+
+void fsnvm_publish_stores(struct fsnvm_engine *e)
+{
+	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
+	spin_unlock(&e->lock);
+}
+
+/*
+ * Fill the writer's stash with the least-worn free frames, after
+ * publishing everything pending (its own too, which frees the ring), and
+ * give it a new seq batch if it used up its own.
+ */
+void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer)
+{
+	struct fsnvm_writer *w = &e->writers[writer - 1];
+	struct fsnvm_stash_slot *s;
+	u64 wear;
+	u32 frame;
+
+	spin_lock(&e->lock);
+	if (writer > e->writers_seen)
+		WRITE_ONCE(e->writers_seen, writer);
+	fsnvm_publish_pending(e);
+	while (w->stocked - w->used < FSNVM_STASH) {
+		frame = fsnvm_wear_pool_get_least(&e->pool, &wear);
+		if (frame == FSNVM_NO_FRAME)
+			break;
+		WRITE_ONCE(e->state[frame], FSNVM_FS_BUSY);
+		s = &w->slot[w->stocked % FSNVM_STASH];
+		s->frame = frame;
+		s->wear = wear;
+		s->taken = false;
+		w->stocked++;
+	}
+	if (w->seq_next == w->seq_end) {
+		w->seq_next = e->seq;
+		e->seq += FSNVM_STASH;
+		w->seq_end = e->seq;
+	}
+	spin_unlock(&e->lock);
+}
+
+void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer)
+{
+	struct fsnvm_writer *w = &e->writers[writer - 1];
+	struct fsnvm_stash_slot *s;
+
+	for (; w->stocked > w->used; w->stocked--) {
+		s = &w->slot[(w->stocked - 1) % FSNVM_STASH];
+		WRITE_ONCE(e->state[s->frame], FSNVM_FS_FREE);
+		fsnvm_wear_pool_put(&e->pool, s->frame, s->wear);
+	}
+}
+
+u64 fsnvm_stashed_frames(struct fsnvm_engine *e)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	/* A writer may be storing: its own view may be one frame ahead. */
+	for (i = 0; i < e->writers_seen; i++)
+		n += e->writers[i].stocked - READ_ONCE(e->writers[i].used);
+	return n;
+}
+
+/*
+ * drained, then used, both acquire: seen equal, everything the writer had
+ * pending is in the key map, and a later lookup sees it.
+ */
+static bool fsnvm_writer_pending(struct fsnvm_writer *w)
+{
+	/* Acquire: pairs with the publisher's release. */
+	u64 drained = smp_load_acquire(&w->drained);
+
+	/* Acquire: pairs with the writer's release. */
+	return smp_load_acquire(&w->used) != drained;
+}
+
+bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer)
+{
+	unsigned int i, seen = READ_ONCE(e->writers_seen);
+
+	for (i = 0; i < seen; i++)
+		if (i + 1 != writer && fsnvm_writer_pending(&e->writers[i]))
+			return true;
+	return false;
+}
+
+bool fsnvm_pending_here(struct fsnvm_engine *e, unsigned int writer,
+			unsigned int type, u32 offset)
+{
+	struct fsnvm_writer *w = &e->writers[writer - 1];
+	u64 n;
+
+	/* Slots behind a concurrent drain still hold their keys: no harm. */
+	for (n = smp_load_acquire(&w->drained); n < w->used; n++) {
+		struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
+
+		if (!s->taken && s->offset == offset && s->type == type)
+			return true;
+	}
+	return false;
+}
