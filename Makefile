@@ -11,7 +11,8 @@ BUILD   := $(TOP)/build
 U       := $(BUILD)/user
 CC      ?= gcc
 
-CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c tools/shim/writer_id.c
+CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c tools/shim/writer_id.c \
+            tools/shim/race_point.c
 CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h)
 WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INC      := -Itools/shim -Ipmem-layout -Itests
@@ -42,6 +43,10 @@ PLAIN := tests/persist_memcpy.c
 $(U)/media_error_test: tests/media_error_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/load_race_test: tests/load_race_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
+$(U)/load_miss_test: tests/load_miss_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
+$(U)/writer_gone_test: tests/writer_gone_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/pending_order_test: tests/pending_order_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
@@ -82,7 +87,7 @@ FUZZ_TIME ?= 600
 fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
-TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/load_race_test $(U)/pending_order_test $(U)/vouch_close_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
+TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/load_race_test $(U)/load_miss_test $(U)/pending_order_test $(U)/writer_gone_test $(U)/vouch_close_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
 test-bins: $(TEST_BINS)
 
 bench-core: deps $(U)/bench_core

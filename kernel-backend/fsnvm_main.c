@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) "frontswap_nvm: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/frontswap.h>
 #include <linux/highmem.h>
 #include <linux/init.h>
@@ -119,6 +120,24 @@ static void fsnvm_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 	rcu_read_unlock();
 }
 
+/*
+ * Called on another CPU once @cpu is dead, so no store runs as its writer
+ * (cpu + 1, fsnvm_platform.h): give back the free frames it stashed and
+ * publish what it left pending, rather than hold them until it returns,
+ * which it may never do.
+ */
+static int fsnvm_cpu_dead(unsigned int cpu)
+{
+	struct fsnvm_dev *d;
+
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d)
+		fsnvm_writer_gone(d->engine, cpu + 1);
+	rcu_read_unlock();
+	return 0;
+}
+
 static const struct frontswap_ops fsnvm_frontswap_ops = {
 	.init = fsnvm_frontswap_init,
 	.store = fsnvm_frontswap_store,
@@ -149,6 +168,11 @@ static int __init fsnvm_init(void)
 		return ret;
 	}
 	fsnvm_debugfs_init();
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
+					"mm/frontswap_nvm:dead", NULL,
+					fsnvm_cpu_dead);
+	if (ret < 0)	/* stashes of offline CPUs then stay stashed */
+		pr_warn("no CPU hotplug callback (%d)\n", ret);
 	ret = fsnvm_bind_init(true);
 	pr_info("registered with frontswap; bind a namespace through /sys/module/frontswap_nvm/parameters/device\n");
 	return ret;

@@ -53,6 +53,11 @@ static inline void fsnvm_writer_end(void)
 	put_cpu();
 }
 
+/* Userspace tests run a racing operation here; nothing in the kernel. */
+static inline void fsnvm_race_point(int where)
+{
+}
+
 /* How many writer ids the engine keeps state for: one per possible CPU. */
 static inline unsigned int fsnvm_nr_writers(unsigned int max)
 {

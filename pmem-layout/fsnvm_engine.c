@@ -640,9 +640,19 @@ static int fsnvm_load_lockless(struct fsnvm_engine *e, unsigned int type,
 		if (read_seqcount_retry(&e->map.seq, seq))
 			continue;
 		if (frame == FSNVM_NO_FRAME) {
+			fsnvm_race_point(FSNVM_RACE_LOAD_MISSED);
 			/* Pending somewhere?  The locked path publishes it. */
 			if (!writer || fsnvm_pending_elsewhere(e, 0))
 				break;
+			/*
+			 * Nothing pending now, but the key may have been
+			 * published since the lookup: only a lookup after
+			 * that check is sure to see it (fsnvm_writer.c).
+			 */
+			if (fsnvm_keymap_find_lockless(&e->map, type,
+						       (u32)offset) !=
+			    FSNVM_NO_FRAME)
+				continue;
 			WRITE_ONCE(e->writers[writer - 1].failed_loads,
 				   e->writers[writer - 1].failed_loads + 1);
 			return -ENOENT;

@@ -21,6 +21,9 @@
  * pool, the frame states, the generations and the counters; every change
  * to them is made under it.  Copies of page data run outside it: a frame
  * being written is BUSY (owned by its writer, invisible to everyone else).
+ * Most stores take the lock only once per FSNVM_STASH stores: they use
+ * frames their writer stashed, and their mappings wait in the writer's
+ * ring for the next lock holder to publish them (fsnvm_writer.c).
  * Loads take no lock at all: they look the key up under the map's
  * seqcount and check, after copying, that the frame's generation did not
  * change, i.e. that the frame was not unmapped (and maybe reused) under
@@ -39,6 +42,11 @@
 
 #include "fsnvm_keymap.h"
 #include "fsnvm_layout.h"
+
+/* Where fsnvm_race_point() is called (the platform's, for tests). */
+enum fsnvm_race {
+	FSNVM_RACE_LOAD_MISSED,	/* a lockless load's lookup found nothing */
+};
 
 /* Frame state, one byte per frame: bits 0..2 state, then flags, pins. */
 #define FSNVM_FS_FREE		0	/* in the wear pool */
@@ -196,6 +204,12 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
  * fsnvm_keymap_find() sees every store that returned before the call.
  */
 void fsnvm_publish_stores(struct fsnvm_engine *e);
+/*
+ * A writer stores no more for now (in the kernel: its CPU went offline):
+ * publish its stores and give its stashed frames back to the pool.  No
+ * store may run as that writer during the call (fsnvm_writer.c).
+ */
+void fsnvm_writer_gone(struct fsnvm_engine *e, unsigned int writer);
 
 /* Recovery (fsnvm_recover.c). */
 struct fsnvm_recovery {
@@ -240,9 +254,9 @@ void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame);
 /*
  * The writers' stashes (fsnvm_writer.c).  With the lock held: publish
  * every writer's pending stores; give a writer's stashed frames back to
- * the pool; count the stashed frames.  Without it: restock a writer (takes
- * the lock); does any writer but this one, or this one for this key, have
- * a store pending?
+ * the pool; count the frames stashed (as of the last publish).  Without
+ * it: restock a writer (takes the lock); does any writer but this one, or
+ * this one for this key, have a store pending?
  */
 void fsnvm_publish_pending(struct fsnvm_engine *e);
 void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer);

@@ -33,7 +33,9 @@
  *  - Up to FSNVM_STASH free frames per writer sit in its stash; a store
  *    that finds the pool empty gives its own back first, so a lone writer
  *    is refused only when no frame is free.  Other writers' stashes are
- *    not taken: their stores may be using them.
+ *    not taken: their stores may be using them.  A writer known to store
+ *    no more (a CPU gone offline) gives its stash back through
+ *    fsnvm_writer_gone().
  */
 #include "fsnvm_engine.h"
 
@@ -132,14 +134,28 @@ void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer)
 	}
 }
 
+/*
+ * The frames of the writers' stashes and of their stores not yet
+ * published, as of the last fsnvm_publish_pending(): a store finishing
+ * meanwhile is then counted once, here, not in the map.
+ */
+void fsnvm_writer_gone(struct fsnvm_engine *e, unsigned int writer)
+{
+	if (!writer || writer > e->nr_writers)
+		return;
+	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
+	fsnvm_writer_unstock(e, writer);
+	spin_unlock(&e->lock);
+}
+
 u64 fsnvm_stashed_frames(struct fsnvm_engine *e)
 {
 	u64 n = 0;
 	unsigned int i;
 
-	/* A writer may be storing: its own view may be one frame ahead. */
 	for (i = 0; i < e->writers_seen; i++)
-		n += e->writers[i].stocked - READ_ONCE(e->writers[i].used);
+		n += e->writers[i].stocked - e->writers[i].drained;
 	return n;
 }
 

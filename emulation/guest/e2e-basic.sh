@@ -2,7 +2,8 @@
 # emulation/guest/e2e-basic.sh — the kernel backend end to end (make check):
 # refusals (raw namespace, unformatted, already bound, unbind while pages
 # are held), then format + bind, swap a verified working set larger than
-# RAM through the backend, check the counters, swapoff, unbind.
+# RAM through the backend, take a CPU offline and back, check the
+# counters, swapoff, unbind.
 # Needs a fresh NVDIMM image (its namespace starts raw).
 # Kernel args: fsnvm.mib=N working set (default 2 x RAM).
 . /guest/lib.sh
@@ -57,6 +58,25 @@ log "succ_stores=$succ loads=$loads load_errors=$lerr crc_errors=$cerr frames_us
 [ "$loads" -gt 0 ] || die "no page was loaded from the backend"
 [ "$lerr" = 0 ] && [ "$cerr" = 0 ] || die "load errors: $lerr, crc errors: $cerr"
 [ "$(counter same_filled)" -gt 0 ] || die "no same-filled page was seen"
+
+# 4b. A CPU going offline hands its stash of free frames back (the hotplug
+# callback, whose logic tests/writer_gone_test.c checks): the frames still
+# add up, pages stay intact, and the console shows no lockdep report.
+# Every frame is used, free (pool or stash) or bad, in one stats snapshot.
+frames_add_up() {
+	awk '$1 == "frames_total" { t = $2 } $1 == "frames_used" { u = $2 }
+	     $1 == "frames_free" { f = $2 } $1 == "frames_bad" { b = $2 }
+	     END { print u "+" f "+" b "=" t; exit !(t > 0 && u + f + b == t) }' \
+		"$FSNVM_DEBUGFS/stats"
+}
+if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+	sums=$(frames_add_up) || die "frames do not add up before cpu1 offline: $sums"
+	echo 0 >/sys/devices/system/cpu/cpu1/online || die "cpu1 offline failed"
+	sums_off=$(frames_add_up) || die "frames lost at cpu1 offline: $sums -> $sums_off"
+	log "cpu1 offline: used+free+bad=total $sums -> $sums_off"
+	echo 1 >/sys/devices/system/cpu/cpu1/online || die "cpu1 online failed"
+	memstress --mib $((mib / 4)) --passes 1 || die "memstress after cpu1 came back failed"
+fi
 
 # 5. Unbind while pages are stored: refused.
 [ "$used" -gt 0 ] || die "no pages held before swapoff"

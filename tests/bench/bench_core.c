@@ -10,11 +10,9 @@
  *    once with data crc off (the default) and once with it on.  Beside the
  *    raw limits, two floors in the same run show what any engine of this
  *    shape pays on this machine:
- *      store floor  the page and a 64-byte entry under one fence, then one
- *                   uncontended lock round trip (publishing the page): a
- *                   locked instruction waits for the non-temporal stores
- *                   to drain, which the bare copy leaves to overlap the
- *                   next one
+ *      store floor  the page and its 64-byte index entry under one fence,
+ *                   with nothing else: the least any store that keeps the
+ *                   on-media index (fsnvm_format.h) writes
  *      load floor   memcpy() from the frame found through a plain array
  *                   indexed by key (u32 per key): the cheapest lookup
  * 2. Wear (DESIGN.md section 5): 65,536 frames; 30% cold keys written once;
@@ -103,7 +101,6 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	u8 entry[FSNVM_ENTRY_BYTES] __attribute__((aligned(64))) = { 1 };
 	u64 freed[BATCH];
 	struct fsnvm_engine *e;
-	pthread_spinlock_t lock;
 	const u64 live = FRAMES / 2;
 	u64 rng = 99;
 	u32 *index;
@@ -112,7 +109,6 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	e = attach(img, bytes);
 	index = calloc(live, sizeof(*index));
 	CHECK(index && st && sr && ld && lr && iv && sf && lf && dst, "oom");
-	pthread_spin_init(&lock, PTHREAD_PROCESS_PRIVATE);
 	/* Fill half the device so loads read from everywhere. */
 	for (u64 k = 0; k < live; k++)
 		CHECK(fsnvm_store(e, 0, k, page_src(k)) == 0, "fill");
@@ -200,11 +196,9 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 				sr[r] = (double)(now_ns() - t) / BATCH;
 				break;
 			default:
-				/* page + entry, one fence, one lock round trip */
+				/* page + entry, one fence */
 				for (int i = 0; i < BATCH; i++) {
-					pthread_spin_lock(&lock);
 					entry[0]++;
-					pthread_spin_unlock(&lock);
 					pmem_memcpy(fsnvm_frame_at(img, &e->geo, freed[i]),
 						    page_src(r + i + 2), FSNVM_PAGE_SIZE,
 						    PMEM_F_MEM_NONTEMPORAL |
@@ -226,7 +220,6 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	out->load_raw = median(lr, rounds);
 	out->load_floor = median(lf, rounds);
 	out->invalidate = median(iv, rounds);
-	pthread_spin_destroy(&lock);
 	fsnvm_engine_close(e);
 	free(st), free(sr), free(ld), free(lr), free(iv), free(sf), free(lf);
 	free(dst), free(index);

@@ -5,9 +5,11 @@ run core-media $U/media_test
 run core-wear-pool $U/wear_pool_test 300000
 run core-media-errors $U/media_error_test
 run core-load-race $U/load_race_test
+run core-load-miss $U/load_miss_test
 run core-pending-order $U/pending_order_test
+run core-writer-gone $U/writer_gone_test
 run core-vouch-close $U/vouch_close_test
 run core-model-1M $U/engine_model_test 1000000 42
 run core-model-seed2 $U/engine_model_test 200000 7
-run core-threads-tsan $U/engine_threads_test 20000
+run core-threads-tsan $U/engine_threads_test 200000
 run core-crash-10k $U/crash_test 10000 1

@@ -142,6 +142,13 @@ static inline void fsnvm_writer_end(void)
 {
 }
 
+/*
+ * A place in the engine where a race with another CPU matters
+ * (FSNVM_RACE_* in fsnvm_engine.h).  A no-op (tools/shim/race_point.c);
+ * tests override it to run the racing operation right there.
+ */
+void fsnvm_race_point(int where);
+
 /* How many writer ids the engine keeps state for: every thread's. */
 static inline unsigned int fsnvm_nr_writers(unsigned int max)
 {
