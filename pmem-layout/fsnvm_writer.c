@@ -14,7 +14,10 @@
  * What keeps this correct:
  *  - A pending store is durable and owns its frame (BUSY), so the balancer
  *    never sees it, and neither does a load: a load that misses the map
- *    publishes the pending stores under the lock and looks again.
+ *    while some store is pending publishes them under the lock and looks
+ *    again; one that finds nothing pending also looks again, lockless,
+ *    since the key may have been published after its first look (only a
+ *    lookup after the "nothing pending" check is sure to see it).
  *  - A key is never pending twice, nor pending while mapped, so publishing
  *    never replaces a mapping: a store runs lockless only if no other
  *    writer has anything pending, this writer has nothing pending for the
