@@ -34,26 +34,16 @@ $(U):
 	@mkdir -p $@
 
 # --- userspace tests of the shared core --------------------------------
-$(U)/engine_model_test: tests/engine_model_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
-$(U)/wear_pool_test: tests/wear_pool_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+# Tests on the libpmem shim.
+PMEM_TESTS := engine_model_test wear_pool_test media_test
+$(PMEM_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
 # Tests on plain memory link tests/persist_memcpy.c (weak: they override).
 PLAIN := tests/persist_memcpy.c
-$(U)/media_error_test: tests/media_error_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+PLAIN_TESTS := media_error_test load_race_test load_miss_test writer_gone_test \
+	       pending_order_test vouch_close_test
+$(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/load_race_test: tests/load_race_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/load_miss_test: tests/load_miss_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/writer_gone_test: tests/writer_gone_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/pending_order_test: tests/pending_order_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/vouch_close_test: tests/vouch_close_test.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/media_test: tests/media_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
 $(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
 $(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h $(CORE_SRC) $(CORE_HDR) | $(U)
@@ -87,7 +77,7 @@ FUZZ_TIME ?= 600
 fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
-TEST_BINS := $(U)/engine_model_test $(U)/wear_pool_test $(U)/media_error_test $(U)/load_race_test $(U)/load_miss_test $(U)/pending_order_test $(U)/writer_gone_test $(U)/vouch_close_test $(U)/media_test $(U)/engine_threads_test $(U)/crash_test
+TEST_BINS := $(PMEM_TESTS:%=$(U)/%) $(PLAIN_TESTS:%=$(U)/%) $(U)/engine_threads_test $(U)/crash_test
 test-bins: $(TEST_BINS)
 
 bench-core: deps $(U)/bench_core

@@ -309,6 +309,41 @@ void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 		e->stats.wear_max = wear;
 }
 
+void fsnvm_count_user_write(struct fsnvm_engine *e, u64 wear)
+{
+	fsnvm_count_write(e, wear);
+	if (wear > e->user_wear_max)
+		e->user_wear_max = wear;
+}
+
+/*
+ * Write a store's entry and make it durable with its page (the one fence
+ * of a store, fsnvm_engine.c's header).  Its vouch covers the writer's
+ * stores whose fences have passed; a same-filled entry has no data to
+ * wait for, and a store as writer 0 fenced its data already.  Then this
+ * store's seq is what the writer has made durable.
+ */
+static void fsnvm_commit_entry(struct fsnvm_engine *e, unsigned int writer,
+			       u32 frame, u64 key, u64 seq, u64 wear, u64 fill,
+			       bool filled, u32 data_crc)
+{
+	struct fsnvm_writer *w = writer ? &e->writers[writer - 1] : NULL;
+	struct fsnvm_vouch vouch = { 0 };
+
+	if (w) {
+		vouch.writer = filled ? 0 : writer;
+		vouch.vouch_writer = writer;
+		vouch.vouch_seq = w->done;
+	}
+	fsnvm_write_entry(e, frame, key, seq, wear, fill,
+			  filled ? FSNVM_ENT_FILLED : 0, data_crc, &vouch);
+	fsnvm_pmem_fence();
+	if (w) {
+		w->done = seq;
+		w->done_frame = frame;
+	}
+}
+
 /*
  * A free frame for a locked store: the least-worn one for data, the most
  * worn for a same-filled page (it costs no data write).  When the pool is
@@ -343,7 +378,6 @@ static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 			      u64 fill, bool filled, u32 prewritten, u64 wear)
 {
 	struct fsnvm_writer *w = writer ? &e->writers[writer - 1] : NULL;
-	struct fsnvm_vouch vouch = { 0 };
 	u32 frame = prewritten, old, data_crc = 0;
 	u64 seq;
 
@@ -388,9 +422,7 @@ static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 		e->stats.same_filled++;
 		e->stats.pages_filled++;
 	} else {
-		fsnvm_count_write(e, wear);
-		if (wear > e->user_wear_max)
-			e->user_wear_max = wear;
+		fsnvm_count_user_write(e, wear);
 	}
 	if (old != FSNVM_NO_FRAME) {
 		fsnvm_drop_frame(e, old);
@@ -407,19 +439,8 @@ static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 		if (!writer)	/* nothing will vouch: the data goes first */
 			fsnvm_pmem_fence();
 	}
-	if (w) {
-		/* A same-filled entry has no data to wait for. */
-		vouch.writer = filled ? 0 : writer;
-		vouch.vouch_writer = writer;
-		vouch.vouch_seq = w->done;
-	}
-	fsnvm_write_entry(e, frame, fsnvm_key(type, offset), seq, wear, fill,
-			  filled ? FSNVM_ENT_FILLED : 0, data_crc, &vouch);
-	fsnvm_pmem_fence();
-	if (w) {
-		w->done = seq;
-		w->done_frame = frame;
-	}
+	fsnvm_commit_entry(e, writer, frame, fsnvm_key(type, offset), seq, wear,
+			   fill, filled, data_crc);
 	/*
 	 * No lock: only this store changes a BUSY frame's state.  Release:
 	 * whoever sees USED (the balancer) also sees the entry and the page.
@@ -444,7 +465,6 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 {
 	struct fsnvm_writer *w = &e->writers[writer - 1];
 	struct fsnvm_stash_slot *s;
-	struct fsnvm_vouch vouch;
 	u32 data_crc = 0;
 	u64 seq;
 
@@ -471,14 +491,8 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	if (e->data_crc)
 		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 	seq = w->seq_next++;
-	vouch.writer = writer;
-	vouch.vouch_writer = writer;
-	vouch.vouch_seq = w->done;
-	fsnvm_write_entry(e, s->frame, fsnvm_key(type, offset), seq, *wear, 0,
-			  0, data_crc, &vouch);
-	fsnvm_pmem_fence();
-	w->done = seq;
-	w->done_frame = s->frame;
+	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
+			   *wear, 0, false, data_crc);
 	s->wear = *wear;
 	s->type = type;
 	s->offset = offset;

@@ -247,6 +247,8 @@ int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame, u64 *wear);
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear);
 /* Account one frame data write that left the frame at `wear`. */
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);
+/* The same for a user store's write, which also raises user_wear_max. */
+void fsnvm_count_user_write(struct fsnvm_engine *e, u64 wear);
 /* Never use the frame again, this boot or the next (fsnvm_engine.c). */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame);
 /* Unmap a frame that held a key: clear, fence, release (lock held). */

@@ -51,9 +51,7 @@ static void fsnvm_publish_slot(struct fsnvm_engine *e,
 	WRITE_ONCE(e->state[s->frame], FSNVM_FS_USED);
 	old = fsnvm_keymap_set(&e->map, s->type, s->offset, s->frame);
 	e->stats.succ_stores++;
-	fsnvm_count_write(e, s->wear);
-	if (s->wear > e->user_wear_max)
-		e->user_wear_max = s->wear;
+	fsnvm_count_user_write(e, s->wear);
 	if (unlikely(old != FSNVM_NO_FRAME)) {
 		/* Cannot happen (see above); the pending store is newer. */
 		pr_err("swap type %u offset %u published twice: frame %u dropped\n",
