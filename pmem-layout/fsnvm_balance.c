@@ -220,7 +220,7 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 		spin_unlock(&e->lock);
 
 		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_FILLED))
-			dst_wear++;
+			dst_wear = fsnvm_wear_inc(dst_wear);
 		copied = fsnvm_balance_copy(e, src, dst, &ent);
 
 		spin_lock(&e->lock);

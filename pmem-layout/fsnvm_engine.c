@@ -136,8 +136,12 @@ u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
 
-	/* Unreadable: say "most worn" so the frame is the last choice. */
-	if (fsnvm_read_entry(e, frame, &ent))
+	/*
+	 * Unreadable: say "most worn" so the frame is the last choice; torn
+	 * or implausible: its wear is unknown, the highest known stands for
+	 * it (fsnvm_layout.h).
+	 */
+	if (fsnvm_read_entry(e, frame, &ent) || fsnvm_entry_untrusted(&ent))
 		return e->stats.wear_max;
 	return le64_to_cpu(ent.wear);
 }
@@ -167,9 +171,9 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 
 /*
  * Read a frame's entry for rewriting it: 0 and its seq, wear and the vouch
- * it carries (fsnvm_format.h), or -EIO when it cannot be read or is torn,
- * with seq 0, no vouch and the highest wear known (wear must never go
- * down).
+ * it carries (fsnvm_format.h), or -EIO when it cannot be read or is torn
+ * or implausible (fsnvm_layout.h), with seq 0, no vouch and the highest
+ * wear known (wear must never go down).
  */
 static int fsnvm_entry_kept(struct fsnvm_engine *e, u32 frame, u64 *seq,
 			    u64 *wear, struct fsnvm_vouch *vouch)
@@ -177,7 +181,7 @@ static int fsnvm_entry_kept(struct fsnvm_engine *e, u32 frame, u64 *seq,
 	struct fsnvm_entry ent;
 
 	memset(vouch, 0, sizeof(*vouch));
-	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent)) {
+	if (fsnvm_read_entry(e, frame, &ent) || fsnvm_entry_untrusted(&ent)) {
 		*seq = 0;
 		*wear = e->stats.wear_max;
 		return -EIO;
@@ -304,7 +308,7 @@ static bool fsnvm_key_in_range(unsigned int type, u64 offset)
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 {
 	e->stats.data_writes++;
-	e->stats.wear_sum++;
+	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum, 1);
 	if (wear > e->stats.wear_max)
 		e->stats.wear_max = wear;
 }
@@ -390,8 +394,8 @@ static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 	}
 	if (frame == FSNVM_NO_FRAME) {
 		frame = fsnvm_take_frame(e, writer, filled, &wear);
-		if (!filled)
-			wear++;		/* what the frame will have taken */
+		if (!filled)	/* what the frame will have taken */
+			wear = fsnvm_wear_inc(wear);
 	}
 	if (unlikely(frame == FSNVM_NO_FRAME)) {
 		/* Cannot go out of place: the old copy must not survive. */
@@ -476,7 +480,7 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	s = &w->slot[w->used % FSNVM_STASH];
 	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
 			FSNVM_PAGE_SIZE);
-	*wear = s->wear + 1;
+	*wear = fsnvm_wear_inc(s->wear);
 	if (fsnvm_pending_elsewhere(e, writer) ||
 	    fsnvm_pending_here(e, writer, type, offset) ||
 	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=

@@ -216,6 +216,7 @@ struct fsnvm_recovery {
 	u64 valid;		/* entries naming a key */
 	u64 duplicates;		/* older entries of a key named twice */
 	u64 torn;		/* entries with a bad crc (kept free) */
+	u64 implausible;	/* crc ok, a counter out of bounds (as torn) */
 	u64 unreadable;		/* entries behind a media error */
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
 	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */

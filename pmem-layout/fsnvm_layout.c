@@ -155,12 +155,27 @@ bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent)
 	       crc32c(~0U, ent, __builtin_offsetof(struct fsnvm_entry, crc));
 }
 
+unsigned int fsnvm_entry_implausible(const struct fsnvm_entry *ent)
+{
+	unsigned int what = 0;
+
+	if (le64_to_cpu(ent->wear) > FSNVM_WEAR_MAX)
+		what |= FSNVM_IMPLAUSIBLE_WEAR;
+	if (le64_to_cpu(ent->seq) > FSNVM_SEQ_MAX)
+		what |= FSNVM_IMPLAUSIBLE_SEQ;
+	if (le64_to_cpu(ent->vouch_seq) > FSNVM_SEQ_MAX)
+		what |= FSNVM_IMPLAUSIBLE_VOUCH_SEQ;
+	return what;
+}
+
 enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
 {
 	u64 key = le64_to_cpu(ent->key);
 
 	if (!fsnvm_entry_crc_ok(ent))
 		return FSNVM_ENTRY_TORN;
+	if (fsnvm_entry_implausible(ent))	/* free entries too */
+		return FSNVM_ENTRY_IMPLAUSIBLE;
 	if (!key)
 		return FSNVM_ENTRY_FREE;
 	if (!(key & FSNVM_KEY_VALID))

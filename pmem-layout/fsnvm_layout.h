@@ -74,11 +74,47 @@ void fsnvm_entry_seal(struct fsnvm_entry *ent);
 bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
 
 /*
+ * Bounds on the counters of an entry.  The engine never writes a value
+ * beyond them (wear saturates at FSNVM_WEAR_MAX; seq would need 2^60
+ * stores: 36 years at a billion a second), so a crc-valid entry beyond
+ * one was not written by this code: a bug elsewhere, or forged media.
+ * Both sit far below 2^64, so no arithmetic on a value that passed them
+ * can overflow:
+ *  - wear: 2^48 writes to one frame take 9 years at one a microsecond,
+ *    orders of magnitude beyond the endurance of any persistent memory;
+ *    a sum over all 2^31 frames can still reach 2^79, so sums saturate;
+ *  - seq, vouch_seq: the 15 * 2^60 numbers above FSNVM_SEQ_MAX are room
+ *    for every store after a recovery, which continues at the highest
+ *    seq found plus one.
+ */
+#define FSNVM_WEAR_MAX		(BIT_ULL(48) - 1)
+#define FSNVM_SEQ_MAX		(BIT_ULL(60) - 1)
+
+/* The wear after one more write: saturates, never beyond FSNVM_WEAR_MAX. */
+static inline u64 fsnvm_wear_inc(u64 wear)
+{
+	return wear < FSNVM_WEAR_MAX ? wear + 1 : FSNVM_WEAR_MAX;
+}
+
+/* a + b, or ~0 when that does not fit: for sums of media values. */
+static inline u64 fsnvm_add_sat(u64 a, u64 b)
+{
+	return a + b < a ? ~0ULL : a + b;
+}
+
+/*
  * What an index entry read from the media says, checked in this order.
  * Recovery maps only FSNVM_ENTRY_MAPPED; `fsnvmctl check` reports the rest.
+ * A torn or implausible entry is untrusted as a whole: its key, seq and
+ * vouch are ignored and its wear is unknown, so wherever wear is kept
+ * (recovery, attach, `fsnvmctl wear`, `format --keep-wear`) the frame
+ * counts as having the highest wear of the trusted entries, and attach
+ * rewrites it clean with that wear.  The frame itself stays in use: its
+ * entry was read without a media error.
  */
 enum fsnvm_entry_class {
 	FSNVM_ENTRY_TORN,	/* crc mismatch: torn or corrupt */
+	FSNVM_ENTRY_IMPLAUSIBLE,	/* crc ok, a counter beyond its bound */
 	FSNVM_ENTRY_FREE,	/* key 0 */
 	FSNVM_ENTRY_BAD_KEY,	/* key bits set without the valid bit */
 	FSNVM_ENTRY_KEY_RANGE,	/* type or offset beyond what is mapped */
@@ -88,6 +124,20 @@ enum fsnvm_entry_class {
 };
 
 enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent);
+
+/* Which counters of a crc-valid entry are beyond their bounds. */
+#define FSNVM_IMPLAUSIBLE_WEAR		BIT(0)
+#define FSNVM_IMPLAUSIBLE_SEQ		BIT(1)
+#define FSNVM_IMPLAUSIBLE_VOUCH_SEQ	BIT(2)
+unsigned int fsnvm_entry_implausible(const struct fsnvm_entry *ent);
+
+/* Is the entry untrusted as a whole (torn or implausible, see above)? */
+static inline bool fsnvm_entry_untrusted(const struct fsnvm_entry *ent)
+{
+	enum fsnvm_entry_class cls = fsnvm_entry_classify(ent);
+
+	return cls == FSNVM_ENTRY_TORN || cls == FSNVM_ENTRY_IMPLAUSIBLE;
+}
 
 /*
  * Fold a crc-checked entry's vouch into vouched[] (FSNVM_MAX_WRITERS

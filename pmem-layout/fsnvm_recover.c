@@ -6,8 +6,13 @@
  * known flags, key in range.  A frame whose entry says it was retired (a
  * media error or a data crc mismatch in an earlier boot) stays bad.  A key
  * named by two entries (a crash inside a store or a migration) goes to the
- * higher sequence number.  Wear is taken from every entry that can be
- * read, valid or not, so it never goes down.
+ * higher sequence number.  Wear never goes down: it is taken from every
+ * trusted entry, valid or not, and a torn or implausible entry
+ * (fsnvm_layout.h: crc-valid, but a counter no engine writes) counts as
+ * the highest wear of those, since its own field is untrusted.  Such an
+ * entry is not mapped, and neither its seq nor its vouch counts: a forged
+ * seq would wrap the engine's counter, a forged vouch would make torn
+ * pages trusted.
  * A key whose newest entry no vouch on the media covers (fsnvm_format.h:
  * a crash inside the store, or before its writer's next store) holds
  * nothing, as its data may be torn.
@@ -16,8 +21,9 @@
  * has it (what the crash test and `fsnvmctl check` look at).
  * FSNVM_RECOVER_ATTACH then makes the device ready for a new boot's swap:
  * swap contents never outlive the swap device's own state, so every entry
- * found is stale and is cleared, torn entries are rewritten clean, and all
- * frames go to the free pool with their wear.
+ * found is stale and is cleared, torn and implausible entries are
+ * rewritten clean with the highest wear known, and all frames go to the
+ * free pool with their wear.
  *
  * Recovery runs before the engine is shared with anyone (the kernel
  * publishes it only afterwards), so it takes no lock; it may sleep
@@ -75,7 +81,9 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 
 /*
  * Clear the entry of a frame that is not mapped but whose entry still
- * names a key (a duplicate's loser) or is torn.  Called in ATTACH only.
+ * names a key (a duplicate's loser) or is torn or implausible (then with
+ * the highest wear known: stats.wear_max, complete after the scan).
+ * Called in ATTACH only.
  */
 static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 {
@@ -84,9 +92,9 @@ static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 
 	if (fsnvm_read_entry(e, frame, &ent))
 		return;
-	if (!fsnvm_entry_crc_ok(&ent))
-		fsnvm_write_entry(e, frame, 0, 0, le64_to_cpu(ent.wear), 0, 0,
-				  0, NULL);
+	if (fsnvm_entry_untrusted(&ent))
+		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0,
+				  NULL);
 	else if (le64_to_cpu(ent.key))
 		fsnvm_clear_entry(e, frame, &wear);
 }
@@ -118,7 +126,7 @@ static void fsnvm_drop_uncommitted(struct fsnvm_engine *e,
 int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		  struct fsnvm_recovery *rep)
 {
-	u64 f, min_free = ~0ULL;
+	u64 f, untrusted, min_free = ~0ULL;
 
 	memset(rep, 0, sizeof(*rep));
 	memset(e->vouched, 0, FSNVM_MAX_WRITERS * sizeof(*e->vouched));
@@ -137,16 +145,20 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			e->stats.frames_bad++;
 			continue;
 		}
-		wear = le64_to_cpu(ent.wear);
-		e->stats.wear_sum += wear;
-		if (wear > e->stats.wear_max)
-			e->stats.wear_max = wear;
 		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 		cls = fsnvm_entry_classify(&ent);
 		if (cls == FSNVM_ENTRY_TORN) {
 			rep->torn++;
 			continue;
 		}
+		if (cls == FSNVM_ENTRY_IMPLAUSIBLE) {
+			rep->implausible++;
+			continue;
+		}
+		wear = le64_to_cpu(ent.wear);
+		e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum, wear);
+		if (wear > e->stats.wear_max)
+			e->stats.wear_max = wear;
 		if (cls == FSNVM_ENTRY_FREE &&
 		    (le32_to_cpu(ent.flags) & FSNVM_ENT_RETIRED)) {
 			WRITE_ONCE(e->state[f], FSNVM_FS_BAD);
@@ -161,9 +173,15 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		if (cls == FSNVM_ENTRY_MAPPED)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
+	/* The untrusted entries' frames: the highest wear known each. */
+	untrusted = rep->torn + rep->implausible;
+	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum,
+					  untrusted &&
+					  e->stats.wear_max > ~0ULL / untrusted ?
+					  ~0ULL : e->stats.wear_max * untrusted);
 	fsnvm_drop_uncommitted(e, rep);
 	rep->bad_frames = e->stats.frames_bad;
-	e->seq = rep->max_seq + 1;
+	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
 	e->user_wear_max = e->stats.wear_max;
 
 	if (mode == FSNVM_RECOVER_ATTACH) {

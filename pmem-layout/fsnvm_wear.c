@@ -7,6 +7,16 @@
 #define NBUCKETS FSNVM_WEAR_BUCKETS
 #define NWORDS (NBUCKETS / 64)
 
+/*
+ * Does the window [base, base + NBUCKETS) cover wear?  Written without
+ * base + NBUCKETS, which overflows for a base near 2^64: the engine keeps
+ * wear far below (FSNVM_WEAR_MAX), but the pool must not depend on it.
+ */
+static bool fsnvm_in_window(const struct fsnvm_wear_pool *pool, u64 wear)
+{
+	return wear >= pool->base && wear - pool->base < NBUCKETS;
+}
+
 int fsnvm_wear_pool_init(struct fsnvm_wear_pool *pool, u64 nr_frames,
 			 u64 (*wear_of)(void *ctx, u32 frame), void *ctx)
 {
@@ -142,7 +152,7 @@ static void fsnvm_pull_overflow(struct fsnvm_wear_pool *pool)
 
 		frame = fsnvm_pop(pool, &pool->overflow);
 		wear = pool->wear_of(pool->ctx, frame);
-		if (wear < pool->base + NBUCKETS) {
+		if (wear < pool->base || fsnvm_in_window(pool, wear)) {
 			fsnvm_bucket_put(pool, frame, wear < pool->base ?
 					 pool->base : wear);
 		} else {
@@ -163,7 +173,7 @@ void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
 	pool->nr_free++;
 	if (wear < pool->base) {
 		fsnvm_push(pool, &pool->low, frame);
-	} else if (wear - pool->base < NBUCKETS) {
+	} else if (fsnvm_in_window(pool, wear)) {
 		fsnvm_bucket_put(pool, frame, wear);
 	} else {
 		fsnvm_push(pool, &pool->overflow, frame);
@@ -204,7 +214,8 @@ u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear)
 	if (dist > 0) {
 		pool->base += dist;
 		dist = 0;
-		if (pool->overflow_min < pool->base + NBUCKETS)
+		if (pool->overflow_min < pool->base ||
+		    fsnvm_in_window(pool, pool->overflow_min))
 			fsnvm_pull_overflow(pool);
 	}
 	*wear = pool->base + dist;

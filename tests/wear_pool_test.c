@@ -7,6 +7,8 @@
  * with its exact wear, and "least" never returns a frame more worn than a
  * frame inside the ring window or overflow.
  */
+#include <unistd.h>
+
 #include "test_util.h"
 
 #define N 4096
@@ -38,6 +40,43 @@ static void regression_stale_overflow_min(void)
 	fsnvm_wear_pool_destroy(&pool);
 }
 
+/*
+ * Wears near 2^64 (the pool must not rely on the engine's bounds): a
+ * window based there must not overflow, or "least" never brings the
+ * overflow list into it and spins.  The alarm turns a hang into a failure.
+ */
+static void regression_window_at_top(void)
+{
+	struct fsnvm_wear_pool pool;
+	u64 w;
+
+	alarm(10);
+	CHECK(fsnvm_wear_pool_init(&pool, 4, wear_of, NULL) == 0, "init");
+	wear[0] = 3, wear[1] = ~0ULL, wear[2] = ~0ULL - 1, wear[3] = ~0ULL - 600;
+	fsnvm_wear_pool_put(&pool, 0, wear[0]);
+	fsnvm_wear_pool_put(&pool, 1, wear[1]);
+	fsnvm_wear_pool_put(&pool, 2, wear[2]);
+	fsnvm_wear_pool_put(&pool, 3, wear[3]);
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == 0 && w == 3, "least 3");
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == 3 && w == wear[3],
+	      "least 2^64-601");
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == 2 && w == wear[2],
+	      "least 2^64-2");
+	fsnvm_wear_pool_put(&pool, 0, wear[0]);	/* below the window now */
+	CHECK(fsnvm_wear_pool_get_most(&pool, &w) == 1 && w == wear[1],
+	      "most 2^64-1");
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == 0 && w == 3, "least 3");
+	fsnvm_wear_pool_put(&pool, 1, wear[1]);	/* an empty pool: base there */
+	fsnvm_wear_pool_put(&pool, 2, wear[2]);
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == 2 && w == wear[2],
+	      "least 2^64-2, window at the top");
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == 1 && w == wear[1],
+	      "least 2^64-1, window at the top");
+	CHECK(fsnvm_wear_pool_get_least(&pool, &w) == FSNVM_NO_FRAME, "empty");
+	fsnvm_wear_pool_destroy(&pool);
+	alarm(0);
+}
+
 int main(int argc, char **argv)
 {
 	u64 ops = argc > 1 ? strtoull(argv[1], NULL, 0) : 2000000, rng = 5;
@@ -45,6 +84,7 @@ int main(int argc, char **argv)
 	u64 nr = 0, w;
 
 	regression_stale_overflow_min();
+	regression_window_at_top();
 	CHECK(fsnvm_wear_pool_init(&pool, N, wear_of, NULL) == 0, "init");
 	for (u64 i = 0; i < ops; i++) {
 		u64 r = splitmix64(&rng);

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hostile media: index entries whose crc is right (resealed) but whose
+ * counters no engine wrote, and torn entries whose wear is garbage.  The
+ * engine must not hang, must not let a wear wrap or leave the plausible
+ * range, must not trust a store a forged vouch or seq would cover, must
+ * not let a forged seq make a stale copy win, and must give a torn
+ * entry the highest wear known when attach rewrites it (never its own
+ * field, never 0).  Each case runs under an alarm: a hang fails the test.
+ *
+ * Writers are threads in userspace: this single-threaded test stores as
+ * writer 1 (tools/shim/writer_id.c).
+ */
+#include <signal.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#define MIB (1024 * 1024)
+#define WEAR_BOUND ((1ULL << 48) - 1)	/* FSNVM_WEAR_MAX */
+
+static const char *current = "?";
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	fprintf(stderr, "FAIL: %s: hangs (no progress in 10 s)\n", current);
+	_exit(1);
+}
+
+static void begin(const char *name)
+{
+	current = name;
+	alarm(10);
+}
+
+static void done(void)
+{
+	alarm(0);
+	printf("ok: %s\n", current);
+}
+
+static struct fsnvm_geometry geo_of(u64 bytes)
+{
+	struct fsnvm_geometry geo;
+
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK, "geo");
+	return geo;
+}
+
+static struct fsnvm_entry *entry(void *img, u64 bytes, u64 frame)
+{
+	struct fsnvm_geometry geo = geo_of(bytes);
+
+	return fsnvm_entry_at(img, &geo, frame);
+}
+
+static void *copy_of(const void *img, u64 bytes)
+{
+	void *c = aligned_alloc(4096, bytes);
+
+	CHECK(c, "oom");
+	memcpy(c, img, bytes);
+	return c;
+}
+
+/* The page of (key, version), never same-filled. */
+static void page_of(u8 *page, u64 key, u64 version)
+{
+	fill_page(page, key, version);
+	page[0] ^= 1;
+	page[8] ^= 2;
+}
+
+/* Open read-only, as after a crash (fsnvmctl check, the crash test). */
+static struct fsnvm_engine *inspect(void *img, u64 bytes,
+				    struct fsnvm_recovery *rep)
+{
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e = fsnvm_engine_open(img, bytes, &st);
+
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	CHECK(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, rep) == 0, "recover");
+	return e;
+}
+
+/* Every entry crc-valid with a wear in the plausible range. */
+static void check_wears(void *img, u64 bytes, u64 at_least)
+{
+	struct fsnvm_geometry geo = geo_of(bytes);
+	u64 f;
+
+	for (f = 0; f < geo.nr_frames; f++) {
+		struct fsnvm_entry *ent = fsnvm_entry_at(img, &geo, f);
+		u64 wear = le64_to_cpu(ent->wear);
+
+		CHECK(fsnvm_entry_crc_ok(ent), "%s: frame %llu torn", current,
+		      (unsigned long long)f);
+		CHECK(wear <= WEAR_BOUND && wear >= at_least,
+		      "%s: frame %llu has wear %llu (want %llu..2^48-1)",
+		      current, (unsigned long long)f,
+		      (unsigned long long)wear, (unsigned long long)at_least);
+	}
+}
+
+/*
+ * Attach, then store into every frame: the hostile frame must come out
+ * of the pool (no hang) and take the write with a plausible wear.
+ */
+static void fill_all(void *img, u64 bytes)
+{
+	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_engine *e = attach(img, bytes);
+	u64 k;
+
+	for (k = 0; k < e->geo.nr_frames; k++) {
+		page_of(page, k, 1);
+		CHECK(fsnvm_store(e, 0, k, page) == 0, "%s: store %llu", current,
+		      (unsigned long long)k);
+	}
+	page_of(page, k, 1);
+	CHECK(fsnvm_store(e, 0, k, page) == -ENOSPC, "%s: a store beyond full",
+	      current);
+	fsnvm_engine_close(e);
+	check_wears(img, bytes, 1);	/* every frame written: none wrapped */
+}
+
+/* wear 2^64-1, crc resealed: the pool's window would overflow. */
+static void wear_max_u64(void)
+{
+	void *img = make_image(MIB, 0);
+
+	begin("free entry with wear 2^64-1, crc resealed");
+	entry(img, MIB, 5)->wear = cpu_to_le64(~0ULL);
+	fsnvm_entry_seal(entry(img, MIB, 5));
+	fill_all(img, MIB);
+	done();
+	free(img);
+}
+
+/* An index line of 0xff, crc wrong or resealed (a key out of range). */
+static void all_ones(bool reseal)
+{
+	void *img = make_image(MIB, 0);
+
+	begin(reseal ? "all-0xff entry, crc resealed" : "all-0xff entry, crc wrong");
+	memset(entry(img, MIB, 7), 0xff, FSNVM_ENTRY_BYTES);
+	if (reseal)
+		fsnvm_entry_seal(entry(img, MIB, 7));
+	fill_all(img, MIB);
+	done();
+	free(img);
+}
+
+/* A plausible wear at the bound: one more write must not pass it. */
+static void wear_at_bound(void)
+{
+	void *img = make_image(MIB, 0);
+
+	begin("wear at the bound saturates");
+	entry(img, MIB, 3)->wear = cpu_to_le64(WEAR_BOUND);
+	fsnvm_entry_seal(entry(img, MIB, 3));
+	fill_all(img, MIB);
+	CHECK(le64_to_cpu(entry(img, MIB, 3)->wear) == WEAR_BOUND,
+	      "wear %llu", (unsigned long long)le64_to_cpu(entry(img, MIB, 3)->wear));
+	done();
+	free(img);
+}
+
+/*
+ * After attach, store one page as writer 1 and crash (copy the media
+ * without a close), its data torn.  Nothing vouches for the store yet, so
+ * recovery must not serve it: neither a forged vouch_seq nor a seq that
+ * wrapped the engine's counter to 0 (which every writer's default vouch
+ * covers) may make it trusted.
+ */
+static void torn_store_after(const char *name, u64 seq, u64 vouch_seq)
+{
+	static u8 page[FSNVM_PAGE_SIZE], got[FSNVM_PAGE_SIZE];
+	const u64 bytes = 2 * MIB;
+	void *img = make_image(bytes, 0), *crash;
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	struct fsnvm_entry *ent = entry(img, bytes, 300);
+	u32 frame;
+	int ret;
+
+	begin(name);
+	ent->seq = cpu_to_le64(seq);
+	ent->vouch_writer = cpu_to_le16(1);
+	ent->vouch_seq = cpu_to_le64(vouch_seq);
+	ent->wear = cpu_to_le64(1000);	/* most worn: no store takes it */
+	fsnvm_entry_seal(ent);
+	e = attach(img, bytes);
+	page_of(page, 42, 1);
+	CHECK(fsnvm_store(e, 0, 42, page) == 0, "store");
+	fsnvm_publish_stores(e);
+	frame = fsnvm_keymap_find(&e->map, 0, 42);
+	CHECK(frame != FSNVM_NO_FRAME, "stored");
+	crash = copy_of(img, bytes);
+	memset(fsnvm_frame_at(crash, &e->geo, frame), 0x5a, 64); /* torn */
+	fsnvm_engine_close(e);
+
+	e = inspect(crash, bytes, &rep);
+	ret = fsnvm_load(e, 0, 42, got);
+	CHECK(ret == -ENOENT, "%s: load after the crash gave %d%s (max_seq %llu)",
+	      name, ret, ret ? "" : ", a torn page",
+	      (unsigned long long)rep.max_seq);
+	CHECK(rep.uncommitted == 1, "uncommitted %llu",
+	      (unsigned long long)rep.uncommitted);
+	fsnvm_engine_close(e);
+	done();
+	free(crash);
+	free(img);
+}
+
+/*
+ * A key in two entries after a crash: the current copy (seq 10) and one
+ * with seq 2^64-1, crc resealed, holding an older page.  The forged seq
+ * must not make the old page win.
+ */
+static void stale_copy(void)
+{
+	static u8 cur[FSNVM_PAGE_SIZE], old[FSNVM_PAGE_SIZE], got[FSNVM_PAGE_SIZE];
+	struct fsnvm_geometry geo = geo_of(MIB);
+	void *img = make_image(MIB, 0);
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	struct fsnvm_entry *a = entry(img, MIB, 20), *b = entry(img, MIB, 21);
+	int ret;
+
+	begin("seq 2^64-1 on a stale copy");
+	page_of(old, 9, 1);
+	page_of(cur, 9, 2);
+	memcpy(fsnvm_frame_at(img, &geo, 20), old, FSNVM_PAGE_SIZE);
+	memcpy(fsnvm_frame_at(img, &geo, 21), cur, FSNVM_PAGE_SIZE);
+	a->key = b->key = cpu_to_le64(fsnvm_key(0, 9));
+	a->wear = b->wear = cpu_to_le64(1);
+	a->seq = cpu_to_le64(~0ULL);
+	b->seq = cpu_to_le64(10);
+	fsnvm_entry_seal(a);
+	fsnvm_entry_seal(b);
+	e = inspect(img, MIB, &rep);
+	ret = fsnvm_load(e, 0, 9, got);
+	CHECK(ret == 0 && !memcmp(got, cur, FSNVM_PAGE_SIZE),
+	      "load gave %d, %s", ret, ret ? "nothing" :
+	      !memcmp(got, old, FSNVM_PAGE_SIZE) ? "the stale page" : "garbage");
+	CHECK(rep.max_seq == 10, "max_seq %llu", (unsigned long long)rep.max_seq);
+	fsnvm_engine_close(e);
+	done();
+	free(img);
+}
+
+/*
+ * Attach rewrites a torn entry clean.  Its wear field is untrusted: the
+ * frame gets the highest wear known (frame 7 holds 500), whether the torn
+ * field says 0 or 2^64-1.
+ */
+static void torn_wear(bool ones)
+{
+	void *img = make_image(MIB, 0);
+	struct fsnvm_engine *e;
+	struct fsnvm_entry *t = entry(img, MIB, 9);
+	u64 wear;
+
+	begin(ones ? "attach gives a torn 0xff entry the highest wear known" :
+	      "attach gives a torn zeroed entry the highest wear known");
+	entry(img, MIB, 7)->wear = cpu_to_le64(500);
+	fsnvm_entry_seal(entry(img, MIB, 7));
+	memset(t, ones ? 0xff : 0, sizeof(*t));
+	CHECK(!fsnvm_entry_crc_ok(t), "not torn");
+	e = attach(img, MIB);
+	wear = le64_to_cpu(t->wear);
+	CHECK(fsnvm_entry_crc_ok(t) && wear == 500,
+	      "torn frame resealed with wear %llu, the highest known is 500",
+	      (unsigned long long)wear);
+	CHECK(e->stats.wear_max == 500, "wear_max %llu",
+	      (unsigned long long)e->stats.wear_max);
+	fsnvm_engine_close(e);
+	done();
+	free(img);
+}
+
+static void torn_zero(void) { torn_wear(false); }
+static void torn_ones(void) { torn_wear(true); }
+static void ones_torn(void) { all_ones(false); }
+static void ones_sealed(void) { all_ones(true); }
+static void forged_vouch(void)
+{
+	torn_store_after("vouch_seq 2^64-1 in a free entry", 0, ~0ULL);
+}
+
+static void forged_seq(void)
+{
+	torn_store_after("seq 2^64-1 in a free entry", ~0ULL, 0);
+}
+
+/* hostile_media_test [N]: every case, or only case N (0-based). */
+int main(int argc, char **argv)
+{
+	static void (*const cases[])(void) = {
+		torn_zero, torn_ones, wear_max_u64, ones_torn, ones_sealed,
+		wear_at_bound, forged_vouch, forged_seq, stale_copy,
+	};
+	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
+
+	signal(SIGALRM, on_alarm);
+	for (i = 0; i < n; i++)
+		if (argc < 2 || i == strtoul(argv[1], NULL, 0))
+			cases[i]();
+	printf("hostile media: no hang, no wrap, nothing stale or torn served\n");
+	return 0;
+}
