@@ -26,6 +26,12 @@
  *	  entry-writer    a writer id beyond FSNVM_MAX_WRITERS, crc resealed
  *	  entry-uncommitted  written by a writer no entry vouches for
  *	  entry-retired   retired as after a media error (key 0, RETIRED)
+ *	  entry-field FRAME FIELD VALUE
+ *	                  set one field (key, seq, wear, fill, flags,
+ *	                  data_crc, writer, vouch_writer, vouch_seq) to VALUE
+ *	                  (any base strtoull takes), crc resealed
+ *	  entry-ones      the whole entry 0xff (crc wrong)
+ *	  entry-ones-sealed  the same, crc resealed
  *	  dup FRAME       copy the key of the first used frame into FRAME (a
  *	                  free one) with a lower seq: a crash's leftover
  *	  dup-same FRAME  the same with an equal seq
@@ -35,6 +41,7 @@
  *	  super-incompat  an unknown incompatible feature, crc resealed
  *	  super-reserved  a reserved byte set, crc resealed
  *	  super-age SECS  format_time moved SECS into the past, crc resealed
+ *	  super-time T    format_time set to T, crc resealed
  *
  *   fill_image wear IMG
  *	print every frame's wear as a JSON array, straight from the index
@@ -165,6 +172,31 @@ static u64 pick(void *base, const struct fsnvm_geometry *geo, const char *what)
 	return 0;
 }
 
+/* Set an entry's field by name (the crc is the caller's). */
+static void set_field(struct fsnvm_entry *ent, const char *field, u64 v)
+{
+	if (!strcmp(field, "key"))
+		ent->key = cpu_to_le64(v);
+	else if (!strcmp(field, "seq"))
+		ent->seq = cpu_to_le64(v);
+	else if (!strcmp(field, "wear"))
+		ent->wear = cpu_to_le64(v);
+	else if (!strcmp(field, "fill"))
+		ent->fill = cpu_to_le64(v);
+	else if (!strcmp(field, "flags"))
+		ent->flags = cpu_to_le32((u32)v);
+	else if (!strcmp(field, "data_crc"))
+		ent->data_crc = cpu_to_le32((u32)v);
+	else if (!strcmp(field, "writer"))
+		ent->writer = cpu_to_le16((u16)v);
+	else if (!strcmp(field, "vouch_writer"))
+		ent->vouch_writer = cpu_to_le16((u16)v);
+	else if (!strcmp(field, "vouch_seq"))
+		ent->vouch_seq = cpu_to_le64(v);
+	else
+		CHECK(0, "unknown entry field %s", field);
+}
+
 static void super_reseal(struct fsnvm_super *sb)
 {
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
@@ -196,6 +228,8 @@ static int forge(int argc, char **argv)
 		else if (!strcmp(what, "super-age") && argc > 4)
 			sb->format_time = cpu_to_le64(le64_to_cpu(sb->format_time) -
 						      strtoull(argv[4], NULL, 0));
+		else if (!strcmp(what, "super-time") && argc > 4)
+			sb->format_time = cpu_to_le64(strtoull(argv[4], NULL, 0));
 		else
 			CHECK(0, "unknown %s", what);
 		if (strcmp(what, "super-flip"))
@@ -210,6 +244,14 @@ static int forge(int argc, char **argv)
 	ent = fsnvm_entry_at(base, &geo, f);
 	if (!strcmp(what, "entry-flip")) {
 		((u8 *)ent)[9] ^= 0x40;
+	} else if (!strncmp(what, "entry-ones", 10)) {
+		memset(ent, 0xff, sizeof(*ent));
+		if (!strcmp(what, "entry-ones-sealed"))
+			fsnvm_entry_seal(ent);
+	} else if (!strcmp(what, "entry-field")) {
+		CHECK(argc >= 7, "forge IMG entry-field FRAME FIELD VALUE");
+		set_field(ent, argv[5], strtoull(argv[6], NULL, 0));
+		fsnvm_entry_seal(ent);
 	} else if (!strcmp(what, "data-flip")) {
 		((u8 *)fsnvm_frame_at(base, &geo, f))[100] ^= 0x01;
 	} else if (!strcmp(what, "dup") || !strcmp(what, "dup-same")) {

@@ -43,6 +43,16 @@ static struct json_object *problem_json(const struct vp_problem *p)
 	case VP_WEAR_IMPLAUSIBLE:
 		jadd_u64(o, "wear", p->value);
 		break;
+	case VP_SEQ_IMPLAUSIBLE:
+		jadd_u64(o, "seq", p->value);
+		break;
+	case VP_VOUCH_SEQ_IMPLAUSIBLE:
+		jadd_u64(o, "vouch_seq", p->value);
+		break;
+	case VP_FORMAT_TIME:
+		jadd_u64(o, "format_time", p->value);
+		jadd_u64(o, "now", p->expected);
+		break;
 	case VP_SUPER_COMPAT:
 		jadd_u64(o, "compat", p->value);
 		break;
@@ -89,6 +99,7 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(o, "free", r->free);
 		jadd_u64(o, "valid", r->valid);
 		jadd_u64(o, "torn", r->torn);
+		jadd_u64(o, "implausible", r->implausible);
 		jadd_u64(o, "duplicates", r->duplicates);
 		jadd_u64(o, "uncommitted", r->uncommitted);
 		jadd_u64(o, "retired", r->retired);
@@ -97,6 +108,7 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(x, "valid", rep->valid);
 		jadd_u64(x, "duplicates", rep->duplicates);
 		jadd_u64(x, "torn", rep->torn);
+		jadd_u64(x, "implausible", rep->implausible);
 		jadd_u64(x, "uncommitted", rep->uncommitted);
 		jadd_u64(x, "max_seq", rep->max_seq);
 		json_object_object_add(o, "recovery", x);
@@ -138,6 +150,9 @@ static void check_text(const char *path, const struct vp_report *r,
 	       path, (unsigned long long)r->entries, (unsigned long long)r->used,
 	       (unsigned long long)r->filled, (unsigned long long)r->free,
 	       (unsigned long long)r->torn, (unsigned long long)r->duplicates);
+	if (r->implausible)
+		printf("%s: %llu implausible entries, treated as torn\n", path,
+		       (unsigned long long)r->implausible);
 	printf("%s: recovery would map %llu pages (max seq %llu)\n", path,
 	       (unsigned long long)(rep->valid - rep->duplicates -
 				    rep->uncommitted),
@@ -172,14 +187,17 @@ static int check_recovery(const struct dev *d, const struct vp_report *r,
 	if (ret)
 		return fail("%s: recovery: %s", d->path, strerror(-ret));
 	if (rep->valid != r->valid || rep->duplicates != r->duplicates ||
-	    rep->torn != r->torn || rep->uncommitted != r->uncommitted)
-		return fail("%s: internal error: recovery counts %llu valid, %llu duplicate, %llu torn; check counts %llu, %llu, %llu",
+	    rep->torn != r->torn || rep->uncommitted != r->uncommitted ||
+	    rep->implausible != r->implausible)
+		return fail("%s: internal error: recovery counts %llu valid, %llu duplicate, %llu torn, %llu implausible; check counts %llu, %llu, %llu, %llu",
 			    d->path, (unsigned long long)rep->valid,
 			    (unsigned long long)rep->duplicates,
 			    (unsigned long long)rep->torn,
+			    (unsigned long long)rep->implausible,
 			    (unsigned long long)r->valid,
 			    (unsigned long long)r->duplicates,
-			    (unsigned long long)r->torn);
+			    (unsigned long long)r->torn,
+			    (unsigned long long)r->implausible);
 	return 0;
 }
 

@@ -12,9 +12,10 @@
  *    or --keep-wear (each frame keeps its wear);
  *  - a frontswap-nvm superblock that cannot be read (newer version, bad
  *    crc, other geometry), unless --force.
- * --keep-wear needs a readable format of the same geometry.  Wear of an
- * entry with a bad crc is unknown: it gets the highest wear read, so wear
- * never goes down.
+ * --keep-wear needs a readable format of the same geometry.  Wear of a
+ * torn or implausible entry (fsnvm_entry_untrusted(), the rule recovery
+ * and `fsnvmctl check` and `wear` apply) is unknown: it gets the highest
+ * wear of the trusted entries, so wear never goes down.
  */
 #include <fcntl.h>
 #include <sys/random.h>
@@ -29,7 +30,7 @@
 struct old_wear {
 	u64 *wear;		/* per frame, --keep-wear */
 	u64 max, sum;
-	u64 torn;
+	u64 torn;		/* torn or implausible entries */
 };
 
 static u64 old_wear_of(void *ctx, u64 frame)
@@ -53,18 +54,21 @@ static int read_old_wear(const struct dev *d, const struct fsnvm_geometry *geo,
 		const struct fsnvm_entry *ent = fsnvm_entry_at(d->base, geo, f);
 		u64 w = le64_to_cpu(ent->wear);
 
-		if (!fsnvm_entry_crc_ok(ent)) {
+		if (fsnvm_entry_untrusted(ent)) {
 			ow->torn++;
 			continue;
 		}
 		if (keep)
 			ow->wear[f] = w;
 		ow->max = w > ow->max ? w : ow->max;
-		ow->sum = ow->sum + w < ow->sum ? ~0ULL : ow->sum + w;
+		ow->sum = fsnvm_add_sat(ow->sum, w);
 	}
+	/* what `fsnvmctl wear` counts: each untrusted frame at the max */
+	ow->sum = fsnvm_add_sat(ow->sum, ow->torn && ow->max > ~0ULL / ow->torn ?
+				~0ULL : ow->max * ow->torn);
 	if (keep && ow->torn)
 		for (f = 0; f < geo->nr_frames; f++)
-			if (!fsnvm_entry_crc_ok(fsnvm_entry_at(d->base, geo, f)))
+			if (fsnvm_entry_untrusted(fsnvm_entry_at(d->base, geo, f)))
 				ow->wear[f] = ow->max;
 	return 0;
 }

@@ -77,6 +77,7 @@ static void wear_json(const char *path, const struct wear_report *w,
 	jadd_u64(x, "bad", w->bad);
 	jadd_u64(x, "filled", w->filled);
 	jadd_u64(x, "torn", w->torn);
+	jadd_u64(x, "implausible", w->implausible);
 	jadd_u64(x, "page_size", w->geo.page_size);
 	json_object_object_add(o, "frames", x);
 
@@ -180,9 +181,10 @@ static void wear_text(const char *path, const struct wear_report *w,
 	printf("frames:      %llu used (%llu same-filled, in the index only), %llu free, %llu bad\n",
 	       (unsigned long long)w->used, (unsigned long long)w->filled,
 	       (unsigned long long)w->free, (unsigned long long)w->bad);
-	if (w->torn)
-		printf("             %llu torn entries (see fsnvmctl check)\n",
-		       (unsigned long long)w->torn);
+	if (w->torn || w->implausible)
+		printf("             %llu torn and %llu implausible entries, counted at the highest wear known (see fsnvmctl check)\n",
+		       (unsigned long long)w->torn,
+		       (unsigned long long)w->implausible);
 	if (w->total == w->bad) {
 		printf("wear:        no usable frame\n");
 		return;

@@ -5,6 +5,8 @@
  * so that the two can be compared: the fuzz target checks that both count
  * the same valid, torn and duplicate entries.
  */
+#include <time.h>
+
 #include "fsnvm_keymap.h"
 #include "verify.h"
 
@@ -26,6 +28,9 @@ static const char * const vp_kind_names[VP_NR_KINDS] = {
 	[VP_BAD_WRITER] = "bad_writer",
 	[VP_UNCOMMITTED] = "uncommitted",
 	[VP_RETIRED] = "retired",
+	[VP_SEQ_IMPLAUSIBLE] = "seq_implausible",
+	[VP_VOUCH_SEQ_IMPLAUSIBLE] = "vouch_seq_implausible",
+	[VP_FORMAT_TIME] = "format_time",
 };
 
 const char *vp_kind_name(enum vp_kind kind)
@@ -71,8 +76,21 @@ void vp_describe(const struct vp_problem *p, char *buf, size_t len)
 			 type, off, (unsigned long long)FSNVM_MAX_MAP_OFFSET);
 		break;
 	case VP_WEAR_IMPLAUSIBLE:
-		snprintf(buf, len, "wear %llu is implausible (limit 2^48 writes)",
-			 (unsigned long long)p->value);
+	case VP_SEQ_IMPLAUSIBLE:
+	case VP_VOUCH_SEQ_IMPLAUSIBLE:
+		snprintf(buf, len,
+			 "%s %llu is implausible (at most %llu): the backend treats the entry as torn, its frame at the highest wear known",
+			 p->kind == VP_WEAR_IMPLAUSIBLE ? "wear" :
+			 p->kind == VP_SEQ_IMPLAUSIBLE ? "seq" : "vouch seq",
+			 (unsigned long long)p->value,
+			 (unsigned long long)(p->kind == VP_WEAR_IMPLAUSIBLE ?
+					      FSNVM_WEAR_MAX : FSNVM_SEQ_MAX));
+		break;
+	case VP_FORMAT_TIME:
+		snprintf(buf, len,
+			 "format time %llu is %llu seconds in the future: a wrong clock at format, or a forged superblock; the write rate of `fsnvmctl wear` is unknown",
+			 (unsigned long long)p->value,
+			 (unsigned long long)(p->value - p->expected));
 		break;
 	case VP_WEAR_ZERO:
 		snprintf(buf, len, "holds page data (type %u, offset %llu) but its wear is 0",
@@ -164,6 +182,7 @@ static bool all_zero(const u8 *p, size_t n)
 static int vp_super(const struct fsnvm_super *sb, struct vp_report *r)
 {
 	u64 compat = le64_to_cpu(sb->compat);
+	u64 made = le64_to_cpu(sb->format_time), now = (u64)time(NULL);
 
 	if ((!all_zero(sb->reserved, sizeof(sb->reserved)) || sb->ro_compat) &&
 	    vp_add_frame(r, VP_SUPER_RESERVED, VP_WARNING, VP_NO_FRAME, 0, 0, 0))
@@ -171,6 +190,10 @@ static int vp_super(const struct fsnvm_super *sb, struct vp_report *r)
 	if ((compat & ~FSNVM_COMPAT_KNOWN) &&
 	    vp_add_frame(r, VP_SUPER_COMPAT, VP_WARNING, VP_NO_FRAME, 0,
 			 compat & ~FSNVM_COMPAT_KNOWN, 0))
+		return -ENOMEM;
+	if (made > now && made - now > VP_FUTURE_MARGIN &&
+	    vp_add_frame(r, VP_FORMAT_TIME, VP_WARNING, VP_NO_FRAME, 0, made,
+			 now))
 		return -ENOMEM;
 	return 0;
 }
@@ -213,23 +236,53 @@ static int vp_problem_cmp(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
+/*
+ * A crc-valid entry with a counter beyond its bound: one error per
+ * counter.  Recovery ignores the whole entry (fsnvm_layout.h), so it
+ * vouches for nothing and names no key here either.
+ */
+static int vp_implausible(struct vp_report *r, u64 f,
+			  const struct fsnvm_entry *ent, unsigned int what)
+{
+	u64 key = le64_to_cpu(ent->key);
+
+	r->implausible++;
+	if ((what & FSNVM_IMPLAUSIBLE_WEAR) &&
+	    vp_add_frame(r, VP_WEAR_IMPLAUSIBLE, VP_ERROR, f, key,
+			 le64_to_cpu(ent->wear), 0))
+		return -ENOMEM;
+	if ((what & FSNVM_IMPLAUSIBLE_SEQ) &&
+	    vp_add_frame(r, VP_SEQ_IMPLAUSIBLE, VP_ERROR, f, key,
+			 le64_to_cpu(ent->seq), 0))
+		return -ENOMEM;
+	if ((what & FSNVM_IMPLAUSIBLE_VOUCH_SEQ) &&
+	    vp_add_frame(r, VP_VOUCH_SEQ_IMPLAUSIBLE, VP_ERROR, f, key,
+			 le64_to_cpu(ent->vouch_seq), 0))
+		return -ENOMEM;
+	return 0;
+}
+
 /* Check one entry; a valid one is appended to keys. */
 static int vp_entry(const void *base, struct vp_report *r, u64 f,
 		    struct vp_keys *keys)
 {
 	const struct fsnvm_geometry *geo = &r->geo;
+	enum fsnvm_entry_class cls;
 	struct fsnvm_entry ent;
 	u64 key, wear;
 	u32 flags;
 
 	memcpy(&ent, fsnvm_entry_at((void *)base, geo, f), sizeof(ent));
 	r->entries++;
-	if (!fsnvm_entry_crc_ok(&ent)) {
+	cls = fsnvm_entry_classify(&ent);	/* the rule recovery uses */
+	if (cls == FSNVM_ENTRY_TORN) {
 		r->torn++;
 		return vp_add_frame(r, VP_ENTRY_CRC, VP_ERROR, f, 0,
 				    le32_to_cpu(ent.crc),
 				    crc32c(~0U, &ent, __builtin_offsetof(struct fsnvm_entry, crc)));
 	}
+	if (cls == FSNVM_ENTRY_IMPLAUSIBLE)
+		return vp_implausible(r, f, &ent, fsnvm_entry_implausible(&ent));
 	key = le64_to_cpu(ent.key);
 	wear = le64_to_cpu(ent.wear);
 	flags = le32_to_cpu(ent.flags);
@@ -239,9 +292,6 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 	fsnvm_entry_vouch(&ent, keys->vouched);
 	if ((ent.reserved || !all_zero(ent.reserved2, sizeof(ent.reserved2))) &&
 	    vp_add_frame(r, VP_ENTRY_RESERVED, VP_WARNING, f, key, 0, 0))
-		return -ENOMEM;
-	if (wear >= VP_WEAR_LIMIT &&
-	    vp_add_frame(r, VP_WEAR_IMPLAUSIBLE, VP_ERROR, f, key, wear, 0))
 		return -ENOMEM;
 	if (!key && (flags & FSNVM_ENT_RETIRED)) {
 		r->retired++;
@@ -257,7 +307,7 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 			return -ENOMEM;
 		return 0;
 	}
-	switch (fsnvm_entry_classify(&ent)) {	/* the rule recovery uses */
+	switch (cls) {
 	case FSNVM_ENTRY_BAD_KEY:
 		return vp_add_frame(r, VP_BAD_KEY, VP_ERROR, f, key, 0, 0);
 	case FSNVM_ENTRY_KEY_RANGE:

@@ -9,7 +9,9 @@
  *  error    the media is damaged or was written by something that breaks
  *           the format: a page may be lost or the backend would refuse
  *           or misread it (superblock, entry crc, unknown flags, key out
- *           of range, data crc, implausible wear, equal-seq duplicates);
+ *           of range, data crc, an implausible wear, seq or vouch seq
+ *           (fsnvm_entry_implausible(): the backend treats the entry as
+ *           torn), equal-seq duplicates);
  *  warning  a state the backend handles by design or that loses nothing:
  *           a key named twice with different seqs (a crash inside a store
  *           or a migration; the higher seq wins), a key whose newest
@@ -19,16 +21,17 @@
  *           a frame the backend retired after a media error or a data crc
  *           mismatch,
  *           a frame on the namespace's badblocks list (the backend
- *           retires it; its entry and data are not read).
+ *           retires it; its entry and data are not read), a format time
+ *           more than VP_FUTURE_MARGIN seconds in the future.
  */
 #ifndef FSNVMCTL_VERIFY_H
 #define FSNVMCTL_VERIFY_H
 
 #include "fsnvm_layout.h"
 
-/* A wear no frame can reach: 2^48 writes is 9 years at one per µs. */
-#define VP_WEAR_LIMIT		(1ULL << 48)
 #define VP_NO_FRAME		(~0ULL)
+/* A format time later than now by more than this is reported. */
+#define VP_FUTURE_MARGIN	(24 * 3600ULL)
 
 enum vp_severity { VP_WARNING, VP_ERROR };
 
@@ -41,7 +44,7 @@ enum vp_kind {
 	VP_ENTRY_RESERVED,	/* entry reserved bytes not zero */
 	VP_BAD_KEY,		/* non-zero key without the valid bit */
 	VP_KEY_RANGE,		/* key beyond what the backend maps */
-	VP_WEAR_IMPLAUSIBLE,	/* wear >= VP_WEAR_LIMIT */
+	VP_WEAR_IMPLAUSIBLE,	/* wear > FSNVM_WEAR_MAX */
 	VP_WEAR_ZERO,		/* a data frame that was never written */
 	VP_DATA_CRC,		/* page data checksum mismatch */
 	VP_STALE_FREE,		/* free entry with fill, flags or data crc */
@@ -50,6 +53,9 @@ enum vp_kind {
 	VP_BAD_WRITER,		/* writer id beyond FSNVM_MAX_WRITERS */
 	VP_UNCOMMITTED,		/* newest entry of a key is not vouched for */
 	VP_RETIRED,		/* retired by the backend: never used again */
+	VP_SEQ_IMPLAUSIBLE,	/* seq > FSNVM_SEQ_MAX */
+	VP_VOUCH_SEQ_IMPLAUSIBLE,	/* vouch_seq > FSNVM_SEQ_MAX */
+	VP_FORMAT_TIME,		/* superblock format time in the future */
 	VP_NR_KINDS
 };
 
@@ -60,8 +66,8 @@ struct vp_problem {
 	u64 frame;		/* VP_NO_FRAME: the superblock */
 	u64 key;		/* KEY_RANGE, BAD_KEY, DUPLICATE_KEY */
 	u64 seq;
-	u64 value;		/* the offending wear, flags or crc */
-	u64 expected;		/* the crc computed, ENTRY_CRC / DATA_CRC */
+	u64 value;		/* the offending wear, seq, flags, crc or time */
+	u64 expected;		/* the crc computed (ENTRY_CRC, DATA_CRC), now */
 	u64 other_frame;	/* DUPLICATE_KEY: the winning entry */
 	u64 other_seq;
 };
@@ -75,6 +81,7 @@ struct vp_report {
 	u64 filled;		/* of those, same-filled pages */
 	u64 free;		/* entries with key 0 */
 	u64 torn;		/* entries with a bad crc */
+	u64 implausible;	/* crc ok, a counter out of bounds (as torn) */
 	u64 bad;		/* frames on bad blocks, not read */
 	u64 duplicates;		/* losing entries of keys named twice */
 	u64 uncommitted;	/* keys dropped: newest entry not vouched for */

@@ -41,13 +41,19 @@ static void hot_insert(struct wear_report *w, unsigned int top,
 	w->hot[i] = *h;
 }
 
+/*
+ * At most WEAR_MAX_BINS bins of equal width from min to max.  span is one
+ * less than the number of wear values, so that it cannot wrap (min 0, max
+ * 2^64-1); bins are only as many as the width needs, none beyond max.
+ */
 static void wear_histogram(struct wear_report *w, const u64 *sorted, u64 n)
 {
-	u64 span = w->max - w->min + 1, width, i = 0;
+	u64 span = w->max - w->min, width, i = 0;
 	unsigned int b;
 
-	w->nbins = span < WEAR_MAX_BINS ? (unsigned int)span : WEAR_MAX_BINS;
-	width = (span + w->nbins - 1) / w->nbins;
+	w->nbins = span < WEAR_MAX_BINS ? (unsigned int)span + 1 : WEAR_MAX_BINS;
+	width = span / w->nbins + 1;	/* ceil((span + 1) / nbins) */
+	w->nbins = (unsigned int)(span / width + 1);
 	for (b = 0; b < w->nbins; b++) {
 		w->bins[b].lo = w->min + b * width;
 		w->bins[b].hi = b + 1 == w->nbins ? w->max :
@@ -118,6 +124,7 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 		return -ENOMEM;
 	}
 	w->torn = rep.torn;
+	w->implausible = rep.implausible;
 	for (f = 0; f < w->total; f++) {
 		struct fsnvm_entry *ent = fsnvm_entry_at(d->base, &e->geo, f);
 		struct wear_hot h = { .frame = f };
@@ -140,9 +147,9 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 			w->state[f] = WS_FREE;
 			w->free++;
 		}
+		/* torn or implausible: the highest wear known (fsnvm_layout.h) */
 		w->wear[f] = fsnvm_entry_wear(e, f);
-		/* saturate: a corrupt entry may carry any wear */
-		w->sum = w->sum + w->wear[f] < w->sum ? ~0ULL : w->sum + w->wear[f];
+		w->sum = fsnvm_add_sat(w->sum, w->wear[f]);
 		h.wear = w->wear[f];
 		h.state = w->state[f];
 		if (top)

@@ -4,6 +4,10 @@
  * inspect mode (fsnvm_recover(FSNVM_RECOVER_INSPECT): nothing is written),
  * so "used", "free" and "bad" mean exactly what the backend would see.
  *
+ * A torn or implausible entry's own wear is untrusted: its frame counts
+ * at the highest wear known, as recovery, attach and `format --keep-wear`
+ * count it (fsnvm_layout.h).
+ *
  * Statistics are over the usable frames (not bad).  Percentiles use the
  * nearest-rank definition: pX is the smallest wear w such that at least
  * X% of the usable frames have wear <= w.
@@ -30,6 +34,7 @@ struct wear_report {
 	struct fsnvm_geometry geo;
 	u64 format_time;
 	u64 total, used, free, bad, filled, torn;
+	u64 implausible;		/* entries treated as torn */
 	u64 min, max, sum;		/* over usable frames */
 	double mean, stddev;
 	u64 p50, p90, p99, p999;
