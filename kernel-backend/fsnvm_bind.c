@@ -193,9 +193,9 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 	pr_info("bound to %s: %llu frames, %llu stale pages released, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
 		d->path, d->engine->geo.nr_frames, rep.released, rep.duplicates,
 		rep.torn, rep.bad_frames, d->engine->stats.wear_max);
-	if (rep.torn || rep.unreadable)
-		pr_warn("%s: %llu torn and %llu unreadable index entries were reset (wear kept)\n",
-			d->path, rep.torn, rep.unreadable);
+	if (rep.torn || rep.implausible || rep.unreadable)
+		pr_warn("%s: %llu torn, %llu implausible and %llu unreadable index entries were reset (wear kept)\n",
+			d->path, rep.torn, rep.implausible, rep.unreadable);
 	return 0;
 }
 
