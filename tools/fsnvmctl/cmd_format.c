@@ -21,53 +21,11 @@
 #include <time.h>
 
 #include "media.h"
+#include "oldwear.h"
 #include "fsnvmctl.h"
 #include "options.h"
 #include "output.h"
 #include "probe.h"
-
-struct old_wear {
-	u64 *wear;		/* per frame, --keep-wear */
-	u64 max, sum;
-	u64 torn;
-};
-
-static u64 old_wear_of(void *ctx, u64 frame)
-{
-	return ((struct old_wear *)ctx)->wear[frame];
-}
-
-/* Read the wear of an existing format; keep the per-frame values if asked. */
-static int read_old_wear(const struct dev *d, const struct fsnvm_geometry *geo,
-			 bool keep, struct old_wear *ow)
-{
-	u64 f;
-
-	memset(ow, 0, sizeof(*ow));
-	if (keep) {
-		ow->wear = calloc(geo->nr_frames ? geo->nr_frames : 1, sizeof(u64));
-		if (!ow->wear)
-			return -ENOMEM;
-	}
-	for (f = 0; f < geo->nr_frames; f++) {
-		const struct fsnvm_entry *ent = fsnvm_entry_at(d->base, geo, f);
-		u64 w = le64_to_cpu(ent->wear);
-
-		if (!fsnvm_entry_crc_ok(ent)) {
-			ow->torn++;
-			continue;
-		}
-		if (keep)
-			ow->wear[f] = w;
-		ow->max = w > ow->max ? w : ow->max;
-		ow->sum = ow->sum + w < ow->sum ? ~0ULL : ow->sum + w;
-	}
-	if (keep && ow->torn)
-		for (f = 0; f < geo->nr_frames; f++)
-			if (!fsnvm_entry_crc_ok(fsnvm_entry_at(d->base, geo, f)))
-				ow->wear[f] = ow->max;
-	return 0;
-}
 
 static int new_uuid(u8 uuid[16])
 {
@@ -105,7 +63,7 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 
 	st = dev_super(d, &old);
 	if (st == FSNVM_MEDIA_OK) {
-		if (read_old_wear(d, &old, o->keep_wear, ow))
+		if (old_wear_read(d->base, &old, o->keep_wear, ow))
 			return fail("%s: out of memory", d->path);
 		if (ow->sum && !o->force && !o->keep_wear)
 			return fail("%s: holds a frontswap-nvm format with wear on it (max %llu writes per frame); --keep-wear keeps it, --force discards it",

@@ -2,12 +2,43 @@
 /* The frontswap-nvm side of an opened device (see media.h). */
 #include "media.h"
 
+enum fsnvm_media_status dev_super_pick(const struct dev *d,
+				       struct fsnvm_super *sb,
+				       struct fsnvm_geometry *geo,
+				       struct fsnvm_super_pick *pick)
+{
+	if (d->bytes < sizeof(struct fsnvm_super)) {
+		if (pick) {
+			memset(pick, 0, sizeof(*pick));
+			pick->primary.status = FSNVM_MEDIA_TOO_SMALL;
+			pick->primary.field = "device size";
+			pick->primary.found = d->bytes;
+			pick->primary.expected = FSNVM_MIN_DEVICE_BYTES;
+			pick->primary.device_bytes = d->bytes;
+			pick->backup = pick->primary;
+		}
+		return FSNVM_MEDIA_TOO_SMALL;
+	}
+	return fsnvm_super_pick(d->base, d->bytes, sb, geo, pick);
+}
+
 enum fsnvm_media_status dev_super(const struct dev *d,
 				  struct fsnvm_geometry *geo)
 {
-	if (d->bytes < sizeof(struct fsnvm_super))
-		return FSNVM_MEDIA_TOO_SMALL;
-	return fsnvm_super_check(d->base, d->bytes, geo);
+	struct fsnvm_super sb;
+
+	return dev_super_pick(d, &sb, geo, NULL);
+}
+
+const char *dev_super_why(const struct dev *d, char *buf, size_t len)
+{
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+
+	dev_super_pick(d, &sb, &geo, &pick);
+	fsnvm_super_problem_str(&pick.primary, buf, len);
+	return buf;
 }
 
 struct bad_ctx {
