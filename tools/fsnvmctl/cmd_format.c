@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fsnvmctl format DEV: write a fresh superblock and an empty index with
- * the shared fsnvm_format() (index first, magic last).
+ * the shared fsnvm_format() (index first, then the backup superblock,
+ * then the primary).
  *
  * Refusals, each leaving the device untouched:
  *  - the device the backend is bound to (always; unbind it first);
@@ -12,11 +13,18 @@
  *    or --keep-wear (each frame keeps its wear);
  *  - a frontswap-nvm superblock that cannot be read (newer version, bad
  *    crc, other geometry), unless --force.
- * --keep-wear needs a readable format of the same geometry.  Wear of an
- * entry with a bad crc is unknown: it gets the highest wear read, so wear
- * never goes down.
+ * --keep-wear needs a readable format of the same geometry (either
+ * superblock copy: the backup stands in for a damaged primary).  Wear of
+ * an entry with a bad crc is unknown: it gets the highest wear read, so
+ * wear never goes down (oldwear.c).  fsnvm_format() orders its writes so
+ * that a crash at any point leaves the old format or the new one, each
+ * with every frame's wear: format --keep-wear again after a crash.
+ *
+ * Exit status: 0 once the device is formatted, even if the report cannot
+ * be written (a full stdout): the status says what happened to the device.
  */
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -49,7 +57,7 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 {
 	struct fsnvm_geometry old;
 	enum fsnvm_media_status st;
-	char what[128];
+	char what[128], why[192];
 	int r;
 
 	memset(ow, 0, sizeof(*ow));
@@ -62,6 +70,7 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 	geo->compat = o->data_crc ? FSNVM_COMPAT_DATA_CRC : 0;
 
 	st = dev_super(d, &old);
+	dev_super_why(d, why, sizeof(why));
 	if (st == FSNVM_MEDIA_OK) {
 		if (old_wear_read(d->base, &old, o->keep_wear, ow))
 			return fail("%s: out of memory", d->path);
@@ -70,13 +79,13 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 				    d->path, (unsigned long long)ow->max);
 	} else if (st != FSNVM_MEDIA_BAD_MAGIC) {
 		if (o->keep_wear)
-			return fail("%s: cannot keep wear: %s", d->path,
-				    fsnvm_media_str(st));
+			return fail("%s: cannot keep wear: %s", d->path, why);
 		if (!o->force)
 			return fail("%s: holds a frontswap-nvm superblock that cannot be used (%s); --force overwrites it",
-				    d->path, fsnvm_media_str(st));
+				    d->path, why);
 	} else if (o->keep_wear) {
-		return fail("%s: cannot keep wear: %s", d->path, fsnvm_media_str(st));
+		return fail("%s: cannot keep wear: %s", d->path,
+			    fsnvm_media_str(st));
 	}
 
 	if (d->kind == DEV_DAX)
@@ -177,6 +186,18 @@ int cmd_format(int argc, char **argv)
 	else if (ow.sum)
 		printf("%s: discarded wear: max %llu, total %llu writes\n", d.path,
 		       (unsigned long long)ow.max, (unsigned long long)ow.sum);
+	/*
+	 * The device is formatted: exit 0 whatever became of the report.  A
+	 * script that saw 1 would think the device untouched, and retrying
+	 * with --force would throw away the wear just kept.  The lost report
+	 * is said on stderr and dropped so main() does not fail on it.
+	 */
+	if (fflush(stdout) || ferror(stdout)) {
+		warn("%s: formatted, but the report could not be written to standard output: %s",
+		     d.path, errno ? strerror(errno) : "I/O error");
+		__fpurge(stdout);
+		clearerr(stdout);
+	}
 out:
 	free(ow.wear);
 	dev_close(&d);

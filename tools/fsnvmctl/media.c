@@ -83,3 +83,22 @@ u64 dev_bad_frames(const struct dev *d, const struct fsnvm_geometry *geo,
 	dev_bad_ranges(d, bad_range, &b);
 	return b.n;
 }
+
+const char *media_code(enum fsnvm_media_status st)
+{
+	static const char * const codes[] = {
+		[FSNVM_MEDIA_OK] = "ok",
+		[FSNVM_MEDIA_TOO_SMALL] = "too_small",
+		[FSNVM_MEDIA_TOO_LARGE] = "too_large",
+		[FSNVM_MEDIA_BAD_MAGIC] = "bad_magic",
+		[FSNVM_MEDIA_BAD_VERSION] = "bad_version",
+		[FSNVM_MEDIA_BAD_FEATURES] = "bad_features",
+		[FSNVM_MEDIA_BAD_CRC] = "bad_crc",
+		[FSNVM_MEDIA_BAD_GEOMETRY] = "bad_geometry",
+		[FSNVM_MEDIA_IO_ERROR] = "io_error",
+	};
+
+	if ((unsigned int)st >= ARRAY_SIZE(codes) || !codes[st])
+		return "unknown";
+	return codes[st];
+}

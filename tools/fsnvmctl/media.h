@@ -19,6 +19,8 @@ enum fsnvm_media_status dev_super_pick(const struct dev *d,
 				       struct fsnvm_geometry *geo,
 				       struct fsnvm_super_pick *pick);
 const char *dev_super_why(const struct dev *d, char *buf, size_t len);
+/* A status as a stable word for JSON: "ok", "bad_crc", ... */
+const char *media_code(enum fsnvm_media_status st);
 
 /*
  * Call mark(ctx, frame) for every frame whose index entry or data lies on

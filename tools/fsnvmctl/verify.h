@@ -19,7 +19,10 @@
  *           a frame the backend retired after a media error or a data crc
  *           mismatch,
  *           a frame on the namespace's badblocks list (the backend
- *           retires it; its entry and data are not read).
+ *           retires it; its entry and data are not read), a damaged
+ *           primary superblock when the backup is good (the backend
+ *           binds with it and rewrites the primary) and a damaged or
+ *           stale backup (rewritten at bind).
  */
 #ifndef FSNVMCTL_VERIFY_H
 #define FSNVMCTL_VERIFY_H
@@ -50,6 +53,8 @@ enum vp_kind {
 	VP_BAD_WRITER,		/* writer id beyond FSNVM_MAX_WRITERS */
 	VP_UNCOMMITTED,		/* newest entry of a key is not vouched for */
 	VP_RETIRED,		/* retired by the backend: never used again */
+	VP_SUPER_PRIMARY,	/* primary superblock damaged: backup used */
+	VP_SUPER_BACKUP,	/* backup superblock damaged or stale */
 	VP_NR_KINDS
 };
 
@@ -57,6 +62,7 @@ struct vp_problem {
 	enum vp_kind kind;
 	enum vp_severity severity;
 	enum fsnvm_media_status media;	/* VP_SUPERBLOCK */
+	struct fsnvm_super_problem super;	/* VP_SUPER*: which field */
 	u64 frame;		/* VP_NO_FRAME: the superblock */
 	u64 key;		/* KEY_RANGE, BAD_KEY, DUPLICATE_KEY */
 	u64 seq;
@@ -68,6 +74,7 @@ struct vp_problem {
 
 struct vp_report {
 	enum fsnvm_media_status super;
+	struct fsnvm_super_pick pick;	/* the copy used, the other's state */
 	struct fsnvm_geometry geo;	/* valid when super == OK */
 	u64 entries;		/* index entries read */
 	u64 valid;		/* entries naming a key (as recovery counts) */
