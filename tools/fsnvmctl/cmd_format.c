@@ -84,8 +84,7 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 			return fail("%s: holds a frontswap-nvm superblock that cannot be used (%s); --force overwrites it",
 				    d->path, why);
 	} else if (o->keep_wear) {
-		return fail("%s: cannot keep wear: %s", d->path,
-			    fsnvm_media_str(st));
+		return fail("%s: cannot keep wear: %s", d->path, why);
 	}
 
 	if (d->kind == DEV_DAX)
