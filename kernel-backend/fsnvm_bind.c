@@ -141,7 +141,6 @@ static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr
 	return 0;
 }
 
-
 /* Name the superblock field that refused the bind, and both copies. */
 static void fsnvm_super_refused(struct fsnvm_dev *d, void *kaddr, u64 bytes)
 {
@@ -200,6 +199,7 @@ static void fsnvm_super_fixup(struct fsnvm_dev *d)
 		pr_warn("%s: backup superblock rewritten from the primary\n",
 			d->path);
 }
+
 static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 {
 	enum fsnvm_media_status st;
