@@ -88,7 +88,7 @@
 #define FSNVM_INCOMPAT_KNOWN	0ULL
 
 struct fsnvm_super {
-	__le64 magic;		/*   0: FSNVM_MAGIC, written last at format */
+	__le64 magic;		/*   0: FSNVM_MAGIC */
 	__le32 version;		/*   8: FSNVM_VERSION */
 	__le32 sb_bytes;	/*  12: sizeof(struct fsnvm_super) */
 	__le64 compat;		/*  16: FSNVM_COMPAT_* */

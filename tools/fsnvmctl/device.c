@@ -96,8 +96,8 @@ static bool is_dax(dev_t rdev, uint64_t *bytes)
  * A mapped device raises SIGBUS on a poisoned pmem line (userspace has no
  * machine-check-safe copy) and on an image file whose holes cannot be
  * allocated (a full filesystem).  Say so in one line instead of dumping
- * core.  A format cut short this way leaves the device unformatted: the
- * magic is written last.
+ * core.  A format cut short this way leaves the old format, or nothing
+ * usable on a device that held none (fsnvm_format.h gives the order).
  */
 static const char *sigbus_path = "the device";
 
