@@ -204,8 +204,7 @@ void fsnvm_super_problem_str(const struct fsnvm_super_problem *p, char *buf,
 
 	switch (p->status) {
 	case FSNVM_MEDIA_TOO_SMALL:
-		snprintf(buf, len, "%s: %llu bytes, at least %llu needed", what,
-			 found, want);
+		snprintf(buf, len, "%s: the device has %llu bytes", what, found);
 		break;
 	case FSNVM_MEDIA_TOO_LARGE:
 		snprintf(buf, len, "%s: %llu bytes", what, found);
