@@ -73,6 +73,24 @@ static void backup_used(void *img, u64 bytes, enum fsnvm_media_status why,
 	((u8 *)img)[70] ^= 0x10;
 }
 
+static void backup_repaired(void *img, u64 bytes, bool stale)
+{
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+
+	CHECK(fsnvm_super_pick(img, bytes, &sb, &geo, &pick) == FSNVM_MEDIA_OK &&
+	      pick.used == FSNVM_SB_PRIMARY &&
+	      pick.backup_differs == stale &&
+	      (pick.backup.status == FSNVM_MEDIA_OK) == stale,
+	      "backup state not seen");
+	CHECK(fsnvm_super_repair(img, &sb, &pick) == FSNVM_SB_BACKUP,
+	      "backup not repaired");
+	CHECK(!memcmp(img, (u8 *)img + FSNVM_SUPER_BACKUP, sizeof(sb)),
+	      "backup not restored");
+	printf("ok: %s backup seen and repaired\n", stale ? "a stale" : "a damaged");
+}
+
 static void resign(struct fsnvm_super *sb)
 {
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
@@ -123,6 +141,16 @@ int main(void)
 	((u8 *)img)[3] ^= 0x04;		/* ...and of the magic */
 	expect(img, bytes, FSNVM_MEDIA_OK, "flipped magic bit (backup used)");
 	backup_used(img, bytes, FSNVM_MEDIA_BAD_MAGIC, "magic");
+	free(img);
+	/* A damaged or stale backup: the primary is used, the backup repaired. */
+	img = copy_of(good, bytes);
+	((u8 *)img)[FSNVM_SUPER_BACKUP + 70] ^= 0x10;
+	expect(img, bytes, FSNVM_MEDIA_OK, "flipped bit in the backup");
+	backup_repaired(img, bytes, false);
+	sb = img;
+	sb->format_time = cpu_to_le64(12345);
+	resign(sb);
+	backup_repaired(img, bytes, true);
 	free(img);
 	/* A primary overwritten by another tool is not ours: no backup. */
 	img = copy_of(good, bytes);
