@@ -100,6 +100,8 @@ put "$TMP/flip" 72 1 250
 expect 0 "$T" info --force "$TMP/flip"
 grep -q "^  crc            0x[0-9a-f]*   <- superblock checksum mismatch" "$TMP/out" && grep -q "^in use:        the backup$" "$TMP/out" &&
 	ok "info --force: a flipped primary, the backup in use" || bad "info --force flip: $(cat "$TMP/out")"
+grep -q "^copies differ: nr_frames$" "$TMP/out" && ok "info --force: the field that differs between the copies" ||
+	bad "info --force: differences"
 # unformatted: --force still dumps what is there
 truncate -s 1M "$TMP/zero"
 expect 1 "$T" info --force "$TMP/zero"

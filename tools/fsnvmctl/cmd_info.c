@@ -171,6 +171,35 @@ static struct json_object *copy_json(u64 off, const struct dev *d,
 	return o;
 }
 
+/*
+ * The fields in which the two copies differ: with a crc mismatch in one,
+ * where the damage most likely is.
+ */
+static void dump_differences(const struct dev *d)
+{
+	static const struct { const char *name; size_t off, len; } f[] = {
+#define F(x) { #x, offsetof(struct fsnvm_super, x), \
+	       sizeof(((struct fsnvm_super *)0)->x) }
+		F(magic), F(version), F(sb_bytes), F(compat), F(incompat),
+		F(ro_compat), F(uuid), F(page_size), F(entry_bytes),
+		F(device_bytes), F(nr_frames), F(index_offset), F(data_offset),
+		F(format_time), F(reserved), F(crc),
+#undef F
+	};
+	const u8 *a = d->base, *b = a + FSNVM_SUPER_BACKUP;
+	unsigned int i, n = 0;
+
+	if (d->bytes < FSNVM_SUPER_BACKUP + sizeof(struct fsnvm_super))
+		return;
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		if (!memcmp(a + f[i].off, b + f[i].off, f[i].len))
+			continue;
+		printf("%s%s", n++ ? ", " : "copies differ: ", f[i].name);
+	}
+	if (n)
+		printf("\n");
+}
+
 /* --force: both copies as they are; exit 1 when neither is usable. */
 static int info_force(const struct dev *d, bool json,
 		      const struct fsnvm_super_pick *pick,
@@ -194,6 +223,7 @@ static int info_force(const struct dev *d, bool json,
 		       dev_kind_str(d->kind), (unsigned long long)d->bytes);
 		dump_copy("primary", 0, d, &pick->primary);
 		dump_copy("backup", FSNVM_SUPER_BACKUP, d, &pick->backup);
+		dump_differences(d);
 		printf("in use:        %s\n",
 		       pick->used == FSNVM_SB_PRIMARY ? "the primary" :
 		       pick->used == FSNVM_SB_BACKUP ? "the backup" :
