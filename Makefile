@@ -48,6 +48,9 @@ $(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLA
 	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
 $(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h $(CORE_SRC) $(CORE_HDR) | $(U)
 	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/crash_shim.c $< -lpthread -o $@
+# The format under crashes, through the tool's own wear reading.
+$(U)/format_crash_test: tests/format_crash_test.c tests/crash_shim.c tests/crash_shim.h tools/fsnvmctl/oldwear.c tools/fsnvmctl/oldwear.h $(CORE_SRC) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(CORE_SRC) tests/crash_shim.c tools/fsnvmctl/oldwear.c $< -lpthread -o $@
 $(U)/bench_core: tests/bench/bench_core.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) -O2 -g -march=native $(INC) $(CORE_SRC) $< $(PMEM) -lm -o $@
 
@@ -77,7 +80,8 @@ FUZZ_TIME ?= 600
 fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
-TEST_BINS := $(PMEM_TESTS:%=$(U)/%) $(PLAIN_TESTS:%=$(U)/%) $(U)/engine_threads_test $(U)/crash_test
+TEST_BINS := $(PMEM_TESTS:%=$(U)/%) $(PLAIN_TESTS:%=$(U)/%) $(U)/engine_threads_test $(U)/crash_test \
+	     $(U)/format_crash_test
 test-bins: $(TEST_BINS)
 
 bench-core: deps $(U)/bench_core

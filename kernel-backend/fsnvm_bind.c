@@ -141,6 +141,65 @@ static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr
 	return 0;
 }
 
+/* Name the superblock field that refused the bind, and both copies. */
+static void fsnvm_super_refused(struct fsnvm_dev *d, void *kaddr, u64 bytes)
+{
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+	char why[192];
+
+	fsnvm_super_pick(kaddr, bytes, &sb, &geo, &pick);
+	fsnvm_super_problem_str(&pick.primary, why, sizeof(why));
+	pr_err("%s: %s; format it with `fsnvmctl format %s`\n", d->path, why,
+	       d->path);
+	if (pick.backup.status == FSNVM_MEDIA_OK) {
+		pr_err("%s: the backup superblock at %u is valid but not used: the primary is not a damaged frontswap-nvm superblock (overwritten by another tool?)\n",
+		       d->path, FSNVM_SUPER_BACKUP);
+	} else if (pick.backup.status != FSNVM_MEDIA_BAD_MAGIC) {
+		fsnvm_super_problem_str(&pick.backup, why, sizeof(why));
+		pr_err("%s: backup superblock at %u: %s\n", d->path,
+		       FSNVM_SUPER_BACKUP, why);
+	}
+}
+
+/*
+ * Bound with the backup superblock: the primary was damaged (a flipped
+ * bit, a torn format).  The backup is as good as the primary was, so the
+ * bind goes on with it, and the primary is rewritten from it now that the
+ * device is attached read-write; a stale or damaged backup is rewritten
+ * from the primary the same way.  Each is said in the log.
+ */
+static void fsnvm_super_fixup(struct fsnvm_dev *d)
+{
+	struct fsnvm_engine *e = d->engine;
+	const struct fsnvm_super_pick *pick = &e->super_pick;
+	enum fsnvm_super_copy fixed;
+	char why[192];
+
+	if (pick->used == FSNVM_SB_BACKUP) {
+		fsnvm_super_problem_str(&pick->primary, why, sizeof(why));
+		pr_warn("%s: primary superblock unusable (%s); bound with the backup at %u\n",
+			d->path, why, FSNVM_SUPER_BACKUP);
+	} else if (le64_to_cpu(e->super.compat) & FSNVM_COMPAT_BACKUP_SB) {
+		if (pick->backup_differs)
+			pr_warn("%s: backup superblock differs from the primary (a format cut short?)\n",
+				d->path);
+		else if (pick->backup.status != FSNVM_MEDIA_OK) {
+			fsnvm_super_problem_str(&pick->backup, why, sizeof(why));
+			pr_warn("%s: backup superblock at %u unusable: %s\n",
+				d->path, FSNVM_SUPER_BACKUP, why);
+		}
+	}
+	fixed = fsnvm_super_repair(e->base, &e->super, pick);
+	if (fixed == FSNVM_SB_PRIMARY)
+		pr_warn("%s: primary superblock rewritten from the backup\n",
+			d->path);
+	else if (fixed == FSNVM_SB_BACKUP)
+		pr_warn("%s: backup superblock rewritten from the primary\n",
+			d->path);
+}
+
 static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 {
 	enum fsnvm_media_status st;
@@ -182,14 +241,14 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 		return ret;
 	d->engine = fsnvm_engine_open(kaddr, bytes, &st);
 	if (!d->engine) {
-		pr_err("%s: %s; format it with `fsnvmctl format %s`\n", d->path,
-		       fsnvm_media_str(st), d->path);
+		fsnvm_super_refused(d, kaddr, bytes);
 		return fsnvm_media_errno(st);
 	}
 	fsnvm_mark_badblocks(d, start_off);
 	ret = fsnvm_recover(d->engine, FSNVM_RECOVER_ATTACH, &rep);
 	if (ret)
 		return ret;
+	fsnvm_super_fixup(d);
 	pr_info("bound to %s: %llu frames, %llu stale pages released, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
 		d->path, d->engine->geo.nr_frames, rep.released, rep.duplicates,
 		rep.torn, rep.bad_frames, d->engine->stats.wear_max);

@@ -30,26 +30,25 @@ static u64 fsnvm_pool_wear_of(void *ctx, u32 frame)
 struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 				       enum fsnvm_media_status *status)
 {
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
 	struct fsnvm_super sb;
 	struct fsnvm_engine *e;
 	enum fsnvm_media_status st;
 
-	if (device_bytes < sizeof(sb))
-		st = FSNVM_MEDIA_TOO_SMALL;
-	else if (fsnvm_pmem_read(&sb, base, sizeof(sb)))
-		st = FSNVM_MEDIA_IO_ERROR;
-	else
-		st = FSNVM_MEDIA_OK;
+	/* Either copy of the superblock; fsnvm_bind.c logs and repairs. */
+	st = fsnvm_super_pick(base, device_bytes, &sb, &geo, &pick);
 	e = st == FSNVM_MEDIA_OK ? kvcalloc(1, sizeof(*e), GFP_KERNEL) : NULL;
 	if (st == FSNVM_MEDIA_OK && !e)
 		st = FSNVM_MEDIA_IO_ERROR;
-	if (st == FSNVM_MEDIA_OK)
-		st = fsnvm_super_check(&sb, device_bytes, &e->geo);
 	*status = st;
 	if (st != FSNVM_MEDIA_OK) {
 		kvfree(e);
 		return NULL;
 	}
+	e->geo = geo;
+	e->super = sb;
+	e->super_pick = pick;
 	e->base = base;
 	e->data_crc = e->geo.compat & FSNVM_COMPAT_DATA_CRC;
 	spin_lock_init(&e->lock);

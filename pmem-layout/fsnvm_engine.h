@@ -147,6 +147,8 @@ struct fsnvm_vouch {
 struct fsnvm_engine {
 	void *base;			/* the mapped namespace */
 	struct fsnvm_geometry geo;
+	struct fsnvm_super super;	/* the copy opened with */
+	struct fsnvm_super_pick super_pick;	/* which, and the other's state */
 	bool data_crc;			/* COMPAT_DATA_CRC: verify on load */
 	bool readonly;			/* inspected only: refuse stores */
 	u8 *bounce;			/* the balancer's page buffer */

@@ -8,7 +8,9 @@
  *
  * Layout of a formatted namespace (all offsets in bytes):
  *
- *   0                superblock (struct fsnvm_super, padded to 4 KiB)
+ *   0                superblock (struct fsnvm_super, 256 B)
+ *   2048             its backup copy, byte for byte (FSNVM_COMPAT_BACKUP_SB)
+ *   256..2047, 2304..4095  zero; the superblock region is 4 KiB
  *   index_offset     nr_frames index entries (struct fsnvm_entry, 64 B each),
  *                    padded to a page boundary
  *   data_offset      nr_frames data frames of page_size bytes each
@@ -33,6 +35,30 @@
  * higher seq wins; if the winner is not trusted, the key holds nothing.
  * (Vouches ride in the entries, not in a record of their own, so they
  * wear the media no more than the stores they belong to.)
+ *
+ * The backup superblock lies in another 512-byte sector and another pmem
+ * poison unit (64 to 256 B) of the same region, so a flipped bit, a torn
+ * line or a bad block loses one copy, and the format needs no room beyond
+ * its 4 KiB region (the geometry stays a function of the device size).
+ * A foreign tool that rewrites the whole first page (mkswap, mkfs) takes
+ * both.  Readers (fsnvm_super_pick()) use the backup only when the primary
+ * is ours but damaged: its crc is wrong and its magic is within
+ * FSNVM_MAGIC_NEAR_BITS bits of FSNVM_MAGIC, or it cannot be read.  A
+ * primary without the magic is "not formatted" whatever the backup says:
+ * a foreign signature over the first bytes must not be bound.
+ *
+ * Format order (fsnvm_format()), so that a crash at any fence leaves the
+ * old format or the new one, each with every frame's wear:
+ *   1. every index entry rewritten clean (key 0) with the wear it keeps,
+ *      crc-sealed, and the rest of the superblock region zeroed, while the
+ *      old superblock still stands: old superblock + clean entries is a
+ *      valid, empty device with the right wear;  fence;
+ *   2. the backup copy of the new superblock;  fence;
+ *   3. the new primary, whole;  fence.  Torn, its crc is wrong but its
+ *      magic is there (old or new), so readers take the new backup.
+ * Over foreign data or a format of another geometry there is no wear to
+ * keep (--keep-wear refuses those); a crash there leaves a device that is
+ * not usable (no magic, or the old geometry) or the new format.
  */
 #ifndef FSNVM_FORMAT_H
 #define FSNVM_FORMAT_H
@@ -42,6 +68,8 @@
 #define FSNVM_MAGIC		0x314d564e53574653ULL	/* "FSWSNVM1" */
 #define FSNVM_VERSION		1
 #define FSNVM_SUPER_BYTES	4096	/* the superblock region */
+#define FSNVM_SUPER_BACKUP	2048	/* offset of the backup superblock */
+#define FSNVM_MAGIC_NEAR_BITS	8	/* a damaged magic: at most this far */
 #define FSNVM_PAGE_SIZE		4096	/* the only frame size supported */
 #define FSNVM_ENTRY_BYTES	64
 #define FSNVM_MAX_WRITERS	1024	/* writer ids 1..this; 0 = none */
@@ -54,12 +82,13 @@
 
 /* Compatible features: an older reader may ignore them. */
 #define FSNVM_COMPAT_DATA_CRC	BIT_ULL(0)	/* verify data crc on load */
-#define FSNVM_COMPAT_KNOWN	FSNVM_COMPAT_DATA_CRC
+#define FSNVM_COMPAT_BACKUP_SB	BIT_ULL(1)	/* copy at FSNVM_SUPER_BACKUP */
+#define FSNVM_COMPAT_KNOWN	(FSNVM_COMPAT_DATA_CRC | FSNVM_COMPAT_BACKUP_SB)
 /* Incompatible features: a reader that does not know one must refuse. */
 #define FSNVM_INCOMPAT_KNOWN	0ULL
 
 struct fsnvm_super {
-	__le64 magic;		/*   0: FSNVM_MAGIC, written last at format */
+	__le64 magic;		/*   0: FSNVM_MAGIC */
 	__le32 version;		/*   8: FSNVM_VERSION */
 	__le32 sb_bytes;	/*  12: sizeof(struct fsnvm_super) */
 	__le64 compat;		/*  16: FSNVM_COMPAT_* */
@@ -82,6 +111,11 @@ static_assert(__builtin_offsetof(struct fsnvm_super, nr_frames) == 72,
 	      "superblock nr_frames offset");
 static_assert(__builtin_offsetof(struct fsnvm_super, crc) == 252,
 	      "superblock crc offset");
+/* The two copies share no 512-byte sector and fit the region. */
+static_assert(FSNVM_SUPER_BACKUP % 512 == 0 &&
+	      FSNVM_SUPER_BACKUP >= 512 &&
+	      FSNVM_SUPER_BACKUP + sizeof(struct fsnvm_super) <= FSNVM_SUPER_BYTES,
+	      "backup superblock placement");
 
 /* key: bit 63 valid, bits 56..62 swap type, bits 0..55 swap offset */
 #define FSNVM_KEY_VALID		BIT_ULL(63)

@@ -104,43 +104,252 @@ void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
 }
 
+static enum fsnvm_media_status fsnvm_super_bad(struct fsnvm_super_problem *why,
+					       enum fsnvm_media_status st,
+					       const char *field, u64 found,
+					       u64 expected)
+{
+	if (why) {
+		why->status = st;
+		why->field = field;
+		why->found = found;
+		why->expected = expected;
+	}
+	return st;
+}
+
+/* A geometry field: the value the device's size gives. */
+static bool fsnvm_super_field_bad(struct fsnvm_super_problem *why,
+				  const char *field, u64 found, u64 expected)
+{
+	if (found == expected)
+		return false;
+	fsnvm_super_bad(why, FSNVM_MEDIA_BAD_GEOMETRY, field, found, expected);
+	if (why)
+		why->at_most = found > expected;
+	return true;
+}
+
 /*
  * Order of checks: identity first (magic, version, features), then
  * integrity (crc), then agreement with the device.  A device that simply
  * grew is refused too: the index was sized for the old size.
  */
-enum fsnvm_media_status fsnvm_super_check(const struct fsnvm_super *sb,
-					  u64 device_bytes,
-					  struct fsnvm_geometry *geo)
+enum fsnvm_media_status fsnvm_super_check_why(const struct fsnvm_super *sb,
+					      u64 device_bytes,
+					      struct fsnvm_geometry *geo,
+					      struct fsnvm_super_problem *why)
 {
 	struct fsnvm_geometry want;
-	enum fsnvm_media_status st;
+	u64 incompat = le64_to_cpu(sb->incompat);
+	u32 crc = fsnvm_super_crc(sb);
 
+	if (why) {
+		memset(why, 0, sizeof(*why));
+		why->device_bytes = device_bytes;
+	}
 	if (device_bytes < sizeof(*sb))
-		return FSNVM_MEDIA_TOO_SMALL;
+		return fsnvm_super_bad(why, FSNVM_MEDIA_TOO_SMALL,
+				       "device size", device_bytes,
+				       FSNVM_MIN_DEVICE_BYTES);
 	if (le64_to_cpu(sb->magic) != FSNVM_MAGIC)
-		return FSNVM_MEDIA_BAD_MAGIC;
+		return fsnvm_super_bad(why, FSNVM_MEDIA_BAD_MAGIC, "magic",
+				       le64_to_cpu(sb->magic), FSNVM_MAGIC);
 	if (le32_to_cpu(sb->version) > FSNVM_VERSION)
-		return FSNVM_MEDIA_BAD_VERSION;
-	if (le64_to_cpu(sb->incompat) & ~FSNVM_INCOMPAT_KNOWN)
-		return FSNVM_MEDIA_BAD_FEATURES;
-	if (le32_to_cpu(sb->crc) != fsnvm_super_crc(sb))
-		return FSNVM_MEDIA_BAD_CRC;
-	st = fsnvm_geometry_for_size(le64_to_cpu(sb->device_bytes), &want);
-	if (st != FSNVM_MEDIA_OK)
+		return fsnvm_super_bad(why, FSNVM_MEDIA_BAD_VERSION, "version",
+				       le32_to_cpu(sb->version), FSNVM_VERSION);
+	if (incompat & ~FSNVM_INCOMPAT_KNOWN)
+		return fsnvm_super_bad(why, FSNVM_MEDIA_BAD_FEATURES,
+				       "incompat", incompat,
+				       FSNVM_INCOMPAT_KNOWN);
+	if (le32_to_cpu(sb->crc) != crc)
+		return fsnvm_super_bad(why, FSNVM_MEDIA_BAD_CRC, "crc",
+				       le32_to_cpu(sb->crc), crc);
+	if (fsnvm_super_field_bad(why, "device_bytes",
+				  le64_to_cpu(sb->device_bytes), device_bytes))
 		return FSNVM_MEDIA_BAD_GEOMETRY;
-	if (le32_to_cpu(sb->version) != FSNVM_VERSION ||
-	    le32_to_cpu(sb->sb_bytes) != sizeof(*sb) ||
-	    le32_to_cpu(sb->page_size) != want.page_size ||
-	    le32_to_cpu(sb->entry_bytes) != FSNVM_ENTRY_BYTES ||
-	    le64_to_cpu(sb->nr_frames) != want.nr_frames ||
-	    le64_to_cpu(sb->index_offset) != want.index_offset ||
-	    le64_to_cpu(sb->data_offset) != want.data_offset ||
-	    le64_to_cpu(sb->device_bytes) != device_bytes)
+	if (fsnvm_geometry_for_size(device_bytes, &want) != FSNVM_MEDIA_OK)
+		return fsnvm_super_bad(why, FSNVM_MEDIA_BAD_GEOMETRY,
+				       "device size", device_bytes,
+				       FSNVM_MIN_DEVICE_BYTES);
+	if (fsnvm_super_field_bad(why, "version", le32_to_cpu(sb->version),
+				  FSNVM_VERSION) ||
+	    fsnvm_super_field_bad(why, "sb_bytes", le32_to_cpu(sb->sb_bytes),
+				  sizeof(*sb)) ||
+	    fsnvm_super_field_bad(why, "page_size", le32_to_cpu(sb->page_size),
+				  want.page_size) ||
+	    fsnvm_super_field_bad(why, "entry_bytes",
+				  le32_to_cpu(sb->entry_bytes),
+				  FSNVM_ENTRY_BYTES) ||
+	    fsnvm_super_field_bad(why, "nr_frames", le64_to_cpu(sb->nr_frames),
+				  want.nr_frames) ||
+	    fsnvm_super_field_bad(why, "index_offset",
+				  le64_to_cpu(sb->index_offset),
+				  want.index_offset) ||
+	    fsnvm_super_field_bad(why, "data_offset",
+				  le64_to_cpu(sb->data_offset),
+				  want.data_offset))
 		return FSNVM_MEDIA_BAD_GEOMETRY;
 	*geo = want;
 	geo->compat = le64_to_cpu(sb->compat);
 	return FSNVM_MEDIA_OK;
+}
+
+void fsnvm_super_problem_str(const struct fsnvm_super_problem *p, char *buf,
+			     size_t len)
+{
+	const char *what = fsnvm_media_str(p->status);
+	unsigned long long found = p->found, want = p->expected;
+	unsigned long long dev = p->device_bytes;
+
+	switch (p->status) {
+	case FSNVM_MEDIA_TOO_SMALL:
+		snprintf(buf, len, "%s: the device has %llu bytes", what, found);
+		break;
+	case FSNVM_MEDIA_TOO_LARGE:
+		snprintf(buf, len, "%s: %llu bytes", what, found);
+		break;
+	case FSNVM_MEDIA_BAD_MAGIC:
+		snprintf(buf, len, "%s: magic 0x%016llx, expected 0x%016llx",
+			 what, found, want);
+		break;
+	case FSNVM_MEDIA_BAD_VERSION:
+		snprintf(buf, len,
+			 "%s: version %llu, this code reads version %llu", what,
+			 found, want);
+		break;
+	case FSNVM_MEDIA_BAD_FEATURES:
+		snprintf(buf, len, "%s: %s 0x%llx, known 0x%llx", what,
+			 p->field ? p->field : "incompat", found, want);
+		break;
+	case FSNVM_MEDIA_BAD_CRC:
+		snprintf(buf, len, "%s: stored crc 0x%08llx, computed 0x%08llx",
+			 what, found, want);
+		break;
+	case FSNVM_MEDIA_BAD_GEOMETRY:
+		if (p->field && !strcmp(p->field, "device_bytes"))
+			snprintf(buf, len,
+				 "%s: device_bytes %llu, but the device has %llu bytes (resized since the format?)",
+				 what, found, dev);
+		else if (p->field && !strcmp(p->field, "device size"))
+			snprintf(buf, len,
+				 "%s: a device of %llu bytes cannot hold the format (at least %llu bytes, at most 2^31 frames)",
+				 what, found, want);
+		else if (p->field && (!strcmp(p->field, "version") ||
+				      !strcmp(p->field, "sb_bytes") ||
+				      !strcmp(p->field, "page_size") ||
+				      !strcmp(p->field, "entry_bytes")))
+			snprintf(buf, len, "%s: %s %llu, expected %llu", what,
+				 p->field, found, want);
+		else
+			snprintf(buf, len,
+				 "%s: %s %llu does not fit a device of %llu bytes: %s %llu",
+				 what, p->field ? p->field : "?", found, dev,
+				 p->at_most ? "at most" : "expected", want);
+		break;
+	default:
+		snprintf(buf, len, "%s", what);
+	}
+}
+
+/* Read one copy and check it; its status. */
+static enum fsnvm_media_status fsnvm_super_read(const void *base, u64 off,
+						u64 device_bytes,
+						struct fsnvm_super *sb,
+						struct fsnvm_geometry *geo,
+						struct fsnvm_super_problem *why)
+{
+	if (device_bytes < off + sizeof(*sb)) {
+		memset(why, 0, sizeof(*why));
+		why->device_bytes = device_bytes;
+		return fsnvm_super_bad(why, FSNVM_MEDIA_TOO_SMALL,
+				       "device size", device_bytes,
+				       FSNVM_MIN_DEVICE_BYTES);
+	}
+	if (fsnvm_pmem_read(sb, (const u8 *)base + off, sizeof(*sb))) {
+		memset(why, 0, sizeof(*why));
+		why->device_bytes = device_bytes;
+		return fsnvm_super_bad(why, FSNVM_MEDIA_IO_ERROR, NULL, 0, 0);
+	}
+	return fsnvm_super_check_why(sb, device_bytes, geo, why);
+}
+
+/*
+ * The primary is ours but damaged when it cannot be read, or when its
+ * crc is wrong and its magic is within a few bits of ours: a flipped bit,
+ * or a primary torn by a format cut short (both magics are FSNVM_MAGIC).
+ * A random magic comes that near once in about 3 * 10^9.
+ */
+static bool fsnvm_super_damaged(const struct fsnvm_super *sb,
+				const struct fsnvm_super_problem *why)
+{
+	if (why->status == FSNVM_MEDIA_IO_ERROR)
+		return true;
+	if (why->status == FSNVM_MEDIA_TOO_SMALL ||
+	    why->status == FSNVM_MEDIA_TOO_LARGE)
+		return false;
+	return hweight64(le64_to_cpu(sb->magic) ^ FSNVM_MAGIC) <=
+	       FSNVM_MAGIC_NEAR_BITS &&
+	       le32_to_cpu(sb->crc) != fsnvm_super_crc(sb);
+}
+
+enum fsnvm_media_status fsnvm_super_pick(const void *base, u64 device_bytes,
+					 struct fsnvm_super *sb,
+					 struct fsnvm_geometry *geo,
+					 struct fsnvm_super_pick *pick)
+{
+	struct fsnvm_super_pick local;
+	struct fsnvm_geometry bgeo;
+	struct fsnvm_super bsb;
+	enum fsnvm_media_status st, bst;
+
+	if (!pick)
+		pick = &local;
+	memset(pick, 0, sizeof(*pick));
+	st = fsnvm_super_read(base, 0, device_bytes, sb, geo, &pick->primary);
+	bst = fsnvm_super_read(base, FSNVM_SUPER_BACKUP, device_bytes, &bsb,
+			       &bgeo, &pick->backup);
+	if (bst == FSNVM_MEDIA_OK &&
+	    !(le64_to_cpu(bsb.compat) & FSNVM_COMPAT_BACKUP_SB))
+		bst = fsnvm_super_bad(&pick->backup, FSNVM_MEDIA_BAD_FEATURES,
+				      "compat", le64_to_cpu(bsb.compat),
+				      FSNVM_COMPAT_BACKUP_SB);
+	if (st == FSNVM_MEDIA_OK) {
+		pick->used = FSNVM_SB_PRIMARY;
+		pick->backup_differs = bst == FSNVM_MEDIA_OK &&
+				       memcmp(sb, &bsb, sizeof(bsb));
+		return st;
+	}
+	if (bst == FSNVM_MEDIA_OK && fsnvm_super_damaged(sb, &pick->primary)) {
+		pick->used = FSNVM_SB_BACKUP;
+		*sb = bsb;
+		*geo = bgeo;
+		return bst;
+	}
+	return st;
+}
+
+enum fsnvm_super_copy fsnvm_super_repair(void *base,
+					 const struct fsnvm_super *sb,
+					 const struct fsnvm_super_pick *pick)
+{
+	enum fsnvm_super_copy fix = FSNVM_SB_NONE;
+
+	if (pick->used == FSNVM_SB_BACKUP &&
+	    pick->primary.status != FSNVM_MEDIA_IO_ERROR)
+		fix = FSNVM_SB_PRIMARY;
+	else if (pick->used == FSNVM_SB_PRIMARY &&
+		 (le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB) &&
+		 pick->backup.status != FSNVM_MEDIA_IO_ERROR &&
+		 (pick->backup.status != FSNVM_MEDIA_OK || pick->backup_differs))
+		fix = FSNVM_SB_BACKUP;
+	if (fix == FSNVM_SB_NONE)
+		return fix;
+	fsnvm_pmem_copy((u8 *)base + (fix == FSNVM_SB_BACKUP ?
+				      FSNVM_SUPER_BACKUP : 0),
+			sb, sizeof(*sb));
+	fsnvm_pmem_fence();
+	return fix;
 }
 
 void fsnvm_entry_seal(struct fsnvm_entry *ent)
@@ -192,35 +401,49 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
 	return FSNVM_ENTRY_MAPPED;
 }
 
+/* Zero [from, to) of the superblock region. */
+static void fsnvm_zero_region(void *base, u64 from, u64 to)
+{
+	static const u8 zero[256];
+	u64 n;
+
+	for (; from < to; from += n) {
+		n = to - from < sizeof(zero) ? to - from : sizeof(zero);
+		fsnvm_pmem_copy((u8 *)base + from, zero, n);
+	}
+}
+
+/*
+ * The write order is the one of fsnvm_format.h: entries (with the wear
+ * they keep) under the old superblock, then the backup, then the primary.
+ * The region around the two copies is zeroed in the first step: it holds
+ * nothing of the old format, and no old signature (swap, a filesystem)
+ * survives there.
+ */
 void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
 		  const u8 uuid[16], u64 format_time,
 		  u64 (*wear_of)(void *ctx, u64 frame), void *ctx)
 {
+	struct fsnvm_geometry g = *geo;
 	struct fsnvm_super sb;
 	struct fsnvm_entry ent;
-	__le64 magic;
-	u64 f, off;
+	u64 f;
 
-	/*
-	 * Zero the whole superblock region first: a half-done format is
-	 * "none", and no old signature (swap, a filesystem) survives in it.
-	 */
-	memset(&sb, 0, sizeof(sb));
-	for (off = 0; off < FSNVM_SUPER_BYTES; off += sizeof(sb))
-		fsnvm_pmem_copy((u8 *)base + off, &sb, sizeof(sb));
-	fsnvm_pmem_fence();
-
-	for (f = 0; f < geo->nr_frames; f++) {
+	for (f = 0; f < g.nr_frames; f++) {
 		memset(&ent, 0, sizeof(ent));
 		ent.wear = cpu_to_le64(wear_of ? wear_of(ctx, f) : 0);
 		fsnvm_entry_seal(&ent);
-		fsnvm_pmem_copy(fsnvm_entry_at(base, geo, f), &ent, sizeof(ent));
+		fsnvm_pmem_copy(fsnvm_entry_at(base, &g, f), &ent, sizeof(ent));
 	}
-	fsnvm_super_build(&sb, geo, uuid, format_time);
-	magic = sb.magic;
-	sb.magic = 0;
-	fsnvm_pmem_copy(base, &sb, sizeof(sb));
+	fsnvm_zero_region(base, sizeof(sb), FSNVM_SUPER_BACKUP);
+	fsnvm_zero_region(base, FSNVM_SUPER_BACKUP + sizeof(sb),
+			  FSNVM_SUPER_BYTES);
 	fsnvm_pmem_fence();
-	fsnvm_pmem_copy(base, &magic, sizeof(magic));
+
+	g.compat |= FSNVM_COMPAT_BACKUP_SB;
+	fsnvm_super_build(&sb, &g, uuid, format_time);
+	fsnvm_pmem_copy((u8 *)base + FSNVM_SUPER_BACKUP, &sb, sizeof(sb));
+	fsnvm_pmem_fence();
+	fsnvm_pmem_copy(base, &sb, sizeof(sb));
 	fsnvm_pmem_fence();
 }

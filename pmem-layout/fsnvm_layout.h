@@ -41,10 +41,77 @@ enum fsnvm_media_status fsnvm_geometry_for_size(u64 device_bytes,
 void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
 		       const u8 uuid[16], u64 format_time);
 u32 fsnvm_super_crc(const struct fsnvm_super *sb);
-/* Check a superblock read from a device of device_bytes; fill geo. */
-enum fsnvm_media_status fsnvm_super_check(const struct fsnvm_super *sb,
-					  u64 device_bytes,
-					  struct fsnvm_geometry *geo);
+
+/*
+ * Why a superblock copy was refused, for a message that names the field,
+ * the value found and the value wanted (fsnvm_super_problem_str()).
+ */
+struct fsnvm_super_problem {
+	enum fsnvm_media_status status;	/* FSNVM_MEDIA_OK: nothing wrong */
+	const char *field;	/* "crc", "nr_frames", ...; NULL: none */
+	u64 found;		/* the field's value on the media */
+	u64 expected;		/* what this code or the device wants */
+	u64 device_bytes;	/* the size of the device it was read from */
+	bool at_most;		/* expected is an upper bound */
+};
+
+/*
+ * "<fsnvm_media_str()>: <field> <found> <how it fails> <expected>", e.g.
+ * "...: nr_frames 123456 does not fit a device of 1048576 bytes: at most
+ * 240" or "...: stored crc 0x12345678, computed 0x9abcdef0".
+ */
+void fsnvm_super_problem_str(const struct fsnvm_super_problem *p, char *buf,
+			     size_t len);
+
+/*
+ * Check a superblock read from a device of device_bytes; fill geo.  why,
+ * when not NULL, says which field failed and how.
+ */
+enum fsnvm_media_status fsnvm_super_check_why(const struct fsnvm_super *sb,
+					      u64 device_bytes,
+					      struct fsnvm_geometry *geo,
+					      struct fsnvm_super_problem *why);
+static inline enum fsnvm_media_status
+fsnvm_super_check(const struct fsnvm_super *sb, u64 device_bytes,
+		  struct fsnvm_geometry *geo)
+{
+	return fsnvm_super_check_why(sb, device_bytes, geo, NULL);
+}
+
+/* Which superblock copy a device is read with (fsnvm_format.h). */
+enum fsnvm_super_copy {
+	FSNVM_SB_NONE,		/* neither is usable */
+	FSNVM_SB_PRIMARY,	/* at 0 */
+	FSNVM_SB_BACKUP,	/* at FSNVM_SUPER_BACKUP: the primary is damaged */
+};
+
+struct fsnvm_super_pick {
+	enum fsnvm_super_copy used;
+	struct fsnvm_super_problem primary, backup;	/* each copy's status */
+	bool backup_differs;	/* both usable but not byte-identical */
+};
+
+/*
+ * Read both superblock copies of a device (machine-check safe) and pick
+ * the one to use: the primary when it is usable, else the backup when the
+ * primary is ours but damaged (fsnvm_format.h).  Returns the status of the
+ * copy used, or the primary's when neither is; fills sb (the copy used)
+ * and geo when OK.  pick may be NULL.
+ */
+enum fsnvm_media_status fsnvm_super_pick(const void *base, u64 device_bytes,
+					 struct fsnvm_super *sb,
+					 struct fsnvm_geometry *geo,
+					 struct fsnvm_super_pick *pick);
+
+/*
+ * Rewrite the copy pick says is damaged from the one in use (sb), made
+ * durable; nothing when both are good, when the damaged copy cannot be
+ * read (a media error), or for a format without a backup.  Returns the
+ * copy rewritten, FSNVM_SB_NONE for none.
+ */
+enum fsnvm_super_copy fsnvm_super_repair(void *base,
+					 const struct fsnvm_super *sb,
+					 const struct fsnvm_super_pick *pick);
 
 /*
  * The keys the engine can hold: its DRAM map keeps 32-bit offsets
@@ -180,10 +247,11 @@ static inline void *fsnvm_frame_at(void *base, const struct fsnvm_geometry *geo,
 }
 
 /*
- * Zero the superblock region, write an empty index and then the
- * superblock, magic last, so a format interrupted at any point leaves a
- * device that does not look formatted.
+ * Write an empty index, then the backup superblock, then the primary
+ * (fsnvm_format.h gives the order and why): a format interrupted at any
+ * fence leaves the old format or the new one, with every frame's wear.
  * wear_of, when given, supplies each frame's previous wear (--keep-wear).
+ * The new format has a backup superblock whatever geo->compat says.
  */
 void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
 		  const u8 uuid[16], u64 format_time,

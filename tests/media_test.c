@@ -32,6 +32,65 @@ static void expect(void *img, u64 bytes, enum fsnvm_media_status want,
 	       fsnvm_media_errno(st));
 }
 
+/* The primary's problem, in words, starts with want. */
+static void says(const void *img, u64 bytes, const char *want)
+{
+	struct fsnvm_super_problem why;
+	struct fsnvm_geometry geo;
+	char msg[256];
+
+	fsnvm_super_check_why(img, bytes, &geo, &why);
+	fsnvm_super_problem_str(&why, msg, sizeof(msg));
+	CHECK(!strncmp(msg, want, strlen(want)), "said '%s', want '%s'", msg,
+	      want);
+	printf("ok: says '%s'\n", msg);
+}
+
+/*
+ * The image opens with the backup, naming the primary's damage; repair
+ * rewrites the primary, which then opens alone.
+ */
+static void backup_used(void *img, u64 bytes, enum fsnvm_media_status why,
+			const char *field)
+{
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+
+	CHECK(fsnvm_super_pick(img, bytes, &sb, &geo, &pick) == FSNVM_MEDIA_OK &&
+	      pick.used == FSNVM_SB_BACKUP && pick.primary.status == why &&
+	      !strcmp(pick.primary.field, field), "backup not used");
+	CHECK(fsnvm_super_repair(img, &sb, &pick) == FSNVM_SB_PRIMARY,
+	      "primary not repaired");
+	CHECK(fsnvm_super_check(img, bytes, &geo) == FSNVM_MEDIA_OK &&
+	      !memcmp(img, (u8 *)img + FSNVM_SUPER_BACKUP, sizeof(sb)),
+	      "primary not restored");
+	CHECK(fsnvm_super_pick(img, bytes, &sb, &geo, &pick) == FSNVM_MEDIA_OK &&
+	      pick.used == FSNVM_SB_PRIMARY && !pick.backup_differs &&
+	      pick.backup.status == FSNVM_MEDIA_OK, "repair incomplete");
+	printf("ok: backup used for a bad %s, primary repaired\n", field);
+	/* Damage it again for the caller's next step. */
+	((u8 *)img)[70] ^= 0x10;
+}
+
+static void backup_repaired(void *img, u64 bytes, bool stale)
+{
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+
+	CHECK(fsnvm_super_pick(img, bytes, &sb, &geo, &pick) == FSNVM_MEDIA_OK &&
+	      pick.used == FSNVM_SB_PRIMARY &&
+	      pick.backup_differs == stale &&
+	      (pick.backup.status == FSNVM_MEDIA_OK) == stale,
+	      "backup state not seen");
+	CHECK(fsnvm_super_repair(img, &sb, &pick) == FSNVM_SB_BACKUP,
+	      "backup not repaired");
+	CHECK(!memcmp(img, (u8 *)img + FSNVM_SUPER_BACKUP, sizeof(sb)),
+	      "backup not restored");
+	printf("ok: %s backup seen and repaired\n", stale ? "a stale" : "a damaged");
+}
+
 static void resign(struct fsnvm_super *sb)
 {
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
@@ -70,9 +129,33 @@ int main(void)
 	expect(img, bytes, FSNVM_MEDIA_BAD_FEATURES, "unknown incompat feature");
 	free(img);
 
+	/* One flipped bit: the backup superblock stands in. */
 	img = copy_of(good, bytes);
 	((u8 *)img)[70] ^= 0x10;	/* a bit of nr_frames... */
-	expect(img, bytes, FSNVM_MEDIA_BAD_CRC, "flipped bit");
+	expect(img, bytes, FSNVM_MEDIA_OK, "flipped bit (backup used)");
+	backup_used(img, bytes, FSNVM_MEDIA_BAD_CRC, "crc");
+	memset((u8 *)img + FSNVM_SUPER_BACKUP, 0, 256);
+	expect(img, bytes, FSNVM_MEDIA_BAD_CRC, "flipped bit, no backup");
+	free(img);
+	img = copy_of(good, bytes);
+	((u8 *)img)[3] ^= 0x04;		/* ...and of the magic */
+	expect(img, bytes, FSNVM_MEDIA_OK, "flipped magic bit (backup used)");
+	backup_used(img, bytes, FSNVM_MEDIA_BAD_MAGIC, "magic");
+	free(img);
+	/* A damaged or stale backup: the primary is used, the backup repaired. */
+	img = copy_of(good, bytes);
+	((u8 *)img)[FSNVM_SUPER_BACKUP + 70] ^= 0x10;
+	expect(img, bytes, FSNVM_MEDIA_OK, "flipped bit in the backup");
+	backup_repaired(img, bytes, false);
+	sb = img;
+	sb->format_time = cpu_to_le64(12345);
+	resign(sb);
+	backup_repaired(img, bytes, true);
+	free(img);
+	/* A primary overwritten by another tool is not ours: no backup. */
+	img = copy_of(good, bytes);
+	memset(img, 0, 256);
+	expect(img, bytes, FSNVM_MEDIA_BAD_MAGIC, "primary zeroed, backup kept");
 	free(img);
 
 	img = copy_of(good, bytes);
@@ -80,6 +163,19 @@ int main(void)
 	sb->nr_frames = cpu_to_le64(le64_to_cpu(sb->nr_frames) + 1);
 	resign(sb);
 	expect(img, bytes, FSNVM_MEDIA_BAD_GEOMETRY, "geometry lie, crc ok");
+	says(img, bytes, "superblock geometry does not match the device: nr_frames 504 does not fit a device of 2097152 bytes: at most 503");
+	sb->nr_frames = cpu_to_le64(le64_to_cpu(sb->nr_frames) - 1);
+	sb->version = cpu_to_le32(0);
+	resign(sb);
+	says(img, bytes, "superblock geometry does not match the device: version 0, expected 1");
+	sb->version = cpu_to_le32(7);
+	resign(sb);
+	says(img, bytes, "format version newer than this code: version 7, this code reads version 1");
+	sb->version = cpu_to_le32(1);
+	sb->crc = cpu_to_le32(0x12345678);
+	says(img, bytes, "superblock checksum mismatch (corrupt): stored crc 0x12345678, computed 0x");
+	resign(sb);
+	says(img, bytes - 4096, "superblock geometry does not match the device: device_bytes 2097152, but the device has 2093056 bytes (resized since the format?)");
 	free(img);
 
 	/* Geometry: the minimum, odd sizes, and everything fits. */

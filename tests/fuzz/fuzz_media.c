@@ -87,10 +87,11 @@ static void check_image(u64 bytes)
 	struct fsnvm_geometry geo;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
+	struct fsnvm_super sb;
 	struct fsnvm_stats s;
 	struct vp_report r;
 
-	st = fsnvm_super_check((struct fsnvm_super *)img, bytes, &geo);
+	st = fsnvm_super_pick(img, bytes, &sb, &geo, NULL);
 	e = fsnvm_engine_open(img, bytes, &st_engine);
 	ORACLE(st == st_engine);
 	ORACLE(fsnvm_verify(img, bytes, NULL, &r) == 0);

@@ -14,3 +14,4 @@ run core-model-1M $U/engine_model_test 1000000 42
 run core-model-seed2 $U/engine_model_test 200000 7
 run core-threads-tsan $U/engine_threads_test 200000
 run core-crash-10k $U/crash_test 10000 1
+run core-format-crash $U/format_crash_test

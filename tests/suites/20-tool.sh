@@ -4,6 +4,7 @@ run build-tool make -s tool-test-bins
 run tool-golden tests/tool/golden.sh
 run tool-corrupt tests/tool/corrupt.sh
 run tool-hostile tests/tool/hostile.sh
+run tool-superblock tests/tool/superblock.sh
 run tool-bad-input tests/tool/bad_input.sh
 run tool-format tests/tool/format.sh
 run tool-stats tests/tool/stats.sh

@@ -155,5 +155,40 @@ for cmd in info wear check "info --json" "wear --json" "check --json"; do
 	[ "$rc" -eq 1 ] && grep -q "write error on standard output" "$TMP/err" &&
 		ok "$cmd >/dev/full: rc 1, write error" || bad "$cmd >/dev/full: rc $rc"
 done
+# ...except for format once the device is formatted (fsnvmctl-format(1)):
+# 0 says the device changed, the lost report is a warning on stderr
+for opt in --force --keep-wear; do
+	uuid=$("$T" info --json "$img" | jq -r .uuid)
+	"$T" format $opt "$img" >/dev/full 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	   grep -q "^fsnvmctl: warning: $img: formatted, but the report could not be written to standard output: No space left on device$" "$TMP/err" &&
+	   [ "$("$T" info --json "$img" | jq -r .uuid)" != "$uuid" ]; then
+		ok "format $opt >/dev/full: rc 0, formatted, one warning"
+	else
+		bad "format $opt >/dev/full: rc $rc, $(cat "$TMP/err")"
+	fi
+done
+# a refusal is still 1, with its own message
+"$FILL" fill "$img" 50 >/dev/null
+"$T" format "$img" >/dev/full 2>"$TMP/err"
+[ "$?" -eq 1 ] && grep -q "holds a frontswap-nvm format with wear" "$TMP/err" &&
+	ok "format refused >/dev/full: rc 1" || bad "format refused >/dev/full"
+
+# a FIFO: refused at once, never a blocking open() (timeout: it would hang)
+mkfifo "$TMP/fifo"
+for cmd in info wear check format "format --force" "info --force" "check --json"; do
+	# shellcheck disable=SC2086
+	run_cmd timeout 10 "$T" $cmd "$TMP/fifo"
+	if [ "$rc" -eq 1 ] && [ ! -s "$TMP/out" ] &&
+	   [ "$(cat "$TMP/err")" = "fsnvmctl: $TMP/fifo: not a pmem block device, DAX device or image file (a FIFO)" ]; then
+		ok "$cmd on a FIFO: rc 1 at once"
+	else
+		bad "$cmd on a FIFO: rc $rc (124: it blocked), $(cat "$TMP/err")"
+	fi
+done
+# a FIFO behind a symlink: the same
+ln -s "$TMP/fifo" "$TMP/fifolink"
+expect_err 1 "image file (a FIFO)" timeout 10 "$T" info "$TMP/fifolink"
 
 finish

@@ -25,6 +25,8 @@ damaged() {
 	ok "$name: check rc $want"
 	cp "$TMP/out" "$TMP/$name.json"
 	jtrue "$TMP/$name.json" "[.problems[] | select(.frame == $frame and .kind == \"$kind\" and .severity == \"$sev\")] | length == 1"
+	# a code per problem for scripts (the kind, or finer: duplicate_key_same_seq)
+	jtrue "$TMP/$name.json" "[.problems[] | select(.frame == $frame and (.code == \"$kind\" or .code == \"${kind}_same_seq\"))] | length == 1"
 	expect "$want" "$T" check "$img"
 	grep -q "^frame $frame: $sev: $kind: " "$TMP/out" && ok "$name: text names frame $frame" ||
 		bad "$name: text lacks 'frame $frame: $sev: $kind'"
@@ -89,7 +91,9 @@ cp "$base" "$TMP/sres"
 "$FILL" forge "$TMP/sres" super-reserved >/dev/null
 untouched "$TMP/sres" "$T" check --json "$TMP/sres"
 [ "$rc" -eq 0 ] && ok "super-reserved: check rc 0" || bad "super-reserved: check rc $rc"
-jtrue "$TMP/out" '.problems == [{"severity": "warning", "kind": "super_reserved", "where": "superblock", "message": "superblock reserved bytes or ro_compat are not zero"}]'
+# (the forge reseals the primary alone: the backup is stale, also a warning)
+jtrue "$TMP/out" '.problems == [{"code": "super_reserved", "severity": "warning", "kind": "super_reserved", "where": "superblock", "message": "superblock reserved bytes or ro_compat are not zero"}, {"code": "super_backup_stale", "severity": "warning", "kind": "super_backup", "where": "superblock", "message": "backup superblock at 2048 differs from the primary (a format cut short?); the primary is used and the backend rewrites the backup at bind"}]'
+jeq "$TMP/out" '[.status, .superblock, .superblock_copy, .superblock_primary, .superblock_backup]' '["warnings","ok","primary","ok","ok"]'
 expect 0 "$T" check "$TMP/sres"
 grep -q "^superblock: warning: super_reserved: " "$TMP/out" && ok "super-reserved: text" ||
 	bad "super-reserved: text"
@@ -104,8 +108,9 @@ unusable() {
 	done
 	untouched "$img" "$T" check --json "$img"
 	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -qF "$text" "$TMP/err" &&
-	   [ "$(jq -c '[.status, .errors, .problems[0].kind, .problems[0].message]' "$TMP/out")" = \
-	     "$(jq -nc --arg m "$(sed 's/^fsnvmctl: [^:]*: //' "$TMP/err")" '["damaged", 1, "superblock", $m]')" ]; then
+	   [ "$(jq -c '[.status, .errors, .problems[0].kind, .problems[0].message, .superblock_message]' "$TMP/out")" = \
+	     "$(jq -nc --arg m "$(sed 's/^fsnvmctl: [^:]*: //' "$TMP/err")" '["damaged", 1, "superblock", $m, $m]')" ] &&
+	   [ "$(jq -r '"superblock_" + .superblock == .problems[0].code and .superblock != "ok"' "$TMP/out")" = true ]; then
 		ok "check --json: rc 1, the superblock problem in JSON and on stderr"
 	else
 		bad "check --json on $img: rc $rc, $(cat "$TMP/out")"
@@ -116,7 +121,39 @@ bad_super() {
 	"$FILL" forge "$TMP/$1" "$1" >/dev/null
 	unusable "$TMP/$1" "$2"
 }
-bad_super super-flip "superblock checksum mismatch (corrupt)"
+# one flipped bit: the backup superblock stands in, check says which copy
+used=$("$T" check --json "$base" | jq .used)
+cp "$base" "$TMP/super-flip"
+"$FILL" forge "$TMP/super-flip" super-flip >/dev/null
+untouched "$TMP/super-flip" "$T" check --json "$TMP/super-flip"
+[ "$rc" -eq 0 ] && ok "super-flip: check rc 0 (backup used)" || bad "super-flip: check rc $rc"
+jeq "$TMP/out" '[.status, .superblock, .superblock_copy, .superblock_primary, .superblock_backup, .used]' "[\"warnings\",\"ok\",\"backup\",\"bad_crc\",\"ok\",$used]"
+jeq "$TMP/out" '[.problems[] | [.code, .severity, .where, .field]]' '[["super_primary_bad_crc","warning","superblock","crc"]]'
+expect 0 "$T" check "$TMP/super-flip"
+grep -q "superblock ok, .* frames (primary damaged, read from the backup)$" "$TMP/out" &&
+	ok "super-flip: text names the copy" || bad "super-flip: $(head -n 1 "$TMP/out")"
+grep -q "^superblock: warning: super_primary: primary superblock unusable (superblock checksum mismatch (corrupt): stored crc 0x[0-9a-f]\{8\}, computed 0x[0-9a-f]\{8\}); the backup at 2048 is good" "$TMP/out" &&
+	ok "super-flip: the warning names both crcs" || bad "super-flip: warning"
+expect 0 "$T" info "$TMP/super-flip"
+grep -q "^superblock: .*read from the backup at 2048; primary damaged: superblock checksum mismatch" "$TMP/out" &&
+	ok "super-flip: info reads the backup" || bad "super-flip: info"
+expect 0 "$T" wear --json "$TMP/super-flip"
+jeq "$TMP/out" .frames.used "$used"
+# the backup damaged, the primary good
+cp "$base" "$TMP/backup-flip"
+printf '\x01' | dd of="$TMP/backup-flip" bs=1 seek=$((2048 + 80)) conv=notrunc status=none
+untouched "$TMP/backup-flip" "$T" check --json "$TMP/backup-flip"
+jeq "$TMP/out" '[.superblock_copy, .superblock_primary, .superblock_backup, .problems[0].code]' '["primary","ok","bad_crc","super_backup_bad_crc"]'
+expect 0 "$T" check "$TMP/backup-flip"
+grep -q "(primary good, backup damaged)$" "$TMP/out" && ok "backup-flip: text" || bad "backup-flip: text"
+# both copies flipped: unusable, the crc line gives stored and computed
+cp "$TMP/super-flip" "$TMP/super-flip2"
+dd if="$TMP/super-flip2" bs=1 skip=72 count=1 status=none |
+	dd of="$TMP/super-flip2" bs=1 seek=$((2048 + 72)) conv=notrunc status=none
+stored=$(od -An -tx4 -j252 -N4 "$TMP/super-flip2" | tr -d ' ')
+computed=$(printf '%08x' "$("$T" info --force --json "$TMP/super-flip2" | jq .primary.computed_crc)")
+[ "$stored" != "$computed" ] && ok "computed crc differs from stored" || bad "crc forge"
+unusable "$TMP/super-flip2" "superblock checksum mismatch (corrupt): stored crc 0x$stored, computed 0x$computed"
 bad_super super-version "format version newer than this code"
 bad_super super-incompat "unknown incompatible feature"
 cp "$base" "$TMP/nomagic"

@@ -9,8 +9,11 @@ img=$TMP/img
 head -c 4M /dev/urandom >"$img"	# stale bytes everywhere
 expect 0 "$T" format "$img"
 expect 0 "$T" check "$img"
-cmp -s <(dd if="$img" bs=1 skip=256 count=3840 status=none) <(head -c 3840 /dev/zero) &&
-	ok "superblock region zeroed past the superblock" || bad "stale bytes in the superblock region"
+cmp -s <(dd if="$img" bs=1 skip=256 count=1792 status=none) <(head -c 1792 /dev/zero) &&
+cmp -s <(dd if="$img" bs=1 skip=2304 count=1792 status=none) <(head -c 1792 /dev/zero) &&
+	ok "superblock region zeroed around the two copies" || bad "stale bytes in the superblock region"
+cmp -s <(head -c 256 "$img") <(dd if="$img" bs=1 skip=2048 count=256 status=none) &&
+	ok "the backup superblock at 2048 is the primary's copy" || bad "backup superblock"
 jeq <("$FILL" wear "$img") 'map(select(. != 0)) | length' 0
 uuid1=$("$T" info --json "$img" | jq -r .uuid)
 expect 0 "$T" format "$img"
@@ -52,16 +55,36 @@ expect 0 "$T" format --force "$img"
 grep -q "discarded wear" "$TMP/out" && ok "--force reports the wear it discards" || bad "--force summary"
 jeq <("$FILL" wear "$img") max 0
 
+# copy_byte IMG FROM TO: the byte at FROM written at TO
+copy_byte() {
+	dd if="$1" bs=1 skip="$2" count=1 status=none |
+		dd of="$1" bs=1 seek="$3" conv=notrunc status=none
+}
+
 # an unusable superblock of ours: --force only; --keep-wear cannot
 "$FILL" fill "$img" 100 >/dev/null
-for what in super-version super-incompat super-flip; do
+for what in super-version super-incompat super-flip2; do
 	cp "$img" "$TMP/$what"
-	"$FILL" forge "$TMP/$what" "$what" >/dev/null
+	"$FILL" forge "$TMP/$what" "${what%2}" >/dev/null
+	# super-flip2: the same bit flipped in the backup too
+	[ "$what" = super-flip2 ] && copy_byte "$TMP/$what" 72 $((2048 + 72))
 	refuses 1 "holds a frontswap-nvm superblock that cannot be used" "$TMP/$what" "$T" format "$TMP/$what"
 	refuses 1 "cannot keep wear" "$TMP/$what" "$T" format --keep-wear "$TMP/$what"
 	expect 0 "$T" format --force "$TMP/$what"
 	expect 0 "$T" check "$TMP/$what"
 done
+# one flipped bit in the primary: the backup keeps the wear history
+cp "$img" "$TMP/flip"
+"$FILL" wear "$TMP/flip" >"$TMP/wf1.json"
+"$FILL" forge "$TMP/flip" super-flip >/dev/null
+refuses 1 "holds a frontswap-nvm format with wear on it" "$TMP/flip" "$T" format "$TMP/flip"
+expect 0 "$T" format --keep-wear "$TMP/flip"
+cmp -s "$TMP/wf1.json" <("$FILL" wear "$TMP/flip") && ok "primary flipped: --keep-wear kept every frame's wear" ||
+	bad "primary flipped: wear lost"
+expect 0 "$T" check "$TMP/flip"
+grep -q "superblock ok, .* (primary and backup good)" "$TMP/out" && ok "format rewrote both copies" ||
+	bad "after format: $(head -n 1 "$TMP/out")"
+
 # another size than the superblock says (the device grew): same
 cp "$img" "$TMP/grown"
 truncate -s +1M "$TMP/grown"
@@ -73,8 +96,8 @@ jeq "$TMP/out" .device_bytes $((5 * 1024 * 1024))
 # --data-crc sets the feature; a later plain re-format drops it
 expect 0 "$T" format --force --data-crc "$img"
 grep -q "data crc on" "$TMP/out" && ok "data crc reported" || bad "data crc summary"
-jeq <("$T" info --json "$img") .features '["data_crc"]'
+jeq <("$T" info --json "$img") .features '["data_crc","backup_sb"]'
 expect 0 "$T" format "$img"
-jeq <("$T" info --json "$img") .features '[]'
+jeq <("$T" info --json "$img") .features '["backup_sb"]'
 
 finish

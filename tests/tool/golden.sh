@@ -24,7 +24,7 @@ expect 0 "$T" info --json "$img"
 cp "$TMP/out" "$TMP/info.json"
 subset "$EXPECT/info-8M.json" "$TMP/info.json"
 jeq "$TMP/info.json" .device "\"$img\""
-jeq "$TMP/info.json" .features "[]"
+jeq "$TMP/info.json" .features '["backup_sb"]'
 jtrue "$TMP/info.json" '.uuid | test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")'
 jtrue "$TMP/info.json" ".format_time >= $t0 and .format_time <= $t1"
 expect 0 "$T" info "$img"
@@ -144,8 +144,8 @@ grep -q "clean: 0 errors, 0 warnings" "$TMP/out" && ok "check text: clean" || ba
 # --- with data crc --------------------------------------------------------
 expect 0 "$T" format --force --data-crc "$img"
 expect 0 "$T" info --json "$img"
-jeq "$TMP/out" .features '["data_crc"]'
-jeq "$TMP/out" .compat 1
+jeq "$TMP/out" .features '["data_crc","backup_sb"]'
+jeq "$TMP/out" .compat 3
 "$FILL" fill "$img" 500 >/dev/null
 expect 0 "$T" check --json "$img"
 jeq "$TMP/out" .status '"clean"'

@@ -72,6 +72,21 @@ expect_err 1 "$f:3: malformed line (want 'name value')" "$T" stats --debugfs "$d
 expect_err 1 "$f:2: malformed line" "$T" stats --json --debugfs "$dbg"
 { echo "frontswap-nvm-stats 1"; echo "loads 3"; echo "loads 4"; } >"$f"
 expect_err 1 "$f:3: 'loads' appears twice" "$T" stats --debugfs "$dbg"
+# every value but device's is an unsigned integer (fsnvmctl-stats(1)):
+# not a word, a sign, a fraction, hex, spaces, or more than 64 bits
+for v in abc -1 +1 1.5 0x10 "1 2" "12abc" " 7" 18446744073709551616 99999999999999999999999; do
+	for json in "" --json; do
+		{ echo "frontswap-nvm-stats 2"; echo "device -"; echo "loads $v"; } >"$f"
+		# shellcheck disable=SC2086
+		expect_err 1 "$f:3: 'loads' value '$v' is not an unsigned 64-bit decimal integer" \
+			"$T" stats $json --debugfs "$dbg"
+	done
+done
+{ echo "frontswap-nvm-stats 2"; echo "device /dev/pmem0"; echo "new_counter soon"; } >"$f"
+expect_err 1 "$f:3: 'new_counter' value 'soon' is not an unsigned" "$T" stats --debugfs "$dbg"
+{ echo "frontswap-nvm-stats 2"; echo "device /dev/pmem 1"; echo "loads 0"; echo "wear_max 18446744073709551615"; } >"$f"
+expect 0 "$T" stats --json --debugfs "$dbg"
+jeq "$TMP/out" .device '"/dev/pmem 1"'
 
 # no backend
 expect_err 1 "fsnvmctl: no frontswap-nvm backend in this kernel ($TMP/nodebugfs/frontswap_nvm/stats not found; is debugfs mounted?)" \

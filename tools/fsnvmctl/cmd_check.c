@@ -19,12 +19,50 @@ static const char *check_status(const struct vp_report *r)
 	return r->errors ? "damaged" : r->warnings ? "warnings" : "clean";
 }
 
+/*
+ * A stable code per problem for scripts: the kind, made precise where one
+ * kind covers several cases (which superblock status; a duplicate with
+ * equal seqs, an error, apart from a stale one; a backup that is stale
+ * rather than damaged).
+ */
+static const char *problem_code(const struct vp_problem *p, char *buf,
+				size_t len)
+{
+	switch (p->kind) {
+	case VP_SUPERBLOCK:
+		snprintf(buf, len, "superblock_%s", media_code(p->media));
+		return buf;
+	case VP_SUPER_PRIMARY:
+		snprintf(buf, len, "super_primary_%s", media_code(p->media));
+		return buf;
+	case VP_SUPER_BACKUP:
+		if (p->media == FSNVM_MEDIA_OK)
+			return "super_backup_stale";
+		snprintf(buf, len, "super_backup_%s", media_code(p->media));
+		return buf;
+	case VP_DUPLICATE_KEY:
+		return p->severity == VP_ERROR ? "duplicate_key_same_seq" :
+		       "duplicate_key";
+	default:
+		return vp_kind_name(p->kind);
+	}
+}
+
+/* The state of the backup copy, in a word: "absent" before backups. */
+static const char *backup_code(const struct fsnvm_super_problem *b)
+{
+	if (b->status == FSNVM_MEDIA_BAD_MAGIC && !b->found)
+		return "absent";
+	return media_code(b->status);
+}
+
 static struct json_object *problem_json(const struct vp_problem *p)
 {
 	struct json_object *o = json_object_new_object();
-	char msg[256];
+	char msg[256], code[48];
 
 	vp_describe(p, msg, sizeof(msg));
+	jadd_str(o, "code", problem_code(p, code, sizeof(code)));
 	jadd_str(o, "severity", p->severity == VP_ERROR ? "error" : "warning");
 	jadd_str(o, "kind", vp_kind_name(p->kind));
 	if (p->frame == VP_NO_FRAME)
@@ -59,6 +97,15 @@ static struct json_object *problem_json(const struct vp_problem *p)
 	case VP_BAD_WRITER:
 		jadd_u64(o, "writer", p->value);
 		break;
+	case VP_SUPERBLOCK:
+	case VP_SUPER_PRIMARY:
+	case VP_SUPER_BACKUP:
+		if (p->super.field) {
+			jadd_str(o, "field", p->super.field);
+			jadd_u64(o, "found", p->super.found);
+			jadd_u64(o, "expected", p->super.expected);
+		}
+		break;
 	case VP_UNCOMMITTED:
 		jadd_u64(o, "seq", p->seq);
 		jadd_u64(o, "writer", p->value);
@@ -85,12 +132,22 @@ static void check_json(const char *path, const struct vp_report *r,
 		       const struct fsnvm_recovery *rep)
 {
 	struct json_object *o = json_object_new_object(), *list, *x;
+	char msg[256];
 	u64 i;
 
 	jadd_str(o, "device", path);
 	jadd_str(o, "status", check_status(r));
-	jadd_str(o, "superblock", r->super == FSNVM_MEDIA_OK ? "ok" :
-		 fsnvm_media_str(r->super));
+	jadd_str(o, "superblock", media_code(r->super));
+	if (r->super == FSNVM_MEDIA_OK) {
+		jadd_str(o, "superblock_message", "ok");
+	} else {
+		fsnvm_super_problem_str(&r->pick.primary, msg, sizeof(msg));
+		jadd_str(o, "superblock_message", msg);
+	}
+	jadd_str(o, "superblock_copy", r->pick.used == FSNVM_SB_PRIMARY ?
+		 "primary" : r->pick.used == FSNVM_SB_BACKUP ? "backup" : NULL);
+	jadd_str(o, "superblock_primary", media_code(r->pick.primary.status));
+	jadd_str(o, "superblock_backup", backup_code(&r->pick.backup));
 	if (r->super == FSNVM_MEDIA_OK) {
 		jadd_u64(o, "nr_frames", r->geo.nr_frames);
 		jadd_u64(o, "entries", r->entries);
@@ -122,14 +179,29 @@ static void check_json(const char *path, const struct vp_report *r,
 	json_emit(o);
 }
 
+/* Which superblock copy is good, for the text's first line. */
+static const char *copies_text(const struct vp_report *r)
+{
+	const char *b = backup_code(&r->pick.backup);
+
+	if (r->pick.used == FSNVM_SB_BACKUP)
+		return "primary damaged, read from the backup";
+	if (!strcmp(b, "absent"))
+		return "primary good, no backup";
+	if (r->pick.backup_differs)
+		return "primary good, backup stale";
+	return strcmp(b, "ok") ? "primary good, backup damaged" :
+	       "primary and backup good";
+}
+
 static void check_text(const char *path, const struct vp_report *r,
 		       const struct fsnvm_recovery *rep)
 {
 	char msg[256];
 	u64 i;
 
-	printf("%s: superblock ok, %llu frames\n", path,
-	       (unsigned long long)r->geo.nr_frames);
+	printf("%s: superblock ok, %llu frames (%s)\n", path,
+	       (unsigned long long)r->geo.nr_frames, copies_text(r));
 	for (i = 0; i < r->nr_problems && i < CHECK_TEXT_LIMIT; i++) {
 		const struct vp_problem *p = &r->problems[i];
 
@@ -237,9 +309,12 @@ int cmd_check(int argc, char **argv)
 	}
 	ret = r.errors ? EXIT_FAIL : EXIT_OK;
 	if (r.super != FSNVM_MEDIA_OK) {
+		char msg[256];
+
 		if (json)
 			check_json(argv[i], &r, &rep);
-		fail("%s: %s", argv[i], fsnvm_media_str(r.super));
+		fsnvm_super_problem_str(&r.pick.primary, msg, sizeof(msg));
+		fail("%s: %s", argv[i], msg);
 	} else if (check_recovery(&d, &r, bad, &rep)) {
 		ret = EXIT_FAIL;
 	} else if (json) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fsnvmctl format DEV: write a fresh superblock and an empty index with
- * the shared fsnvm_format() (index first, magic last).
+ * the shared fsnvm_format() (index first, then the backup superblock,
+ * then the primary).
  *
  * Refusals, each leaving the device untouched:
  *  - the device the backend is bound to (always; unbind it first);
@@ -12,66 +13,29 @@
  *    or --keep-wear (each frame keeps its wear);
  *  - a frontswap-nvm superblock that cannot be read (newer version, bad
  *    crc, other geometry), unless --force.
- * --keep-wear needs a readable format of the same geometry.  Wear of a
- * torn or implausible entry (fsnvm_entry_untrusted(), the rule recovery
+ * --keep-wear needs a readable format of the same geometry (either
+ * superblock copy: the backup stands in for a damaged primary).  Wear of
+ * a torn or implausible entry (fsnvm_entry_untrusted(), the rule recovery
  * and `fsnvmctl check` and `wear` apply) is unknown: it gets the highest
- * wear of the trusted entries, so wear never goes down.
+ * wear of the trusted entries, so wear never goes down (oldwear.c).
+ * fsnvm_format() orders its writes so that a crash at any point leaves
+ * the old format or the new one, each with every frame's wear: format
+ * --keep-wear again after a crash.
+ *
+ * Exit status: 0 once the device is formatted, even if the report cannot
+ * be written (a full stdout): the status says what happened to the device.
  */
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <sys/random.h>
 #include <time.h>
 
 #include "media.h"
+#include "oldwear.h"
 #include "fsnvmctl.h"
 #include "options.h"
 #include "output.h"
 #include "probe.h"
-
-struct old_wear {
-	u64 *wear;		/* per frame, --keep-wear */
-	u64 max, sum;
-	u64 torn;		/* torn or implausible entries */
-};
-
-static u64 old_wear_of(void *ctx, u64 frame)
-{
-	return ((struct old_wear *)ctx)->wear[frame];
-}
-
-/* Read the wear of an existing format; keep the per-frame values if asked. */
-static int read_old_wear(const struct dev *d, const struct fsnvm_geometry *geo,
-			 bool keep, struct old_wear *ow)
-{
-	u64 f;
-
-	memset(ow, 0, sizeof(*ow));
-	if (keep) {
-		ow->wear = calloc(geo->nr_frames ? geo->nr_frames : 1, sizeof(u64));
-		if (!ow->wear)
-			return -ENOMEM;
-	}
-	for (f = 0; f < geo->nr_frames; f++) {
-		const struct fsnvm_entry *ent = fsnvm_entry_at(d->base, geo, f);
-		u64 w = le64_to_cpu(ent->wear);
-
-		if (fsnvm_entry_untrusted(ent)) {
-			ow->torn++;
-			continue;
-		}
-		if (keep)
-			ow->wear[f] = w;
-		ow->max = w > ow->max ? w : ow->max;
-		ow->sum = fsnvm_add_sat(ow->sum, w);
-	}
-	/* what `fsnvmctl wear` counts: each untrusted frame at the max */
-	ow->sum = fsnvm_add_sat(ow->sum, ow->torn && ow->max > ~0ULL / ow->torn ?
-				~0ULL : ow->max * ow->torn);
-	if (keep && ow->torn)
-		for (f = 0; f < geo->nr_frames; f++)
-			if (fsnvm_entry_untrusted(fsnvm_entry_at(d->base, geo, f)))
-				ow->wear[f] = ow->max;
-	return 0;
-}
 
 static int new_uuid(u8 uuid[16])
 {
@@ -95,7 +59,7 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 {
 	struct fsnvm_geometry old;
 	enum fsnvm_media_status st;
-	char what[128];
+	char what[128], why[192];
 	int r;
 
 	memset(ow, 0, sizeof(*ow));
@@ -108,21 +72,21 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 	geo->compat = o->data_crc ? FSNVM_COMPAT_DATA_CRC : 0;
 
 	st = dev_super(d, &old);
+	dev_super_why(d, why, sizeof(why));
 	if (st == FSNVM_MEDIA_OK) {
-		if (read_old_wear(d, &old, o->keep_wear, ow))
+		if (old_wear_read(d->base, &old, o->keep_wear, ow))
 			return fail("%s: out of memory", d->path);
 		if (ow->sum && !o->force && !o->keep_wear)
 			return fail("%s: holds a frontswap-nvm format with wear on it (max %llu writes per frame); --keep-wear keeps it, --force discards it",
 				    d->path, (unsigned long long)ow->max);
 	} else if (st != FSNVM_MEDIA_BAD_MAGIC) {
 		if (o->keep_wear)
-			return fail("%s: cannot keep wear: %s", d->path,
-				    fsnvm_media_str(st));
+			return fail("%s: cannot keep wear: %s", d->path, why);
 		if (!o->force)
 			return fail("%s: holds a frontswap-nvm superblock that cannot be used (%s); --force overwrites it",
-				    d->path, fsnvm_media_str(st));
+				    d->path, why);
 	} else if (o->keep_wear) {
-		return fail("%s: cannot keep wear: %s", d->path, fsnvm_media_str(st));
+		return fail("%s: cannot keep wear: %s", d->path, why);
 	}
 
 	if (d->kind == DEV_DAX)
@@ -223,6 +187,18 @@ int cmd_format(int argc, char **argv)
 	else if (ow.sum)
 		printf("%s: discarded wear: max %llu, total %llu writes\n", d.path,
 		       (unsigned long long)ow.max, (unsigned long long)ow.sum);
+	/*
+	 * The device is formatted: exit 0 whatever became of the report.  A
+	 * script that saw 1 would think the device untouched, and retrying
+	 * with --force would throw away the wear just kept.  The lost report
+	 * is said on stderr and dropped so main() does not fail on it.
+	 */
+	if (fflush(stdout) || ferror(stdout)) {
+		warn("%s: formatted, but the report could not be written to standard output: %s",
+		     d.path, errno ? strerror(errno) : "I/O error");
+		__fpurge(stdout);
+		clearerr(stdout);
+	}
 out:
 	free(ow.wear);
 	dev_close(&d);

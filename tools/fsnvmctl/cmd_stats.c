@@ -11,9 +11,11 @@
  * Names are parsed generically, so counters a newer backend adds show up
  * without a new fsnvmctl; a newer version number is refused.  Version 2
  * counts events since boot where version 1 counted them per binding; the
- * lines read the same.  A value (the
- * rest of the line after one space) that is an unsigned decimal integer is
- * a number, anything else a string.
+ * lines read the same.  The value (the rest of the line after one space)
+ * of device is a path or "-"; every other value is an unsigned decimal
+ * integer that fits 64 bits (fsnvmctl-stats(1)), anything else makes the
+ * file malformed: a counter shown as a string would pass wrong numbers on
+ * to scripts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +47,7 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* Digits only: no sign, no space, no base prefix other than decimal. */
 static bool parse_number(const char *s, unsigned long long *v)
 {
 	char *end;
@@ -115,9 +118,17 @@ static int stats_read(FILE *f, const char *path, struct stat_line *lines,
 			free(buf);
 			return fail("%s: more than %d counters", path, STATS_MAX);
 		}
+		if (strcmp(name, "device") &&
+		    !parse_number(value, &lines[*n].v)) {
+			int ret = fail("%s:%u: '%s' value '%s' is not an unsigned 64-bit decimal integer",
+				       path, lineno, name, value);
+
+			free(buf);
+			return ret;
+		}
 		lines[*n].name = strdup(name);
 		lines[*n].value = strdup(value);
-		lines[*n].number = parse_number(value, &lines[*n].v);
+		lines[*n].number = strcmp(name, "device");
 		(*n)++;
 		if (!lines[*n - 1].name || !lines[*n - 1].value) {
 			free(buf);

@@ -255,6 +255,7 @@ int cmd_wear(int argc, char **argv)
 	};
 	struct wear_report w;
 	struct projection p;
+	char why[192];
 	struct dev d;
 	int i = parse_args(argc, argv, &u, 1, 1), r;
 
@@ -267,11 +268,13 @@ int cmd_wear(int argc, char **argv)
 	if (dev_open(&d, argv[i], false))
 		return fail("%s: %s", argv[i], d.err);
 	r = wear_collect(&d, (unsigned int)top, &w);
+	if (r > 0)
+		dev_super_why(&d, why, sizeof(why));
 	dev_close(&d);
 	if (r < 0)
 		return fail("%s: out of memory", argv[i]);
 	if (r > 0)
-		return fail("%s: %s", argv[i], fsnvm_media_str(r));
+		return fail("%s: %s", argv[i], why);
 	if (svg && svg_write(svg, argv[i], &w)) {
 		r = fail_errno(svg);
 		wear_report_free(&w);

@@ -96,8 +96,8 @@ static bool is_dax(dev_t rdev, uint64_t *bytes)
  * A mapped device raises SIGBUS on a poisoned pmem line (userspace has no
  * machine-check-safe copy) and on an image file whose holes cannot be
  * allocated (a full filesystem).  Say so in one line instead of dumping
- * core.  A format cut short this way leaves the device unformatted: the
- * magic is written last.
+ * core.  A format cut short this way leaves the old format, or nothing
+ * usable on a device that held none (fsnvm_format.h gives the order).
  */
 static const char *sigbus_path = "the device";
 
@@ -137,25 +137,74 @@ static void drop_cache(struct dev *d)
 	posix_fadvise(d->fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
+/* What a path is, for the refusal of anything but a file or a device. */
+static const char *mode_str(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device that is not devdax";
+	return "not a regular file";
+}
+
+static int dev_refuse(struct dev *d, mode_t mode)
+{
+	snprintf(d->err, sizeof(d->err),
+		 "not a pmem block device, DAX device or image file (%s)",
+		 mode_str(mode));
+	dev_close(d);
+	return -1;
+}
+
+static bool usable_kind(const struct stat *st, uint64_t *dax_bytes)
+{
+	return S_ISREG(st->st_mode) || S_ISBLK(st->st_mode) ||
+	       (S_ISCHR(st->st_mode) && is_dax(st->st_rdev, dax_bytes));
+}
+
+/*
+ * Only a regular file, a block device or a devdax character device is
+ * opened: open() of a FIFO blocks until a writer comes, and of another
+ * character device (a tty, a tape) may act on it.  The path is looked at
+ * before open() and, in case it was swapped in between, the opened file
+ * after; O_NONBLOCK keeps open() itself from waiting either way.
+ */
 int dev_open(struct dev *d, const char *path, bool writable)
 {
 	int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
-	struct stat st;
+	int flags = (writable ? O_RDWR | O_EXCL : O_RDONLY) | O_CLOEXEC;
+	struct stat pre, st;
+	uint64_t dax_bytes = 0;
 	size_t len;
 	int is_pmem;
 
 	memset(d, 0, sizeof(*d));
+	d->fd = -1;
 	d->path = path;
 	catch_sigbus(path);
 	d->writable = writable;
-	/* O_EXCL on a block device: refused while mounted or swapped on. */
-	d->fd = open(path, (writable ? O_RDWR | O_EXCL : O_RDONLY) | O_CLOEXEC);
-	if (d->fd < 0 || fstat(d->fd, &st))
+	if (stat(path, &pre))
 		return dev_fail_errno(d);
-	if (S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(pre.st_mode)) {
 		errno = EISDIR;
 		return dev_fail_errno(d);
 	}
+	if (!usable_kind(&pre, &dax_bytes))
+		return dev_refuse(d, pre.st_mode);
+	/* O_EXCL on a block device: refused while mounted or swapped on. */
+	d->fd = open(path, flags | O_NONBLOCK);
+	if (d->fd < 0 || fstat(d->fd, &st))
+		return dev_fail_errno(d);
+	if (st.st_dev != pre.st_dev || st.st_ino != pre.st_ino ||
+	    (st.st_mode & S_IFMT) != (pre.st_mode & S_IFMT)) {
+		if (!usable_kind(&st, &dax_bytes))
+			return dev_refuse(d, st.st_mode);
+		return dev_fail(d, "%s", "changed while being opened; try again");
+	}
+	if (fcntl(d->fd, F_SETFL, fcntl(d->fd, F_GETFL) & ~O_NONBLOCK))
+		return dev_fail_errno(d);
 	if (S_ISREG(st.st_mode)) {
 		d->kind = DEV_FILE;
 		d->bytes = st.st_size;
@@ -164,12 +213,10 @@ int dev_open(struct dev *d, const char *path, bool writable)
 		d->rdev = st.st_rdev;
 		if (ioctl(d->fd, BLKGETSIZE64, &d->bytes))
 			return dev_fail_errno(d);
-	} else if (S_ISCHR(st.st_mode) && is_dax(st.st_rdev, &d->bytes)) {
+	} else {
 		d->kind = DEV_DAX;
 		d->rdev = st.st_rdev;
-	} else {
-		return dev_fail(d, "%s",
-				"not a pmem block device, DAX device or image file");
+		d->bytes = dax_bytes;
 	}
 	if (!d->bytes)
 		return 0;

@@ -2,12 +2,43 @@
 /* The frontswap-nvm side of an opened device (see media.h). */
 #include "media.h"
 
+enum fsnvm_media_status dev_super_pick(const struct dev *d,
+				       struct fsnvm_super *sb,
+				       struct fsnvm_geometry *geo,
+				       struct fsnvm_super_pick *pick)
+{
+	if (d->bytes < sizeof(struct fsnvm_super)) {
+		if (pick) {
+			memset(pick, 0, sizeof(*pick));
+			pick->primary.status = FSNVM_MEDIA_TOO_SMALL;
+			pick->primary.field = "device size";
+			pick->primary.found = d->bytes;
+			pick->primary.expected = FSNVM_MIN_DEVICE_BYTES;
+			pick->primary.device_bytes = d->bytes;
+			pick->backup = pick->primary;
+		}
+		return FSNVM_MEDIA_TOO_SMALL;
+	}
+	return fsnvm_super_pick(d->base, d->bytes, sb, geo, pick);
+}
+
 enum fsnvm_media_status dev_super(const struct dev *d,
 				  struct fsnvm_geometry *geo)
 {
-	if (d->bytes < sizeof(struct fsnvm_super))
-		return FSNVM_MEDIA_TOO_SMALL;
-	return fsnvm_super_check(d->base, d->bytes, geo);
+	struct fsnvm_super sb;
+
+	return dev_super_pick(d, &sb, geo, NULL);
+}
+
+const char *dev_super_why(const struct dev *d, char *buf, size_t len)
+{
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+
+	dev_super_pick(d, &sb, &geo, &pick);
+	fsnvm_super_problem_str(&pick.primary, buf, len);
+	return buf;
 }
 
 struct bad_ctx {
@@ -51,4 +82,23 @@ u64 dev_bad_frames(const struct dev *d, const struct fsnvm_geometry *geo,
 
 	dev_bad_ranges(d, bad_range, &b);
 	return b.n;
+}
+
+const char *media_code(enum fsnvm_media_status st)
+{
+	static const char * const codes[] = {
+		[FSNVM_MEDIA_OK] = "ok",
+		[FSNVM_MEDIA_TOO_SMALL] = "too_small",
+		[FSNVM_MEDIA_TOO_LARGE] = "too_large",
+		[FSNVM_MEDIA_BAD_MAGIC] = "bad_magic",
+		[FSNVM_MEDIA_BAD_VERSION] = "bad_version",
+		[FSNVM_MEDIA_BAD_FEATURES] = "bad_features",
+		[FSNVM_MEDIA_BAD_CRC] = "bad_crc",
+		[FSNVM_MEDIA_BAD_GEOMETRY] = "bad_geometry",
+		[FSNVM_MEDIA_IO_ERROR] = "io_error",
+	};
+
+	if ((unsigned int)st >= ARRAY_SIZE(codes) || !codes[st])
+		return "unknown";
+	return codes[st];
 }

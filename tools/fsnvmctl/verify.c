@@ -31,6 +31,8 @@ static const char * const vp_kind_names[VP_NR_KINDS] = {
 	[VP_SEQ_IMPLAUSIBLE] = "seq_implausible",
 	[VP_VOUCH_SEQ_IMPLAUSIBLE] = "vouch_seq_implausible",
 	[VP_FORMAT_TIME] = "format_time",
+	[VP_SUPER_PRIMARY] = "super_primary",
+	[VP_SUPER_BACKUP] = "super_backup",
 };
 
 const char *vp_kind_name(enum vp_kind kind)
@@ -42,10 +44,29 @@ void vp_describe(const struct vp_problem *p, char *buf, size_t len)
 {
 	unsigned int type = fsnvm_key_type(p->key);
 	unsigned long long off = fsnvm_key_offset(p->key);
+	char sup[192];
 
 	switch (p->kind) {
 	case VP_SUPERBLOCK:
-		snprintf(buf, len, "%s", fsnvm_media_str(p->media));
+		fsnvm_super_problem_str(&p->super, buf, len);
+		break;
+	case VP_SUPER_PRIMARY:
+		fsnvm_super_problem_str(&p->super, sup, sizeof(sup));
+		snprintf(buf, len,
+			 "primary superblock unusable (%s); the backup at %u is good and used (the backend rewrites the primary at bind)",
+			 sup, FSNVM_SUPER_BACKUP);
+		break;
+	case VP_SUPER_BACKUP:
+		if (p->super.status == FSNVM_MEDIA_OK) {
+			snprintf(buf, len,
+				 "backup superblock at %u differs from the primary (a format cut short?); the primary is used and the backend rewrites the backup at bind",
+				 FSNVM_SUPER_BACKUP);
+			break;
+		}
+		fsnvm_super_problem_str(&p->super, sup, sizeof(sup));
+		snprintf(buf, len,
+			 "backup superblock at %u unusable (%s); the primary is good (the backend rewrites the backup at bind)",
+			 FSNVM_SUPER_BACKUP, sup);
 		break;
 	case VP_SUPER_RESERVED:
 		snprintf(buf, len, "superblock reserved bytes or ro_compat are not zero");
@@ -196,6 +217,28 @@ static int vp_super(const struct fsnvm_super *sb, struct vp_report *r)
 			 now))
 		return -ENOMEM;
 	return 0;
+}
+
+/* Which superblock copy is good (fsnvm_super_pick()). */
+static int vp_super_copies(const struct fsnvm_super *sb, struct vp_report *r)
+{
+	struct vp_problem p = {
+		.severity = VP_WARNING, .frame = VP_NO_FRAME,
+	};
+
+	if (r->pick.used == FSNVM_SB_BACKUP) {
+		p.kind = VP_SUPER_PRIMARY;
+		p.super = r->pick.primary;
+	} else if ((le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB) &&
+		   (r->pick.backup.status != FSNVM_MEDIA_OK ||
+		    r->pick.backup_differs)) {
+		p.kind = VP_SUPER_BACKUP;
+		p.super = r->pick.backup;
+	} else {
+		return 0;
+	}
+	p.media = p.super.status;
+	return vp_add(r, &p);
 }
 
 /* A valid entry, remembered to find keys named twice. */
@@ -405,6 +448,7 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 		 struct vp_report *r)
 {
 	struct vp_keys keys = { 0 };
+	struct fsnvm_super sb;
 	int ret = 0;
 	u64 f;
 
@@ -412,20 +456,18 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 	keys.vouched = calloc(FSNVM_MAX_WRITERS, sizeof(*keys.vouched));
 	if (!keys.vouched)
 		return -ENOMEM;
-	if (bytes < sizeof(struct fsnvm_super))
-		r->super = FSNVM_MEDIA_TOO_SMALL;
-	else
-		r->super = fsnvm_super_check(base, bytes, &r->geo);
+	r->super = fsnvm_super_pick(base, bytes, &sb, &r->geo, &r->pick);
 	if (r->super != FSNVM_MEDIA_OK) {
 		struct vp_problem p = {
 			.kind = VP_SUPERBLOCK, .severity = VP_ERROR,
 			.media = r->super, .frame = VP_NO_FRAME,
+			.super = r->pick.primary,
 		};
 
 		free(keys.vouched);
 		return vp_add(r, &p);
 	}
-	if (vp_super(base, r)) {
+	if (vp_super(&sb, r) || vp_super_copies(&sb, r)) {
 		free(keys.vouched);
 		return -ENOMEM;
 	}

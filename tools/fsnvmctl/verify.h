@@ -22,7 +22,10 @@
  *           mismatch,
  *           a frame on the namespace's badblocks list (the backend
  *           retires it; its entry and data are not read), a format time
- *           more than VP_FUTURE_MARGIN seconds in the future.
+ *           more than VP_FUTURE_MARGIN seconds in the future, a damaged
+ *           primary superblock when the backup is good (the backend
+ *           binds with it and rewrites the primary) and a damaged or
+ *           stale backup (rewritten at bind).
  */
 #ifndef FSNVMCTL_VERIFY_H
 #define FSNVMCTL_VERIFY_H
@@ -56,6 +59,8 @@ enum vp_kind {
 	VP_SEQ_IMPLAUSIBLE,	/* seq > FSNVM_SEQ_MAX */
 	VP_VOUCH_SEQ_IMPLAUSIBLE,	/* vouch_seq > FSNVM_SEQ_MAX */
 	VP_FORMAT_TIME,		/* superblock format time in the future */
+	VP_SUPER_PRIMARY,	/* primary superblock damaged: backup used */
+	VP_SUPER_BACKUP,	/* backup superblock damaged or stale */
 	VP_NR_KINDS
 };
 
@@ -63,6 +68,7 @@ struct vp_problem {
 	enum vp_kind kind;
 	enum vp_severity severity;
 	enum fsnvm_media_status media;	/* VP_SUPERBLOCK */
+	struct fsnvm_super_problem super;	/* VP_SUPER*: which field */
 	u64 frame;		/* VP_NO_FRAME: the superblock */
 	u64 key;		/* KEY_RANGE, BAD_KEY, DUPLICATE_KEY */
 	u64 seq;
@@ -74,6 +80,7 @@ struct vp_problem {
 
 struct vp_report {
 	enum fsnvm_media_status super;
+	struct fsnvm_super_pick pick;	/* the copy used, the other's state */
 	struct fsnvm_geometry geo;	/* valid when super == OK */
 	u64 entries;		/* index entries read */
 	u64 valid;		/* entries naming a key (as recovery counts) */

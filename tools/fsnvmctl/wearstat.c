@@ -103,7 +103,6 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 	enum fsnvm_media_status st = FSNVM_MEDIA_TOO_SMALL;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e = NULL;
-	const struct fsnvm_super *sb = d->base;
 	u64 f;
 
 	memset(w, 0, sizeof(*w));
@@ -112,7 +111,7 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 	if (!e)
 		return st == FSNVM_MEDIA_OK ? -ENOMEM : (int)st;
 	w->geo = e->geo;
-	w->format_time = le64_to_cpu(sb->format_time);
+	w->format_time = le64_to_cpu(e->super.format_time);
 	w->total = e->geo.nr_frames;
 	dev_bad_frames(d, &e->geo, mark_bad, e);
 	w->wear = calloc(w->total ? w->total : 1, sizeof(*w->wear));

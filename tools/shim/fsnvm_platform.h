@@ -44,6 +44,7 @@ typedef int64_t s64;
 #define BIT(n) (1U << (n))
 #define BIT_ULL(n) (1ULL << (n))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define hweight64(x) ((unsigned int)__builtin_popcountll(x))
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
