@@ -69,6 +69,7 @@ struct fz_image {
 	struct fz_bad bad[FZ_MAX_BAD];
 	u64 max_raw_wear;	/* of every entry, crc right or wrong */
 	u64 max_raw_seq;	/* seq and vouch seq, likewise */
+	bool bad_vouch;		/* a crc-valid vouch_writer > FSNVM_MAX_WRITERS */
 	const u8 *rest;		/* the target's bytes */
 	size_t rest_len;
 };
@@ -217,6 +218,7 @@ static bool fz_build(const u8 *data, size_t size, struct fz_image *im)
 	for (f = 0; f < im->geo.nr_frames; f++) {
 		struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
 
+		memset(ent, 0, sizeof(*ent));
 		ent->wear = cpu_to_le64(base_wear + (f * 7) % (spread + 1));
 		fsnvm_entry_seal(ent);
 	}
@@ -248,6 +250,9 @@ static bool fz_build(const u8 *data, size_t size, struct fz_image *im)
 			im->max_raw_seq = le64_to_cpu(ent->seq);
 		if (le64_to_cpu(ent->vouch_seq) > im->max_raw_seq)
 			im->max_raw_seq = le64_to_cpu(ent->vouch_seq);
+		if (le16_to_cpu(ent->vouch_writer) > FSNVM_MAX_WRITERS &&
+		    fsnvm_entry_crc_ok(ent))
+			im->bad_vouch = true;
 	}
 	im->rest = data;
 	im->rest_len = size;
@@ -330,8 +335,9 @@ static const u8 fz_fields[][2] = {
  * half of the time, and when there is nothing to mutate, libFuzzer's own
  * byte mutations instead.
  */
-static size_t fz_mutate_image(u8 *data, size_t size, size_t max_size,
-			      unsigned int seed)
+static __attribute__((unused)) size_t
+fz_mutate_image(u8 *data, size_t size, size_t max_size,
+		unsigned int seed)
 {
 	unsigned int nrec, nbad, r, o;
 	size_t recs;
