@@ -64,6 +64,19 @@
 #define FZ_SKIP_BAD_VOUCH_BALANCE 1
 #endif
 
+/*
+ * NEW-BUG WORKAROUND (found by this target, reported, not fixed here:
+ * fsnvm_engine.c is being changed on other branches): a load from an
+ * engine recovered in FSNVM_RECOVER_INSPECT mode ("read only; the engine
+ * refuses writes") that finds a data crc mismatch retires the frame, i.e.
+ * writes a RETIRED entry to the media (fsnvm_load_failed()).  Reproducer:
+ * tests/fuzz/repro/inspect-load-writes.  Until fixed, inspected loads of
+ * pages whose data crc is wrong are skipped.  Set to 0 to run them.
+ */
+#ifndef FZ_SKIP_INSPECT_CRC_LOAD
+#define FZ_SKIP_INSPECT_CRC_LOAD 1
+#endif
+
 #define NTYPES	4
 #define NOFF	128
 #define MAX_OPS	48
@@ -175,6 +188,22 @@ static void inspect(const struct fz_image *im)
 	ORACLE(r.filled == s.pages_filled);
 	ORACLE(r.bad + r.retired == rep.bad_frames);
 	vp_report_free(&r);
+
+	/* an inspected engine serves loads of what it maps, and writes nothing */
+	for (f = 0; f < n; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
+		int ret;
+
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED)
+			continue;
+		if (FZ_SKIP_INSPECT_CRC_LOAD && e->data_crc &&
+		    !(e->state[f] & FSNVM_FS_FILLED) &&
+		    le32_to_cpu(ent->data_crc) != fz_data_crc(&im->geo, f))
+			continue;
+		ret = fsnvm_load(e, fsnvm_key_type(view[f].key),
+				 fsnvm_key_offset(view[f].key), got);
+		ORACLE(ret == 0);
+	}
 	fsnvm_engine_close(e);
 	fz_protect(false);
 }
