@@ -20,7 +20,7 @@
 
 #include "fsnvm_engine.h"
 
-#define MAX_REC 60	/* what fits in -max_len=4096 */
+#define MAX_REC 30	/* what fits in run.sh's -max_len=2048 */
 
 static void die(const char *what)
 {

@@ -72,7 +72,7 @@ seed datacrc-flip "$tmp/img3-flip"
 if [ $merge = 1 ]; then
 	for t in "${targets[@]}"; do
 		mkdir -p "$tmp/m-$t" "$W/corpus/$t" "tests/fuzz/corpus/$t"
-		$U/$t -merge=1 -max_len=4096 "$tmp/m-$t" "tests/fuzz/corpus/$t" \
+		$U/$t -merge=1 -max_len=2048 "$tmp/m-$t" "tests/fuzz/corpus/$t" \
 			"$W/corpus/$t" "$W/seeds/$t" 2>"$W/$t-merge.log"
 		rm -f tests/fuzz/corpus/"$t"/*
 		cp "$tmp/m-$t"/* "tests/fuzz/corpus/$t/"
@@ -90,7 +90,7 @@ for t in "${targets[@]}"; do
 	else
 		limit=(-max_total_time="$secs")
 	fi
-	if ! $U/$t "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+	if ! $U/$t "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=2048 \
 		-print_final_stats=1 -artifact_prefix="$W/$t-" \
 		"$W/corpus/$t" "tests/fuzz/corpus/$t" "$W/seeds/$t" \
 		2>"$W/$t.log"; then
