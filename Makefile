@@ -68,7 +68,7 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(U)/%)
 # An engine per run: with 4 writers (fsnvm_platform.h), not one per thread.
 FUZZ_CC := clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=all -DFSNVM_SHIM_WRITERS=4 $(INC) -Itools/fsnvmctl \
-	   -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+	   -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt $(FUZZ_FLAGS)
 FUZZ_DEP := tests/fuzz/fuzz_image.h tests/fuzz/coverage-ignore.txt tests/persist_memcpy.c \
 	    $(CORE_SRC) $(CORE_HDR) \
 	    tools/fsnvmctl/verify.c tools/fsnvmctl/verify.h
