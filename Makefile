@@ -74,8 +74,9 @@ FUZZ_DEP := tests/fuzz/fuzz_image.h tests/fuzz/coverage-ignore.txt tests/persist
 	    tools/fsnvmctl/verify.c tools/fsnvmctl/verify.h
 $(U)/fuzz_super: tests/fuzz/fuzz_super.c $(FUZZ_DEP) | $(U)
 	$(FUZZ_CC) $(CORE_SRC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< -lpthread -o $@
-# The image targets walk every frame several times a run: comparison
-# tracing there would cost more than the mutator's field values miss.
+# The image targets walk every frame several times a run, where tracing
+# every comparison would take most of the time; their mutator supplies
+# the values that tracing would find.
 FUZZ_NOCMP := -fno-sanitize-coverage=trace-cmp
 $(U)/fuzz_recover: tests/fuzz/fuzz_recover.c $(FUZZ_DEP) | $(U)
 	$(FUZZ_CC) $(FUZZ_NOCMP) $(CORE_SRC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< -lpthread -o $@
