@@ -62,22 +62,41 @@ $(U)/fsnvmctl-asan: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
 
 tools: $(U)/fsnvmctl
 
-# Test helpers of the tool: fill_image fills an image through the engine;
-# fuzz_media is the libFuzzer target over the media parser (clang only).
+# Test helpers of the tool: fill_image fills an image through the engine.
 $(U)/fill_image: tests/tool/fill_image.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
-FUZZ_SRC := tests/fuzz/fuzz_media.c tools/fsnvmctl/verify.c tests/persist_memcpy.c
-$(U)/fuzz_media: $(FUZZ_SRC) tools/fsnvmctl/verify.h $(CORE_SRC) $(CORE_HDR) | $(U)
-	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(INC) -Itools/fsnvmctl $(CORE_SRC) \
-		$(FUZZ_SRC) -lpthread -o $@
+# The fuzz targets, libFuzzer's (clang only; tests/fuzz/README.md).
+FUZZ_TARGETS := fuzz_super fuzz_recover fuzz_tool
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(U)/%)
+# An engine per run: with 4 writers (fsnvm_platform.h), not one per thread.
+FUZZ_CC := clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	   -fno-sanitize-recover=all -DFSNVM_SHIM_WRITERS=4 $(INC) -Itools/fsnvmctl \
+	   -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt $(FUZZ_FLAGS)
+FUZZ_DEP := tests/fuzz/fuzz_image.h tests/fuzz/coverage-ignore.txt tests/persist_memcpy.c \
+	    $(CORE_SRC) $(CORE_HDR) \
+	    tools/fsnvmctl/verify.c tools/fsnvmctl/verify.h
+$(U)/fuzz_super: tests/fuzz/fuzz_super.c $(FUZZ_DEP) | $(U)
+	$(FUZZ_CC) $(CORE_SRC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< -lpthread -o $@
+# The image targets walk every frame several times a run, where tracing
+# every comparison would take most of the time; their mutator supplies
+# the values that tracing would find.
+FUZZ_NOCMP := -fno-sanitize-coverage=trace-cmp
+$(U)/fuzz_recover: tests/fuzz/fuzz_recover.c $(FUZZ_DEP) | $(U)
+	$(FUZZ_CC) $(FUZZ_NOCMP) $(CORE_SRC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< -lpthread -o $@
+$(U)/fuzz_tool: tests/fuzz/fuzz_tool.c $(FUZZ_DEP) tools/fsnvmctl/wearstat.c \
+		tools/fsnvmctl/wearstat.h tools/fsnvmctl/media.c tools/fsnvmctl/media.h | $(U)
+	$(FUZZ_CC) $(FUZZ_NOCMP) $(CORE_SRC) tools/fsnvmctl/verify.c tools/fsnvmctl/wearstat.c \
+		tools/fsnvmctl/media.c tests/persist_memcpy.c $< -lpthread -lm -o $@
+# Seeds for them, made from real images by tests/fuzz/run.sh.
+$(U)/fuzz_seed: tests/fuzz/fuzz_seed.c $(CORE_SRC) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) -O1 -g $(INC) $(CORE_SRC) tests/persist_memcpy.c $< -lpthread -o $@
 
 .PHONY: tool-test-bins fuzz
-tool-test-bins: $(U)/fsnvmctl $(U)/fsnvmctl-asan $(U)/fill_image $(U)/fuzz_media
+tool-test-bins: $(U)/fsnvmctl $(U)/fsnvmctl-asan $(U)/fill_image $(FUZZ_BINS) $(U)/fuzz_seed
 
-# A longer fuzz run than make check's 20 s: make fuzz FUZZ_TIME=3600
+# Longer fuzz runs than make check's: FUZZ_TIME seconds per target.
 FUZZ_TIME ?= 600
-fuzz: $(U)/fuzz_media $(U)/fill_image $(U)/fsnvmctl
+fuzz: $(FUZZ_BINS) $(U)/fuzz_seed $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
 TEST_BINS := $(PMEM_TESTS:%=$(U)/%) $(PLAIN_TESTS:%=$(U)/%) $(U)/engine_threads_test $(U)/crash_test \

@@ -12,4 +12,4 @@ run tool-list tests/tool/list.sh
 run tool-svg tests/tool/svg.sh
 run tool-blockdev tests/tool/blockdev.sh
 run tool-man tests/tool/man.sh
-run tool-fuzz-20s tests/fuzz/run.sh 20
+run tool-fuzz-3x20s tests/fuzz/run.sh 20

@@ -3,7 +3,7 @@
  * The media verifier behind `fsnvmctl check`: reads the superblock and
  * every index entry of a mapped image and lists each problem with the
  * frame it concerns.  Read only; depends on the shared format code and
- * libc alone, so the fuzz target (tests/fuzz/fuzz_media.c) links it too.
+ * libc alone, so the fuzz targets (tests/fuzz/) link it too.
  *
  * Severity, decided once here:
  *  error    the media is damaged or was written by something that breaks

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target over the engine's attach: fsnvm_engine_open() and
+ * fsnvm_recover() on a hostile index whose crcs are resealed, first
+ * INSPECT then ATTACH, then a few operations on the attached engine, a
+ * clean close and a reopen.  The input is the compact image of
+ * fuzz_image.h; its trailing bytes are operations, two bytes each:
+ *
+ *   b0 bits 0..2  0-2 store, 3-4 load, 5 invalidate_page,
+ *                 6 invalidate_area, 7 a balancer step
+ *      bits 3..4  swap type (0..3)
+ *      bits 5..7  offset bits 4..6
+ *   b1 bits 0..3  offset bits 0..3 (offsets 0..127)
+ *      bits 4..7  page version (0 mod 4: a same-filled page); the
+ *                 balancer's threshold
+ *
+ * Oracles, beyond "no crash, no sanitizer report, no hang (-timeout)":
+ *  INSPECT  writes nothing (image read-only, fsnvm_pmem_copy traps);
+ *           every used frame's entry is valid, committed and the key
+ *           map's frame for its key, and no valid entry of the key beats
+ *           it (so no key has two frames); the max seq is the highest
+ *           seq or vouch seq of a crc-valid entry; the verifier of
+ *           `fsnvmctl check` counts the same entries;
+ *  ATTACH   every frame is free or bad and the map is empty; the media
+ *           then holds no key and no torn entry; a crc-valid entry keeps
+ *           its wear; a bad frame's entry is not touched;
+ *  serving  loads return what the model stored, or -ENOENT when it holds
+ *           nothing; stores fail only with -ENOSPC; invalidate_area drops
+ *           what the model holds of the type; the counters add up; the
+ *           wear written is the data writes counted; wear never drops;
+ *  reopen   after the clean close, INSPECT maps exactly the model's pages,
+ *           all vouched for, with their data.
+ * Run: tests/fuzz/run.sh (see README.md).
+ */
+#include "fuzz_image.h"
+#include "verify.h"
+
+/*
+ * KNOWN-BUG WORKAROUND (issue 10, engine item 2, fixed on another
+ * branch): a wear near 2^64 hangs a store (the wear pool's base +
+ * buckets overflows) or wraps to 0, and a seq near 2^64 wraps the next
+ * seq.  Until that fix is merged, inputs carrying such values in any
+ * entry, crc right or wrong, are recovered (INSPECT and ATTACH) but not
+ * served.  Set to 0 to fuzz the store path with them too.
+ */
+#ifndef FZ_SKIP_HUGE_VALUES
+#define FZ_SKIP_HUGE_VALUES 1
+#endif
+#define FZ_HUGE_WEAR	(1ULL << 48)
+#define FZ_HUGE_SEQ	(1ULL << 62)
+
+/*
+ * NEW-BUG WORKAROUND (found by this target, reported, not fixed here:
+ * issue 10's plausibility rule for writer ids is being written on another
+ * branch): a crc-valid free entry whose vouch_writer is beyond
+ * FSNVM_MAX_WRITERS survives ATTACH; when the balancer moves a page into
+ * that frame it carries the vouch forward (fsnvm_entry_vouch_of()), so the
+ * page's new entry is FSNVM_ENTRY_BAD_WRITER and the page is gone at the
+ * next attach, after a clean close.  Reproducer:
+ * tests/fuzz/repro/balancer-keeps-bad-vouch.  Until fixed, inputs with
+ * such an entry run no balancer steps.  Set to 0 to run them.
+ */
+#ifndef FZ_SKIP_BAD_VOUCH_BALANCE
+#define FZ_SKIP_BAD_VOUCH_BALANCE 1
+#endif
+
+/*
+ * NEW-BUG WORKAROUND (found by this target, reported, not fixed here:
+ * fsnvm_engine.c is being changed on other branches): a load from an
+ * engine recovered in FSNVM_RECOVER_INSPECT mode ("read only; the engine
+ * refuses writes") that finds a data crc mismatch retires the frame, i.e.
+ * writes a RETIRED entry to the media (fsnvm_load_failed()).  Reproducer:
+ * tests/fuzz/repro/inspect-load-writes.  Until fixed, inspected loads of
+ * pages whose data crc is wrong are skipped.  Set to 0 to run them.
+ */
+#ifndef FZ_SKIP_INSPECT_CRC_LOAD
+#define FZ_SKIP_INSPECT_CRC_LOAD 1
+#endif
+
+#define NTYPES	4
+#define NOFF	128
+#define MAX_OPS	48
+
+struct ent_view {
+	bool ok;		/* crc right, frame not on the bad list */
+	bool mapped;		/* FSNVM_ENTRY_MAPPED */
+	u64 key, seq, wear;
+};
+
+static u8 badmap[300];
+static struct ent_view view[300];
+static struct fsnvm_entry before[300];
+static u64 wear_attached[300];
+static u8 model[NTYPES][NOFF];		/* version + 1; 0: nothing */
+static u8 touched[NTYPES][NOFF];
+static u64 page[FSNVM_PAGE_SIZE / 8], got[FSNVM_PAGE_SIZE / 8];
+
+static void gen_page(u64 *w, unsigned int type, unsigned int off,
+		     unsigned int ver)
+{
+	u64 s = ((u64)type << 40 | (u64)off << 8 | ver) *
+		0x9e3779b97f4a7c15ULL + 7;
+	unsigned int i;
+
+	for (i = 0; i < FSNVM_PAGE_SIZE / 8; i++) {
+		w[i] = s;
+		if (ver % 4) {
+			s ^= s << 13;
+			s ^= s >> 7;
+			s ^= s << 17;
+		}
+	}
+}
+
+static struct fsnvm_engine *open_marked(const struct fz_image *im)
+{
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e = fsnvm_engine_open(fz_img, im->bytes, &st);
+	unsigned int i;
+
+	ORACLE(e && st == FSNVM_MEDIA_OK);
+	for (i = 0; i < im->nbad; i++)
+		fsnvm_mark_bad(e, im->bad[i].frame % im->geo.nr_frames);
+	return e;
+}
+
+static void inspect(const struct fz_image *im)
+{
+	u64 n = im->geo.nr_frames, f, g, used = 0, max_seq = 0;
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	struct fsnvm_stats s;
+	struct vp_report r;
+
+	for (f = 0; f < n; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
+		struct ent_view *v = &view[f];
+
+		v->ok = !badmap[f] && fsnvm_entry_crc_ok(ent);
+		v->mapped = v->ok &&
+			    fsnvm_entry_classify(ent) == FSNVM_ENTRY_MAPPED;
+		v->key = le64_to_cpu(ent->key);
+		v->seq = le64_to_cpu(ent->seq);
+		v->wear = le64_to_cpu(ent->wear);
+		if (v->ok && v->seq > max_seq)
+			max_seq = v->seq;
+		if (v->ok && le64_to_cpu(ent->vouch_seq) > max_seq)
+			max_seq = le64_to_cpu(ent->vouch_seq);
+	}
+
+	e = open_marked(im);
+	fz_protect(true);
+	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0);
+	for (f = 0; f < n; f++) {
+		const struct ent_view *v = &view[f];
+
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED)
+			continue;
+		used++;
+		ORACLE(v->mapped);
+		ORACLE(fsnvm_entry_committed(fsnvm_entry_at(fz_img, &im->geo, f),
+					     e->vouched));
+		ORACLE(fsnvm_keymap_find(&e->map, fsnvm_key_type(v->key),
+					 (u32)fsnvm_key_offset(v->key)) == f);
+		/* the winner: highest seq, the lower frame on a tie */
+		for (g = 0; g < n; g++)
+			if (g != f && view[g].mapped && view[g].key == v->key)
+				ORACLE(view[g].seq < v->seq ||
+				       (view[g].seq == v->seq && g > f));
+	}
+	ORACLE(used == e->map.nr_keys);
+	ORACLE(rep.max_seq == max_seq);
+	fsnvm_get_stats(e, &s);
+	ORACLE(s.frames_used == used);
+	ORACLE(s.frames_used + s.frames_free + s.frames_bad == s.frames_total);
+	ORACLE(s.frames_bad == rep.bad_frames);
+
+	/* the verifier behind `fsnvmctl check` agrees */
+	ORACLE(fsnvm_verify(fz_img, im->bytes, badmap, &r) == 0);
+	ORACLE(r.super == FSNVM_MEDIA_OK);
+	ORACLE(r.entries + r.bad == n);
+	ORACLE(r.valid == rep.valid);
+	ORACLE(r.torn == rep.torn);
+	ORACLE(r.duplicates == rep.duplicates);
+	ORACLE(r.uncommitted == rep.uncommitted);
+	ORACLE(r.retired == rep.retired);
+	ORACLE(r.used == used);
+	ORACLE(r.filled == s.pages_filled);
+	ORACLE(r.bad + r.retired == rep.bad_frames);
+	vp_report_free(&r);
+
+	/* an inspected engine serves loads of what it maps, and writes nothing */
+	for (f = 0; f < n; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
+		int ret;
+
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED)
+			continue;
+		if (FZ_SKIP_INSPECT_CRC_LOAD && e->data_crc &&
+		    !(e->state[f] & FSNVM_FS_FILLED) &&
+		    le32_to_cpu(ent->data_crc) != fz_data_crc(&im->geo, f))
+			continue;
+		ret = fsnvm_load(e, fsnvm_key_type(view[f].key),
+				 fsnvm_key_offset(view[f].key), got);
+		ORACLE(ret == 0);
+	}
+	fsnvm_engine_close(e);
+	fz_protect(false);
+}
+
+/* Returns the attached engine. */
+static struct fsnvm_engine *attach(const struct fz_image *im)
+{
+	u64 n = im->geo.nr_frames, f;
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	struct fsnvm_stats s;
+
+	memcpy(before, fsnvm_entry_at(fz_img, &im->geo, 0), n * sizeof(*before));
+	e = open_marked(im);
+	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0);
+	ORACLE(e->map.nr_keys == 0);
+	fsnvm_get_stats(e, &s);
+	ORACLE(s.frames_used == 0 && s.pages_filled == 0);
+	ORACLE(s.frames_free + s.frames_bad == s.frames_total);
+	for (f = 0; f < n; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
+		unsigned int st = fsnvm_fstate(e, f);
+
+		ORACLE(st == FSNVM_FS_FREE || st == FSNVM_FS_BAD);
+		wear_attached[f] = le64_to_cpu(ent->wear);
+		if (badmap[f]) {
+			ORACLE(st == FSNVM_FS_BAD);
+			ORACLE(!memcmp(ent, &before[f], sizeof(*ent)));
+			continue;
+		}
+		if (st == FSNVM_FS_BAD)	/* retired by its entry */
+			continue;
+		ORACLE(fsnvm_entry_crc_ok(ent) && !ent->key);
+		if (fsnvm_entry_crc_ok(&before[f]))
+			ORACLE(ent->wear == before[f].wear);
+	}
+	return e;
+}
+
+static void serve(const struct fz_image *im, struct fsnvm_engine *e)
+{
+	u64 n = im->geo.nr_frames, f, count = 0, grown = 0;
+	const u8 *op = im->rest;
+	struct fsnvm_recovery rep;
+	struct fsnvm_stats s;
+	unsigned int i, t, o;
+
+	memset(model, 0, sizeof(model));
+	memset(touched, 0, sizeof(touched));
+	for (i = 0; i + 1 < im->rest_len && i < 2 * MAX_OPS; i += 2) {
+		u8 b0 = op[i], b1 = op[i + 1];
+		unsigned int type = (b0 >> 3) & 3;
+		unsigned int off = (unsigned int)(b0 >> 5) << 4 | (b1 & 15);
+		unsigned int ver = b1 >> 4;
+		int ret;
+
+		switch (b0 & 7) {
+		case 0: case 1: case 2:
+			gen_page(page, type, off, ver);
+			ret = fsnvm_store(e, type, off, page);
+			ORACLE(ret == 0 || ret == -ENOSPC);
+			model[type][off] = ret ? 0 : ver + 1;
+			touched[type][off] = 1;
+			break;
+		case 3: case 4:
+			ret = fsnvm_load(e, type, off, got);
+			if (model[type][off]) {
+				gen_page(page, type, off, model[type][off] - 1);
+				ORACLE(ret == 0 && !memcmp(page, got, sizeof(page)));
+			} else {
+				ORACLE(ret == -ENOENT);
+			}
+			break;
+		case 5:
+			fsnvm_invalidate_page(e, type, off);
+			model[type][off] = 0;
+			break;
+		case 6: {
+			u64 had = 0;
+
+			for (o = 0; o < NOFF; o++) {
+				had += !!model[type][o];
+				model[type][o] = 0;
+			}
+			ORACLE(fsnvm_invalidate_area(e, type) == had);
+			break;
+		}
+		default: {
+			if (FZ_SKIP_BAD_VOUCH_BALANCE && im->bad_vouch)
+				break;
+			struct fsnvm_balance_params p = {
+				.threshold = 1 + (b1 >> 4), .first_move = 1 + (b1 & 3),
+				.budget = 4, .scan = 64,
+			};
+
+			fsnvm_balance_step(e, &p);
+		}
+		}
+	}
+	for (t = 0; t < NTYPES; t++)
+		for (o = 0; o < NOFF; o++)
+			count += !!model[t][o];
+	fsnvm_get_stats(e, &s);
+	ORACLE(s.frames_used == count);
+	ORACLE(s.frames_used + s.frames_free + s.frames_bad == s.frames_total);
+	ORACLE(s.load_errors == 0 && s.crc_errors == 0);
+	for (f = 0; f < n; f++) {
+		u64 w = le64_to_cpu(fsnvm_entry_at(fz_img, &im->geo, f)->wear);
+
+		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
+			continue;
+		ORACLE(w >= wear_attached[f]);
+		grown += w - wear_attached[f];
+	}
+	ORACLE(grown == s.data_writes);
+	fsnvm_engine_close(e);
+
+	/* a clean close: every page is there, vouched for */
+	e = open_marked(im);
+	fz_protect(true);
+	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0);
+	ORACLE(rep.torn == 0 && rep.uncommitted == 0 && rep.duplicates == 0);
+	ORACLE(rep.valid == count);
+	for (t = 0; t < NTYPES; t++)
+		for (o = 0; o < NOFF; o++) {
+			int ret;
+
+			if (!touched[t][o])
+				continue;
+			ret = fsnvm_load(e, t, o, got);
+			if (model[t][o]) {
+				gen_page(page, t, o, model[t][o] - 1);
+				ORACLE(ret == 0 && !memcmp(page, got, sizeof(page)));
+			} else {
+				ORACLE(ret == -ENOENT);
+			}
+		}
+	fsnvm_engine_close(e);
+	fz_protect(false);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fsnvm_engine *e;
+	struct fz_image im;
+	unsigned int i;
+
+	if (!fz_build(data, size, &im))
+		return 0;
+	memset(badmap, 0, sizeof(badmap));
+	for (i = 0; i < im.nbad; i++)
+		badmap[im.bad[i].frame % im.geo.nr_frames] = 1;
+	inspect(&im);
+	e = attach(&im);
+	if (FZ_SKIP_HUGE_VALUES && (im.max_raw_wear >= FZ_HUGE_WEAR ||
+				    im.max_raw_seq >= FZ_HUGE_SEQ)) {
+		fsnvm_engine_close(e);
+		return 0;
+	}
+	serve(&im, e);
+	return 0;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
+			       unsigned int seed)
+{
+	return fz_mutate_image(data, size, max_size, seed);
+}
