@@ -174,8 +174,7 @@ static void check_wear(const struct vp_report *r, unsigned int top)
 				       FSNVM_ENT_RETIRED))));
 		if (WS_STATE(w.state[f]) == WS_BAD)
 			continue;
-		if (fsnvm_entry_crc_ok(ent) &&
-		    le64_to_cpu(ent->wear) < VP_WEAR_LIMIT)
+		if (!fsnvm_entry_untrusted(ent))
 			ORACLE(wear == le64_to_cpu(ent->wear));
 		if (wear < min)
 			min = wear;
