@@ -726,58 +726,93 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
  * and FSNVM_AREA_SCAN map slots per lock hold), so the lock is not held for
  * the whole swapoff; yields between batches, so the caller must be able to
  * sleep (frontswap calls it at swapon and swapoff, under swapon_mutex).
- * Other types may shift map slots between batches, so repeat passes until
- * one finds nothing.
+ *
+ * While the lock is dropped, other types' deletions back-shift map slots
+ * (fsnvm_keymap.c), and may move a key of this type from the slot the walk
+ * resumes at to one it has passed; backing the cursor up cannot help, as
+ * the slots in between may have emptied.  So the walk does not trust a
+ * pass to see every key: it ends when the map counts no key of the type.
+ * No key of the type is added meanwhile (fsnvm_engine.h: nothing else runs
+ * on the type's keys), so every pass that drops a key brings the end
+ * nearer.  A pass that drops none while keys remain means the interleaving
+ * kept moving them behind the cursor; then one pass holds the lock
+ * throughout, where nothing moves, and drops the rest.  That needs another
+ * CPU to free a key of another type right behind each missed key in the
+ * few instants the lock is free, so it is rare, and it is bounded: one
+ * walk of the map plus the batches of the keys left.
  */
 #define FSNVM_AREA_BATCH 64
 #define FSNVM_AREA_SCAN 4096	/* map slots looked at per lock hold */
 
-u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
+/* One batch from *cursor on, lock held: the number of pages dropped. */
+static unsigned int fsnvm_area_batch(struct fsnvm_engine *e,
+				     unsigned int type, u64 *cursor, u64 scan)
 {
 	u32 batch[FSNVM_AREA_BATCH], offset;
-	u64 wear[FSNVM_AREA_BATCH], dropped = 0, cursor = 0;
-	bool found_in_pass = false;
+	u64 wear[FSNVM_AREA_BATCH];
 	unsigned int n, i;
+
+	for (n = 0; n < FSNVM_AREA_BATCH; n++) {
+		batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
+							    cursor, &offset,
+							    scan);
+		if (batch[n] == FSNVM_NO_FRAME)
+			break;
+		fsnvm_frame_unmapped(e, batch[n]);
+		if (e->state[batch[n]] & FSNVM_FS_FILLED)
+			e->stats.pages_filled--;
+		if (fsnvm_clear_entry(e, batch[n], &wear[n]))
+			fsnvm_retire(e, batch[n]);
+	}
+	if (n)
+		fsnvm_pmem_fence();
+	for (i = 0; i < n; i++)
+		fsnvm_release_frame(e, batch[i], wear[i]);
+	e->stats.invalidates += n;
+	return n;
+}
+
+u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
+{
+	u64 dropped = 0, cursor = 0;
+	bool found_in_pass = false;
+	unsigned int n;
 
 	if (type >= FSNVM_MAX_SWAP_TYPES || e->readonly)
 		return 0;
-	for (;;) {
-		spin_lock(&e->lock);
-		fsnvm_publish_pending(e);
-		for (n = 0; n < FSNVM_AREA_BATCH; n++) {
-			batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
-								    &cursor,
-								    &offset,
-								    FSNVM_AREA_SCAN);
-			if (batch[n] == FSNVM_NO_FRAME)
-				break;
-			fsnvm_frame_unmapped(e, batch[n]);
-			if (e->state[batch[n]] & FSNVM_FS_FILLED)
-				e->stats.pages_filled--;
-			if (fsnvm_clear_entry(e, batch[n], &wear[n]))
-				fsnvm_retire(e, batch[n]);
+	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
+	while (fsnvm_keymap_keys_of_type(&e->map, type)) {
+		if (cursor == e->map.nr_slots) {	/* end of a pass */
+			cursor = 0;
+			if (!found_in_pass) {
+				/* The whole map, the lock held throughout. */
+				while ((n = fsnvm_area_batch(e, type, &cursor,
+							     e->map.nr_slots)))
+					dropped += n;
+				cursor = e->map.nr_slots;
+				if (fsnvm_keymap_keys_of_type(&e->map, type)) {
+					/* Only a corrupt map gets here. */
+					pr_err("swap type %u: keys counted but not found in the map\n",
+					       type);
+					break;
+				}
+				continue;
+			}
+			found_in_pass = false;
 		}
-		fsnvm_pmem_fence();
-		for (i = 0; i < n; i++)
-			fsnvm_release_frame(e, batch[i], wear[i]);
-		e->stats.invalidates += n;
+		n = fsnvm_area_batch(e, type, &cursor, FSNVM_AREA_SCAN);
 		dropped += n;
 		found_in_pass |= n > 0;
-		if (n == FSNVM_AREA_BATCH || cursor < e->map.nr_slots) {
-			spin_unlock(&e->lock);
-			cond_resched();	/* may sleep: not from atomic context */
-			continue;
-		}
-		/* end of a pass */
-		if (!found_in_pass) {
-			e->stats.invalidate_areas++;
-			spin_unlock(&e->lock);
-			return dropped;
-		}
-		found_in_pass = false;
-		cursor = 0;
 		spin_unlock(&e->lock);
+		fsnvm_race_point(FSNVM_RACE_AREA_YIELD);
+		cond_resched();	/* may sleep: not from atomic context */
+		spin_lock(&e->lock);
+		fsnvm_publish_pending(e);
 	}
+	e->stats.invalidate_areas++;
+	spin_unlock(&e->lock);
+	return dropped;
 }
 
 void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out)
