@@ -83,35 +83,115 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
  * see).  A store's vouch can be lost while the engine runs: another
  * writer's store may take a free frame whose cleared entry held it, which
  * after a crash only means those pages hold nothing.  So each writer's
- * vouch is written anew, into a free frame's entry of its own (seq and
- * wear kept), and no live entry is rewritten; on a full device, into the
- * writer's last store's entry if it is still that store's.
+ * vouch (writer, done) is written anew, covering all its stores (its seqs
+ * grow), and an entry carries one vouch, so no two writers may be given
+ * the same entry.
+ *
+ * First choice: a free frame, each given once (the stashes go back to
+ * the pool first); its entry keeps its seq and wear, and whatever older
+ * vouch it carried is superseded by the ones written here.  A full device
+ * may have none left for some writers.  What is always true then: every
+ * entry that needs a vouch names its writer and carries that same
+ * writer's vouch (fsnvm_commit_entry(); moved, cleared and retired
+ * entries name no writer).  So if writer w has a page that needs a vouch,
+ * there is an entry naming w, and rewriting its vouch drops only w's own
+ * older one; if there is none, no page of w needs a vouch and none is
+ * written.  The newest such entry is taken (its done store's, if that is
+ * still mapped).  Two writers never share it, and it is never a free
+ * frame, so every writer's vouch lands in an entry of its own.  (A crash
+ * inside the close may find a free entry's older vouch overwritten and
+ * the new one not yet durable: as during a run, those pages then hold
+ * nothing, never stale data.)
  */
-static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
+static void fsnvm_vouch_into(struct fsnvm_engine *e, u32 frame,
+			     unsigned int writer, u64 seq)
 {
 	struct fsnvm_entry ent;
+
+	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent))
+		return;
+	ent.vouch_writer = cpu_to_le16(writer);
+	ent.vouch_seq = cpu_to_le64(seq);
+	fsnvm_entry_seal(&ent);
+	fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, frame), &ent,
+			sizeof(ent));
+}
+
+/* The next free frame from *next on whose entry can be rewritten. */
+static u32 fsnvm_close_free_frame(struct fsnvm_engine *e, u64 *next)
+{
+	struct fsnvm_entry ent;
+
+	for (; *next < e->geo.nr_frames; (*next)++) {
+		if (fsnvm_fstate(e, *next) != FSNVM_FS_FREE ||
+		    fsnvm_read_entry(e, *next, &ent) ||
+		    !fsnvm_entry_crc_ok(&ent))
+			continue;
+		return (u32)(*next)++;
+	}
+	return FSNVM_NO_FRAME;
+}
+
+/* Writer i + 1's newest entry needing a vouch (done_frame), lock held. */
+static void fsnvm_close_own_entries(struct fsnvm_engine *e, const u64 *need)
+{
+	struct fsnvm_entry ent, best;
+	struct fsnvm_writer *w;
+	unsigned int writer;
+	u64 f;
+
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
+		    fsnvm_read_entry(e, f, &ent) || !fsnvm_entry_crc_ok(&ent) ||
+		    !le64_to_cpu(ent.key))
+			continue;
+		writer = le16_to_cpu(ent.writer);
+		if (!writer || writer > e->nr_writers ||
+		    !(need[(writer - 1) / 64] & BIT_ULL((writer - 1) % 64)))
+			continue;
+		w = &e->writers[writer - 1];
+		if (w->done_frame != FSNVM_NO_FRAME &&
+		    !fsnvm_read_entry(e, w->done_frame, &best) &&
+		    le64_to_cpu(best.seq) >= le64_to_cpu(ent.seq))
+			continue;
+		w->done_frame = (u32)f;
+	}
+}
+
+static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
+{
+	u64 need[FSNVM_MAX_WRITERS / 64] = { 0 }, next = 0;
+	bool any_need = false;
 	struct fsnvm_writer *w;
 	unsigned int i;
-	u64 next = 0;
 	u32 f;
 
+	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
+	for (i = 0; i < e->writers_seen; i++)
+		fsnvm_writer_unstock(e, i + 1);
 	for (i = 0; i < e->nr_writers; i++) {
 		w = &e->writers[i];
 		if (!w->done)
 			continue;
-		while (next < e->geo.nr_frames &&
-		       fsnvm_fstate(e, next) != FSNVM_FS_FREE)
-			next++;
-		f = next < e->geo.nr_frames ? (u32)next++ : w->done_frame;
-		if (fsnvm_read_entry(e, f, &ent) || !fsnvm_entry_crc_ok(&ent) ||
-		    (f == w->done_frame && le64_to_cpu(ent.seq) != w->done))
+		f = fsnvm_close_free_frame(e, &next);
+		if (f != FSNVM_NO_FRAME) {
+			fsnvm_vouch_into(e, f, i + 1, w->done);
 			continue;
-		ent.vouch_writer = cpu_to_le16(i + 1);
-		ent.vouch_seq = cpu_to_le64(w->done);
-		fsnvm_entry_seal(&ent);
-		fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, f), &ent,
-				sizeof(ent));
+		}
+		need[i / 64] |= BIT_ULL(i % 64);
+		w->done_frame = FSNVM_NO_FRAME;	/* found below */
+		any_need = true;
 	}
+	if (any_need)
+		fsnvm_close_own_entries(e, need);
+	for (i = 0; any_need && i < e->nr_writers; i++) {
+		w = &e->writers[i];
+		if ((need[i / 64] & BIT_ULL(i % 64)) &&
+		    w->done_frame != FSNVM_NO_FRAME)
+			fsnvm_vouch_into(e, w->done_frame, i + 1, w->done);
+	}
+	spin_unlock(&e->lock);
 	fsnvm_pmem_fence();
 }
 
