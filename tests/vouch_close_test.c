@@ -176,7 +176,7 @@ static const u8 *case3_want(u64 key)
 }
 
 /* Every writer's stash back, then store on all writers until full. */
-static void fill_device(u64 *rng, u64 *v)
+static void fill_device(u64 *rng, u64 *v, u64 *last)
 {
 	static u8 page[FSNVM_PAGE_SIZE];
 	struct fsnvm_stats s;
@@ -195,6 +195,7 @@ static void fill_device(u64 *rng, u64 *v)
 				refused |= 1U << (r % NW);
 			} else {
 				version[k] = *v;
+				last[r % NW] = k;
 				refused = 0;
 			}
 		}
@@ -238,7 +239,7 @@ static u64 case3(u64 seed, u64 ops)
 		if (pick < 70 && version[k])
 			last[w] = k;
 	}
-	fill_device(&rng, &v);
+	fill_device(&rng, &v, last);
 	/*
 	 * Drop some writers' last stores: their frames, cleared with their
 	 * seq kept, are the only free ones; and maybe let another writer
@@ -264,7 +265,7 @@ static u64 case3(u64 seed, u64 ops)
 
 int main(int argc, char **argv)
 {
-	u64 seeds = argc > 1 ? strtoull(argv[1], NULL, 0) : 200, kept = 0;
+	u64 seeds = argc > 1 ? strtoull(argv[1], NULL, 0) : 40, kept = 0;
 
 	fill_page(a, 1, 1);
 	fill_page(b, 2, 1);
