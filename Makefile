@@ -47,7 +47,8 @@ $(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) test
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
-$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h $(CORE_SRC) $(CORE_HDR) | $(U)
+$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h tests/writer_threads.h \
+		  $(CORE_SRC) $(CORE_HDR) | $(U)
 	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/crash_shim.c $< -lpthread -o $@
 $(U)/bench_core: tests/bench/bench_core.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) -O2 -g -march=native $(INC) $(CORE_SRC) $< $(PMEM) -lm -o $@

@@ -103,18 +103,19 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
  * the new one not yet durable: as during a run, those pages then hold
  * nothing, never stale data.)
  */
-static void fsnvm_vouch_into(struct fsnvm_engine *e, u32 frame,
+static bool fsnvm_vouch_into(struct fsnvm_engine *e, u32 frame,
 			     unsigned int writer, u64 seq)
 {
 	struct fsnvm_entry ent;
 
 	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent))
-		return;
+		return false;
 	ent.vouch_writer = cpu_to_le16(writer);
 	ent.vouch_seq = cpu_to_le64(seq);
 	fsnvm_entry_seal(&ent);
 	fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, frame), &ent,
 			sizeof(ent));
+	return true;
 }
 
 /* The next free frame from *next on whose entry can be rewritten. */
@@ -161,7 +162,7 @@ static void fsnvm_close_own_entries(struct fsnvm_engine *e, const u64 *need)
 static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 {
 	u64 need[FSNVM_MAX_WRITERS / 64] = { 0 }, next = 0;
-	bool any_need = false;
+	bool any_need = false, wrote = false;
 	struct fsnvm_writer *w;
 	unsigned int i;
 	u32 f;
@@ -176,7 +177,7 @@ static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 			continue;
 		f = fsnvm_close_free_frame(e, &next);
 		if (f != FSNVM_NO_FRAME) {
-			fsnvm_vouch_into(e, f, i + 1, w->done);
+			wrote |= fsnvm_vouch_into(e, f, i + 1, w->done);
 			continue;
 		}
 		need[i / 64] |= BIT_ULL(i % 64);
@@ -189,10 +190,12 @@ static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 		w = &e->writers[i];
 		if ((need[i / 64] & BIT_ULL(i % 64)) &&
 		    w->done_frame != FSNVM_NO_FRAME)
-			fsnvm_vouch_into(e, w->done_frame, i + 1, w->done);
+			wrote |= fsnvm_vouch_into(e, w->done_frame, i + 1,
+						  w->done);
 	}
 	spin_unlock(&e->lock);
-	fsnvm_pmem_fence();
+	if (wrote)
+		fsnvm_pmem_fence();
 }
 
 void fsnvm_engine_close(struct fsnvm_engine *e)

@@ -149,10 +149,16 @@ static inline void fsnvm_writer_end(void)
  */
 void fsnvm_race_point(int where);
 
-/* How many writer ids the engine keeps state for: every thread's. */
+/*
+ * How many writer ids the engine keeps state for: every thread's, or
+ * fewer when a test sets fsnvm_test_nr_writers (tools/shim/writer_id.c),
+ * so that opening an engine thousands of times stays cheap.
+ */
+extern unsigned int fsnvm_test_nr_writers;
 static inline unsigned int fsnvm_nr_writers(unsigned int max)
 {
-	return max;
+	return fsnvm_test_nr_writers && fsnvm_test_nr_writers < max ?
+	       fsnvm_test_nr_writers : max;
 }
 
 /*
