@@ -133,7 +133,7 @@ static u32 fsnvm_close_free_frame(struct fsnvm_engine *e, u64 *next)
 	return FSNVM_NO_FRAME;
 }
 
-/* Writer i + 1's newest entry needing a vouch (done_frame), lock held. */
+/* Each writer in need: its newest entry naming it, into done_frame. */
 static void fsnvm_close_own_entries(struct fsnvm_engine *e, const u64 *need)
 {
 	struct fsnvm_entry ent, best;
@@ -142,6 +142,8 @@ static void fsnvm_close_own_entries(struct fsnvm_engine *e, const u64 *need)
 	u64 f;
 
 	for (f = 0; f < e->geo.nr_frames; f++) {
+		if (f % 4096 == 0)
+			cond_resched();
 		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
 		    fsnvm_read_entry(e, f, &ent) || !fsnvm_entry_crc_ok(&ent) ||
 		    !le64_to_cpu(ent.key))
@@ -171,6 +173,8 @@ static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 	fsnvm_publish_pending(e);
 	for (i = 0; i < e->writers_seen; i++)
 		fsnvm_writer_unstock(e, i + 1);
+	spin_unlock(&e->lock);
+	/* Nothing else runs on the engine now: the rest needs no lock. */
 	for (i = 0; i < e->nr_writers; i++) {
 		w = &e->writers[i];
 		if (!w->done)
@@ -193,7 +197,6 @@ static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
 			wrote |= fsnvm_vouch_into(e, w->done_frame, i + 1,
 						  w->done);
 	}
-	spin_unlock(&e->lock);
 	if (wrote)
 		fsnvm_pmem_fence();
 }
