@@ -14,15 +14,19 @@
  * cursor.  After invalidate_area(0), X must be gone and no frame used.
  * A second round puts other type-0 keys before the cursor, so the pass
  * that misses X has found something (the walk must not stop at a pass
- * that finds nothing either way).
+ * that finds nothing either way).  Then 20 storms: 3000 keys of both
+ * types, and at every yield 40 random keys of the other type dropped.
  */
 #include "test_util.h"
 
 #define BOUNDARY 4096	/* FSNVM_AREA_SCAN in fsnvm_engine.c */
 
 static struct fsnvm_engine *e;
-static int armed, yields;
+static int armed, yields, storm;
 static u32 y_offset;
+static u64 rng = 1;
+
+#define STORM_KEYS 3000
 
 void fsnvm_race_point(int where)
 {
@@ -33,6 +37,9 @@ void fsnvm_race_point(int where)
 		armed = 0;
 		fsnvm_invalidate_page(e, 1, y_offset);	/* as another CPU */
 	}
+	/* random drops of the other type at every yield */
+	for (int i = 0; storm && i < 40; i++)
+		fsnvm_invalidate_page(e, 1, splitmix64(&rng) % STORM_KEYS);
 }
 
 /* The first offset from `from` on whose home slot is `slot`. */
@@ -94,6 +101,34 @@ static void round_of(int with_early_keys)
 	      (unsigned long long)s.frames_used);
 }
 
+/* Both types over most of the map, the other type dropped at random. */
+static void storm_round(void)
+{
+	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_stats s;
+	u64 dropped, stored0 = 0;
+
+	for (u32 off = 0; off < STORM_KEYS; off++) {
+		fill_page(page, off, 2);
+		if (fsnvm_store(e, off % 2, off, page) == 0)
+			stored0 += off % 2 == 0;
+	}
+	storm = 1;
+	dropped = fsnvm_invalidate_area(e, 0);
+	storm = 0;
+	for (u32 off = 0; off < STORM_KEYS; off += 2)
+		CHECK(fsnvm_keymap_find(&e->map, 0, off) == FSNVM_NO_FRAME,
+		      "storm: key %u of type 0 still mapped (%llu of %llu dropped)",
+		      off, (unsigned long long)dropped,
+		      (unsigned long long)stored0);
+	CHECK(dropped == stored0, "storm: %llu of %llu dropped",
+	      (unsigned long long)dropped, (unsigned long long)stored0);
+	fsnvm_invalidate_area(e, 1);
+	fsnvm_get_stats(e, &s);
+	CHECK(s.frames_used == 0, "storm: %llu frames still used",
+	      (unsigned long long)s.frames_used);
+}
+
 int main(void)
 {
 	const u64 bytes = 16 * 1024 * 1024;
@@ -104,6 +139,8 @@ int main(void)
 	      (unsigned long long)e->map.nr_slots);
 	round_of(0);
 	round_of(1);
+	for (int i = 0; i < 20; i++)
+		storm_round();
 	printf("area race: a key of the area's type shifted behind the walk's cursor while it yielded; invalidate_area still dropped it, 0 frames used\n");
 	fsnvm_engine_close(e);
 	free(img);
