@@ -41,12 +41,14 @@ $(PMEM_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(CORE_SRC) $(CORE_HDR) tests/test_uti
 # Tests on plain memory link tests/persist_memcpy.c (weak: they override).
 PLAIN := tests/persist_memcpy.c
 PLAIN_TESTS := media_error_test load_race_test load_miss_test writer_gone_test \
-	       pending_order_test vouch_close_test hostile_media_test
-$(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	       pending_order_test vouch_close_test hostile_media_test area_race_test
+$(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h \
+			tests/writer_threads.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
-$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h $(CORE_SRC) $(CORE_HDR) | $(U)
+$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h tests/writer_threads.h \
+		  $(CORE_SRC) $(CORE_HDR) | $(U)
 	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/crash_shim.c $< -lpthread -o $@
 # The format under crashes, through the tool's own wear reading.
 $(U)/format_crash_test: tests/format_crash_test.c tests/crash_shim.c tests/crash_shim.h tools/fsnvmctl/oldwear.c tools/fsnvmctl/oldwear.h $(CORE_SRC) $(CORE_HDR) | $(U)
@@ -68,9 +70,8 @@ $(U)/fill_image: tests/tool/fill_image.c $(CORE_SRC) $(CORE_HDR) tests/test_util
 # The fuzz targets, libFuzzer's (clang only; tests/fuzz/README.md).
 FUZZ_TARGETS := fuzz_super fuzz_recover fuzz_tool
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(U)/%)
-# An engine per run: with 4 writers (fsnvm_platform.h), not one per thread.
 FUZZ_CC := clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	   -fno-sanitize-recover=all -DFSNVM_SHIM_WRITERS=4 $(INC) -Itools/fsnvmctl \
+	   -fno-sanitize-recover=all $(INC) -Itools/fsnvmctl \
 	   -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt $(FUZZ_FLAGS)
 FUZZ_DEP := tests/fuzz/fuzz_image.h tests/fuzz/coverage-ignore.txt tests/persist_memcpy.c \
 	    $(CORE_SRC) $(CORE_HDR) \

@@ -82,36 +82,122 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
  * see).  A store's vouch can be lost while the engine runs: another
  * writer's store may take a free frame whose cleared entry held it, which
  * after a crash only means those pages hold nothing.  So each writer's
- * vouch is written anew, into a free frame's entry of its own (seq and
- * wear kept), and no live entry is rewritten; on a full device, into the
- * writer's last store's entry if it is still that store's.
+ * vouch (writer, done) is written anew, covering all its stores (its seqs
+ * grow), and an entry carries one vouch, so no two writers may be given
+ * the same entry.
+ *
+ * First choice: a free frame, each given once (the stashes go back to
+ * the pool first); its entry keeps its seq and wear, and whatever older
+ * vouch it carried is superseded by the ones written here.  A full device
+ * may have none left for some writers.  What is always true then: every
+ * entry that needs a vouch names its writer and carries that same
+ * writer's vouch (fsnvm_commit_entry(); moved, cleared and retired
+ * entries name no writer).  So if writer w has a page that needs a vouch,
+ * there is an entry naming w, and rewriting its vouch drops only w's own
+ * older one; if there is none, no page of w needs a vouch and none is
+ * written.  The newest such entry is taken (its done store's, if that is
+ * still mapped).  Two writers never share it, and it is never a free
+ * frame, so every writer's vouch lands in an entry of its own.  (A crash
+ * inside the close may find a free entry's older vouch overwritten and
+ * the new one not yet durable: as during a run, those pages then hold
+ * nothing, never stale data.)
  */
-static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
+static bool fsnvm_vouch_into(struct fsnvm_engine *e, u32 frame,
+			     unsigned int writer, u64 seq)
 {
 	struct fsnvm_entry ent;
+
+	if (fsnvm_read_entry(e, frame, &ent) || !fsnvm_entry_crc_ok(&ent))
+		return false;
+	ent.vouch_writer = cpu_to_le16(writer);
+	ent.vouch_seq = cpu_to_le64(seq);
+	fsnvm_entry_seal(&ent);
+	fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, frame), &ent,
+			sizeof(ent));
+	return true;
+}
+
+/* The next free frame from *next on whose entry can be rewritten. */
+static u32 fsnvm_close_free_frame(struct fsnvm_engine *e, u64 *next)
+{
+	struct fsnvm_entry ent;
+
+	for (; *next < e->geo.nr_frames; (*next)++) {
+		if (fsnvm_fstate(e, *next) != FSNVM_FS_FREE ||
+		    fsnvm_read_entry(e, *next, &ent) ||
+		    !fsnvm_entry_crc_ok(&ent))
+			continue;
+		return (u32)(*next)++;
+	}
+	return FSNVM_NO_FRAME;
+}
+
+/* Each writer in need: its newest entry naming it, into done_frame. */
+static void fsnvm_close_own_entries(struct fsnvm_engine *e, const u64 *need)
+{
+	struct fsnvm_entry ent, best;
+	struct fsnvm_writer *w;
+	unsigned int writer;
+	u64 f;
+
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		if (f % 4096 == 0)
+			cond_resched();
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
+		    fsnvm_read_entry(e, f, &ent) || !fsnvm_entry_crc_ok(&ent) ||
+		    !le64_to_cpu(ent.key))
+			continue;
+		writer = le16_to_cpu(ent.writer);
+		if (!writer || writer > e->nr_writers ||
+		    !(need[(writer - 1) / 64] & BIT_ULL((writer - 1) % 64)))
+			continue;
+		w = &e->writers[writer - 1];
+		if (w->done_frame != FSNVM_NO_FRAME &&
+		    !fsnvm_read_entry(e, w->done_frame, &best) &&
+		    le64_to_cpu(best.seq) >= le64_to_cpu(ent.seq))
+			continue;
+		w->done_frame = (u32)f;
+	}
+}
+
+static void fsnvm_vouch_at_close(struct fsnvm_engine *e)
+{
+	u64 need[FSNVM_MAX_WRITERS / 64] = { 0 }, next = 0;
+	bool any_need = false, wrote = false;
 	struct fsnvm_writer *w;
 	unsigned int i;
-	u64 next = 0;
 	u32 f;
 
+	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
+	for (i = 0; i < e->writers_seen; i++)
+		fsnvm_writer_unstock(e, i + 1);
+	spin_unlock(&e->lock);
+	/* Nothing else runs on the engine now: the rest needs no lock. */
 	for (i = 0; i < e->nr_writers; i++) {
 		w = &e->writers[i];
 		if (!w->done)
 			continue;
-		while (next < e->geo.nr_frames &&
-		       fsnvm_fstate(e, next) != FSNVM_FS_FREE)
-			next++;
-		f = next < e->geo.nr_frames ? (u32)next++ : w->done_frame;
-		if (fsnvm_read_entry(e, f, &ent) || !fsnvm_entry_crc_ok(&ent) ||
-		    (f == w->done_frame && le64_to_cpu(ent.seq) != w->done))
+		f = fsnvm_close_free_frame(e, &next);
+		if (f != FSNVM_NO_FRAME) {
+			wrote |= fsnvm_vouch_into(e, f, i + 1, w->done);
 			continue;
-		ent.vouch_writer = cpu_to_le16(i + 1);
-		ent.vouch_seq = cpu_to_le64(w->done);
-		fsnvm_entry_seal(&ent);
-		fsnvm_pmem_copy(fsnvm_entry_at(e->base, &e->geo, f), &ent,
-				sizeof(ent));
+		}
+		need[i / 64] |= BIT_ULL(i % 64);
+		w->done_frame = FSNVM_NO_FRAME;	/* found below */
+		any_need = true;
 	}
-	fsnvm_pmem_fence();
+	if (any_need)
+		fsnvm_close_own_entries(e, need);
+	for (i = 0; any_need && i < e->nr_writers; i++) {
+		w = &e->writers[i];
+		if ((need[i / 64] & BIT_ULL(i % 64)) &&
+		    w->done_frame != FSNVM_NO_FRAME)
+			wrote |= fsnvm_vouch_into(e, w->done_frame, i + 1,
+						  w->done);
+	}
+	if (wrote)
+		fsnvm_pmem_fence();
 }
 
 void fsnvm_engine_close(struct fsnvm_engine *e)
@@ -729,58 +815,93 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
  * and FSNVM_AREA_SCAN map slots per lock hold), so the lock is not held for
  * the whole swapoff; yields between batches, so the caller must be able to
  * sleep (frontswap calls it at swapon and swapoff, under swapon_mutex).
- * Other types may shift map slots between batches, so repeat passes until
- * one finds nothing.
+ *
+ * While the lock is dropped, other types' deletions back-shift map slots
+ * (fsnvm_keymap.c), and may move a key of this type from the slot the walk
+ * resumes at to one it has passed; backing the cursor up cannot help, as
+ * the slots in between may have emptied.  So the walk does not trust a
+ * pass to see every key: it ends when the map counts no key of the type.
+ * No key of the type is added meanwhile (fsnvm_engine.h: nothing else runs
+ * on the type's keys), so every pass that drops a key brings the end
+ * nearer.  A pass that drops none while keys remain means the interleaving
+ * kept moving them behind the cursor; then one pass holds the lock
+ * throughout, where nothing moves, and drops the rest.  That needs another
+ * CPU to free a key of another type right behind each missed key in the
+ * few instants the lock is free, so it is rare, and it is bounded: one
+ * walk of the map plus the batches of the keys left.
  */
 #define FSNVM_AREA_BATCH 64
 #define FSNVM_AREA_SCAN 4096	/* map slots looked at per lock hold */
 
-u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
+/* One batch from *cursor on, lock held: the number of pages dropped. */
+static unsigned int fsnvm_area_batch(struct fsnvm_engine *e,
+				     unsigned int type, u64 *cursor, u64 scan)
 {
 	u32 batch[FSNVM_AREA_BATCH], offset;
-	u64 wear[FSNVM_AREA_BATCH], dropped = 0, cursor = 0;
-	bool found_in_pass = false;
+	u64 wear[FSNVM_AREA_BATCH];
 	unsigned int n, i;
+
+	for (n = 0; n < FSNVM_AREA_BATCH; n++) {
+		batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
+							    cursor, &offset,
+							    scan);
+		if (batch[n] == FSNVM_NO_FRAME)
+			break;
+		fsnvm_frame_unmapped(e, batch[n]);
+		if (e->state[batch[n]] & FSNVM_FS_FILLED)
+			e->stats.pages_filled--;
+		if (fsnvm_clear_entry(e, batch[n], &wear[n]))
+			fsnvm_retire(e, batch[n]);
+	}
+	if (n)
+		fsnvm_pmem_fence();
+	for (i = 0; i < n; i++)
+		fsnvm_release_frame(e, batch[i], wear[i]);
+	e->stats.invalidates += n;
+	return n;
+}
+
+u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
+{
+	u64 dropped = 0, cursor = 0;
+	bool found_in_pass = false;
+	unsigned int n;
 
 	if (type >= FSNVM_MAX_SWAP_TYPES || e->readonly)
 		return 0;
-	for (;;) {
-		spin_lock(&e->lock);
-		fsnvm_publish_pending(e);
-		for (n = 0; n < FSNVM_AREA_BATCH; n++) {
-			batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
-								    &cursor,
-								    &offset,
-								    FSNVM_AREA_SCAN);
-			if (batch[n] == FSNVM_NO_FRAME)
-				break;
-			fsnvm_frame_unmapped(e, batch[n]);
-			if (e->state[batch[n]] & FSNVM_FS_FILLED)
-				e->stats.pages_filled--;
-			if (fsnvm_clear_entry(e, batch[n], &wear[n]))
-				fsnvm_retire(e, batch[n]);
+	spin_lock(&e->lock);
+	fsnvm_publish_pending(e);
+	while (fsnvm_keymap_keys_of_type(&e->map, type)) {
+		if (cursor == e->map.nr_slots) {	/* end of a pass */
+			cursor = 0;
+			if (!found_in_pass) {
+				/* The whole map, the lock held throughout. */
+				while ((n = fsnvm_area_batch(e, type, &cursor,
+							     e->map.nr_slots)))
+					dropped += n;
+				cursor = e->map.nr_slots;
+				if (fsnvm_keymap_keys_of_type(&e->map, type)) {
+					/* Only a corrupt map gets here. */
+					pr_err("swap type %u: keys counted but not found in the map\n",
+					       type);
+					break;
+				}
+				continue;
+			}
+			found_in_pass = false;
 		}
-		fsnvm_pmem_fence();
-		for (i = 0; i < n; i++)
-			fsnvm_release_frame(e, batch[i], wear[i]);
-		e->stats.invalidates += n;
+		n = fsnvm_area_batch(e, type, &cursor, FSNVM_AREA_SCAN);
 		dropped += n;
 		found_in_pass |= n > 0;
-		if (n == FSNVM_AREA_BATCH || cursor < e->map.nr_slots) {
-			spin_unlock(&e->lock);
-			cond_resched();	/* may sleep: not from atomic context */
-			continue;
-		}
-		/* end of a pass */
-		if (!found_in_pass) {
-			e->stats.invalidate_areas++;
-			spin_unlock(&e->lock);
-			return dropped;
-		}
-		found_in_pass = false;
-		cursor = 0;
 		spin_unlock(&e->lock);
+		fsnvm_race_point(FSNVM_RACE_AREA_YIELD);
+		cond_resched();	/* may sleep: not from atomic context */
+		spin_lock(&e->lock);
+		fsnvm_publish_pending(e);
 	}
+	e->stats.invalidate_areas++;
+	spin_unlock(&e->lock);
+	return dropped;
 }
 
 void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out)

@@ -46,6 +46,7 @@
 /* Where fsnvm_race_point() is called (the platform's, for tests). */
 enum fsnvm_race {
 	FSNVM_RACE_LOAD_MISSED,	/* a lockless load's lookup found nothing */
+	FSNVM_RACE_AREA_YIELD,	/* invalidate_area dropped the lock */
 };
 
 /* Frame state, one byte per frame: bits 0..2 state, then flags, pins. */

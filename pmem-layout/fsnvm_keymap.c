@@ -27,6 +27,7 @@ void fsnvm_keymap_clear(struct fsnvm_keymap *map)
 	for (i = 0; i < map->nr_slots; i++)
 		WRITE_ONCE(map->slots[i].frame, FSNVM_NO_FRAME);
 	map->nr_keys = 0;
+	memset(map->nr_type_keys, 0, sizeof(map->nr_type_keys));
 	raw_write_seqcount_end(&map->seq);
 }
 
@@ -45,6 +46,12 @@ static u64 fsnvm_home(const struct fsnvm_keymap *map, unsigned int type,
 	u64 h = (((u64)type << 32) | offset) * 0x9e3779b97f4a7c15ULL;
 
 	return ((h >> 32) * map->nr_slots) >> 32;
+}
+
+u64 fsnvm_keymap_home(const struct fsnvm_keymap *map, unsigned int type,
+		      u32 offset)
+{
+	return fsnvm_home(map, type, offset);
 }
 
 static u64 fsnvm_slot_next(const struct fsnvm_keymap *map, u64 i)
@@ -111,8 +118,10 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 	u64 i = fsnvm_probe(map, type, offset, &old);
 
 	raw_write_seqcount_begin(&map->seq);
-	if (old == FSNVM_NO_FRAME)
+	if (old == FSNVM_NO_FRAME) {
 		map->nr_keys++;
+		map->nr_type_keys[type]++;
+	}
 	WRITE_ONCE(map->frame_type[frame], type);
 	WRITE_ONCE(map->slots[i].offset, offset);
 	WRITE_ONCE(map->slots[i].frame, frame);
@@ -131,6 +140,7 @@ static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 
 	raw_write_seqcount_begin(&map->seq);
 	map->nr_keys--;
+	map->nr_type_keys[map->frame_type[map->slots[hole].frame]]--;
 	for (;;) {
 		struct fsnvm_keymap_slot *s;
 		u64 home;

@@ -34,6 +34,8 @@ struct fsnvm_keymap {
 	u64 nr_slots;
 	u8 *frame_type;		/* per frame: swap type of its key */
 	u64 nr_keys;
+	/* keys per swap type: < 2^31 frames, so a u32 holds any count */
+	u32 nr_type_keys[FSNVM_MAX_SWAP_TYPES];
 };
 
 int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames);
@@ -59,6 +61,16 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 /* Unmap (type, offset); returns its frame or FSNVM_NO_FRAME. */
 u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
 			u32 offset);
+/* How many keys of a swap type are mapped (lock held). */
+static inline u64 fsnvm_keymap_keys_of_type(const struct fsnvm_keymap *map,
+					    unsigned int type)
+{
+	return type < FSNVM_MAX_SWAP_TYPES ? map->nr_type_keys[type] : 0;
+}
+
+/* The slot a lookup of (type, offset) starts at (for tests). */
+u64 fsnvm_keymap_home(const struct fsnvm_keymap *map, unsigned int type,
+		      u32 offset);
 /*
  * Remove one mapping of the given type found in the `scan` slots from
  * *cursor on; returns its frame (and offset), or FSNVM_NO_FRAME with

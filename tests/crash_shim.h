@@ -6,6 +6,11 @@
  * fsnvm_pmem_fence() first calls the crash hook (which may build any crash
  * state: the durable image plus any subset of the pending lines) and then
  * makes the pending lines durable.  Unflushed stores are never durable.
+ *
+ * Simulations nest: crash_push() starts a new one with nothing attached
+ * (writes and fences then go untracked until crash_attach()), for example
+ * to crash a recovery run on a crash state, from inside the hook;
+ * crash_pop() returns to the one before, untouched.
  */
 #ifndef FSNVM_CRASH_SHIM_H
 #define FSNVM_CRASH_SHIM_H
@@ -13,6 +18,7 @@
 #include "fsnvm_platform.h"
 
 #define CRASH_LINE 64
+#define CRASH_DEPTH 4
 
 struct crash_pending {
 	u64 line;		/* line index in the image */
@@ -27,5 +33,7 @@ const u8 *crash_durable(void);
 const struct crash_pending *crash_pending(unsigned int *count);
 /* Called at every fence, before the window is made durable. */
 void crash_set_hook(void (*hook)(void *ctx), void *ctx);
+void crash_push(void);
+void crash_pop(void);
 
 #endif /* FSNVM_CRASH_SHIM_H */

@@ -2,48 +2,94 @@
 /*
  * Crash-consistency test of the real engine code (DESIGN.md section 6).
  *
- * Short random sequences of stores, rewrites, invalidations, area drops and
- * balancer steps run on a fresh 1 MiB device through crash_shim.c.  At
- * every fence, crash states are built from the durable image plus subsets
- * of the lines written since the previous fence (all subsets when there
- * are at most 6, else none, all and 8 random ones), and on each state the
- * index is recovered (read-only) and checked:
+ * Short random sequences of operations run on a fresh 1 MiB device
+ * through crash_shim.c: stores on three writers (threads, stepped one at
+ * a time by tests/writer_threads.h, so stores go lockless into the
+ * writers' rings or take the lock, and are published later), rewrites,
+ * invalidations, area drops, balancer steps, writer_gone, and clean
+ * closes followed by a new attach; every sequence ends with a clean close.
+ * At every fence, crash states are built from the durable image plus
+ * subsets of the lines written since the previous fence (all subsets when
+ * there are at most 6, else none, all, 8 random ones and 4 times all but
+ * one), and on each
+ * state the index is recovered (read-only) and checked:
  *  - the superblock is valid and no entry is torn;
  *  - every key not touched by the operation in flight holds exactly its
  *    last acknowledged data; the key in flight holds its acknowledged data,
  *    the in-flight data, or nothing (a migration: only the acknowledged
  *    data); never older or torn data.  One exception, by design
- *    (fsnvm_format.h): the key of the last store acknowledged may hold
- *    nothing until the next store's fence vouches for it in the commit
- *    record;
+ *    (fsnvm_format.h): a key whose last store named its writer (a data
+ *    page) may hold nothing while no entry on the state vouches for that
+ *    store: a writer's last stores wait for its next store's vouch, and a
+ *    vouch is lost when another writer reuses the free frame that carried
+ *    it (fsnvm_engine.c), so which ones survive is read off the state;
+ *    the data the key holds is still checked.  During an attach every key
+ *    may hold nothing (it releases them all);
  *  - no key is named by two mapped frames;
  *  - no frame's wear is below its durable wear before the window.
+ * After a clean close the durable image must hold every acknowledged page,
+ * none uncommitted.
+ *
+ * Crash during recovery: on one crash state in NEST_EVERY, an attach
+ * (the recovery of the next boot) runs on that state, and is itself
+ * crashed at each of its fences, with subsets as above.  Each such state
+ * is inspected (superblock valid, no torn entry, no key mapped twice, and
+ * every key holds what the first crash state allows or nothing), then
+ * attached again to completion: no entry may then be torn or name a key,
+ * and no frame's wear may be below its durable wear before the first
+ * crash's window.
  *
  * usage: crash_test [SEQUENCES] [SEED]
- * Prints: crash: N sequences, M crash states, V violations
+ * Prints: crash: N sequences, M crash states (R in recovery), V violations
  */
 #include "crash_shim.h"
-#include "test_util.h"
+#include "writer_threads.h"
 
 #define DEV_BYTES (1024 * 1024)
 #define NKEYS 12		/* keys 0..5 in type 0, 6..11 in type 1 */
 #define KEYS_PER_TYPE 6
+#define NW 3			/* writers, ids 1..NW */
+#define NEST_EVERY 64		/* crash states that get a crashed recovery */
 
-enum op { OP_NONE, OP_STORE, OP_INVALIDATE, OP_AREA, OP_BALANCE };
+enum op { OP_NONE, OP_STORE, OP_INVALIDATE, OP_AREA, OP_BALANCE, OP_GONE,
+	  OP_CLOSE, OP_ATTACH };
+
+struct acked {
+	u64 version;		/* 0 = absent */
+	u64 seq;		/* of its store, from the writer's done */
+	unsigned int writer;	/* whose store; 0 for a same-filled page */
+};
 
 static struct {
-	u64 acked[NKEYS];	/* version, 0 = absent */
+	struct acked acked[NKEYS];
 	enum op op;
 	unsigned int key;	/* OP_STORE, OP_INVALIDATE */
 	unsigned int type;	/* OP_AREA */
 	u64 new_version;	/* OP_STORE */
-	int unvouched;		/* key of the last store acknowledged, or -1 */
 } model;
 
+/*
+ * Ballast: in some sequences the device is first filled up to a few free
+ * frames with pages of swap type 2, stored on all writers, so that stores
+ * are refused, frames are reused at once and the clean close finds few or
+ * no free frames; dropping a writer's last ballast page frees its done
+ * frame.  Ballast is checked at the clean closes only.  The main thread
+ * stores most of it, as a writer of its own (id NW + 1).
+ */
+#define BALLAST_TYPE 2
+#define MAX_BALLAST 256
+static u64 ballast[MAX_BALLAST];	/* version, 0 = absent */
+static unsigned int nr_ballast, last_ballast[NW];
+
+static struct fsnvm_engine *e;	/* the engine under test */
+static void *img;		/* its media */
+static void *template_img;	/* a freshly formatted one */
 static u8 *crash_img;		/* durable image + the subset under test */
+static u8 *nest_img, *nest_crash_img;	/* the same for a crashed attach */
+static const u8 *outer_durable;	/* durable before the first crash's window */
 static u64 *last_window;
 static unsigned int nr_last_window, max_last_window;
-static u64 nr_states, nr_violations, rng;
+static u64 nr_states, nr_nested_states, nr_violations, rng;
 /*
  * page: what the checks load into; src: what a store stores (the checks
  * run inside the store, at its fences, and must not change its page).
@@ -58,9 +104,9 @@ static u8 page[FSNVM_PAGE_SIZE], want[FSNVM_PAGE_SIZE], src[FSNVM_PAGE_SIZE];
 		}                                                           \
 	} while (0)
 
-static bool holds(struct fsnvm_engine *e, unsigned int k, u64 version)
+static bool holds(struct fsnvm_engine *x, unsigned int k, u64 version)
 {
-	int ret = fsnvm_load(e, k / KEYS_PER_TYPE, k % KEYS_PER_TYPE, page);
+	int ret = fsnvm_load(x, k / KEYS_PER_TYPE, k % KEYS_PER_TYPE, page);
 
 	if (!version)
 		return ret == -ENOENT;
@@ -70,91 +116,203 @@ static bool holds(struct fsnvm_engine *e, unsigned int k, u64 version)
 	return !memcmp(page, want, sizeof(page));
 }
 
-static void check_key(struct fsnvm_engine *e, unsigned int k)
+/* The oracle's own reading of the vouches on a state (fsnvm_format.h). */
+static void state_vouches(struct fsnvm_engine *x, const u8 *state,
+			  u64 vouched[NW + 1])
 {
-	u64 acked = model.acked[k];
-	bool in_flight = false, may_vanish = (int)k == model.unvouched;
+	memset(vouched, 0, (NW + 1) * sizeof(*vouched));
+	for (u64 f = 0; f < x->geo.nr_frames; f++) {
+		const struct fsnvm_entry *ent =
+			fsnvm_entry_at((void *)state, &x->geo, f);
+		unsigned int w = le16_to_cpu(ent->vouch_writer);
 
-	switch (model.op) {
-	case OP_STORE:
-		in_flight = k == model.key;
-		may_vanish |= in_flight;
-		break;
-	case OP_INVALIDATE:
-		may_vanish |= k == model.key;
-		break;
-	case OP_AREA:
-		may_vanish |= k / KEYS_PER_TYPE == model.type;
-		break;
-	default:
-		break;
+		if (fsnvm_entry_crc_ok(ent) && w && w <= NW &&
+		    le64_to_cpu(ent->vouch_seq) > vouched[w])
+			vouched[w] = le64_to_cpu(ent->vouch_seq);
 	}
-	if (holds(e, k, acked))
-		return;
-	if (in_flight && holds(e, k, model.new_version))
-		return;
-	if (may_vanish && holds(e, k, 0))
-		return;
-	VIOLATION("key %u: not its acknowledged v%llu%s", k,
-		  (unsigned long long)acked, in_flight ? " nor the in-flight one" : "");
 }
 
-static void check_state(void)
+/*
+ * Does key k hold what the model allows?  strict: after a clean close,
+ * only its acknowledged page; all_may_vanish: inside an attach.
+ */
+static void check_key(struct fsnvm_engine *x, unsigned int k,
+		      const u64 *vouched, bool strict, bool all_may_vanish)
 {
-	const u8 *dur = crash_durable();
-	struct fsnvm_recovery rep;
-	enum fsnvm_media_status st;
-	struct fsnvm_engine *e;
-	u64 seen[NKEYS] = { 0 };
+	const struct acked *a = &model.acked[k];
+	bool in_flight = false, may_vanish = all_may_vanish;
 
-	nr_states++;
-	e = fsnvm_engine_open(crash_img, DEV_BYTES, &st);
-	if (!e) {
-		VIOLATION("superblock: %s", fsnvm_media_str(st));
-		return;
-	}
-	if (fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) || rep.torn ||
-	    rep.unreadable)
-		VIOLATION("recovery: %llu torn, %llu unreadable",
-			  (unsigned long long)rep.torn,
-			  (unsigned long long)rep.unreadable);
-	for (unsigned int k = 0; k < NKEYS; k++)
-		check_key(e, k);
-	for (u64 f = 0; f < e->geo.nr_frames; f++) {
-		const struct fsnvm_entry *now = fsnvm_entry_at(crash_img, &e->geo, f);
-		const struct fsnvm_entry *before =
-			fsnvm_entry_at((void *)dur, &e->geo, f);
-
-		if (le64_to_cpu(now->wear) < le64_to_cpu(before->wear))
-			VIOLATION("frame %llu wear went down", (unsigned long long)f);
-		if ((e->state[f] & FSNVM_FS_STATE_MASK) == FSNVM_FS_USED) {
-			u64 key = le64_to_cpu(now->key);
-			unsigned int k = fsnvm_key_type(key) * KEYS_PER_TYPE +
-					 (unsigned int)fsnvm_key_offset(key);
-
-			if (k >= NKEYS || seen[k]++)
-				VIOLATION("key %u mapped twice or unknown", k);
+	if (!strict) {
+		may_vanish |= vouched && a->writer &&
+			      a->seq > vouched[a->writer];
+		switch (model.op) {
+		case OP_STORE:
+			in_flight = k == model.key;
+			may_vanish |= in_flight;
+			break;
+		case OP_INVALIDATE:
+			may_vanish |= k == model.key;
+			break;
+		case OP_AREA:
+			may_vanish |= k / KEYS_PER_TYPE == model.type;
+			break;
+		case OP_ATTACH:
+			may_vanish = true;
+			break;
+		default:
+			break;
 		}
 	}
-	fsnvm_engine_close(e);
+	if (holds(x, k, a->version))
+		return;
+	if (in_flight && holds(x, k, model.new_version))
+		return;
+	if (may_vanish && holds(x, k, 0))
+		return;
+	VIOLATION("key %u: not its acknowledged v%llu%s%s", k,
+		  (unsigned long long)a->version,
+		  in_flight ? " nor the in-flight one" : "",
+		  strict ? " after a clean close" : "");
 }
 
-static void apply_line(const struct crash_pending *p, const u8 *src)
+/* No key named by two mapped frames. */
+static void check_mapping(struct fsnvm_engine *x, const u8 *state)
 {
-	memcpy(crash_img + p->line * CRASH_LINE, src, CRASH_LINE);
+	u64 seen[NKEYS + MAX_BALLAST] = { 0 };
+
+	for (u64 f = 0; f < x->geo.nr_frames; f++) {
+		const struct fsnvm_entry *now =
+			fsnvm_entry_at((void *)state, &x->geo, f);
+
+		if ((x->state[f] & FSNVM_FS_STATE_MASK) == FSNVM_FS_USED) {
+			u64 key = le64_to_cpu(now->key);
+			u64 off = fsnvm_key_offset(key);
+			unsigned int type = fsnvm_key_type(key);
+			u64 k = type == BALLAST_TYPE ? NKEYS + off :
+				type * KEYS_PER_TYPE + off;
+
+			if ((type == BALLAST_TYPE ? off >= MAX_BALLAST :
+			     type > 1 || off >= KEYS_PER_TYPE) || seen[k]++)
+				VIOLATION("key %llu mapped twice or unknown",
+					  (unsigned long long)k);
+		}
+	}
 }
 
-/* At a fence: every (or a sample of every) subset of the pending lines. */
-static void crash_hook(void *ctx)
+/* No frame's wear below what was durable before the first window. */
+static void check_wear(struct fsnvm_engine *x, const u8 *state)
+{
+	for (u64 f = 0; f < x->geo.nr_frames; f++) {
+		const struct fsnvm_entry *now =
+			fsnvm_entry_at((void *)state, &x->geo, f);
+		const struct fsnvm_entry *before =
+			fsnvm_entry_at((void *)outer_durable, &x->geo, f);
+
+		if (le64_to_cpu(now->wear) < le64_to_cpu(before->wear))
+			VIOLATION("frame %llu wear went down",
+				  (unsigned long long)f);
+	}
+}
+
+/* Open and inspect a state; NULL (a violation) if that fails. */
+static struct fsnvm_engine *inspect(u8 *state, struct fsnvm_recovery *rep)
+{
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *x = fsnvm_engine_open(state, DEV_BYTES, &st);
+
+	if (!x) {
+		VIOLATION("superblock: %s", fsnvm_media_str(st));
+		return NULL;
+	}
+	if (fsnvm_recover(x, FSNVM_RECOVER_INSPECT, rep) || rep->torn ||
+	    rep->unreadable)
+		VIOLATION("recovery: %llu torn, %llu unreadable",
+			  (unsigned long long)rep->torn,
+			  (unsigned long long)rep->unreadable);
+	return x;
+}
+
+static void check_state(u8 *state, bool strict)
+{
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *x;
+	u64 vouched[NW + 1];
+
+	nr_states++;
+	x = inspect(state, &rep);
+	if (!x)
+		return;
+	if (strict && rep.uncommitted)
+		VIOLATION("%llu keys uncommitted after a clean close",
+			  (unsigned long long)rep.uncommitted);
+	for (unsigned int b = 0; strict && b < nr_ballast; b++) {
+		int ret = fsnvm_load(x, BALLAST_TYPE, b, page);
+
+		fill_page(want, 1000 + b, ballast[b]);
+		if (ballast[b] ? ret || memcmp(page, want, sizeof(page)) :
+		    ret != -ENOENT)
+			VIOLATION("ballast %u: not its v%llu after a clean close",
+				  b, (unsigned long long)ballast[b]);
+	}
+	state_vouches(x, state, vouched);
+	for (unsigned int k = 0; k < NKEYS; k++)
+		check_key(x, k, vouched, strict, false);
+	check_mapping(x, state);
+	check_wear(x, state);
+	fsnvm_engine_close(x);
+}
+
+/*
+ * A state of a crashed attach: inspect it, then attach it to the end,
+ * untracked (a simulation of its own, pushed), and look at the result.
+ */
+static void check_nested_state(u8 *state)
+{
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *x;
+
+	nr_nested_states++;
+	crash_push();
+	x = inspect(state, &rep);
+	if (x) {
+		for (unsigned int k = 0; k < NKEYS; k++)
+			check_key(x, k, NULL, false, true);
+		check_mapping(x, state);
+		check_wear(x, state);
+		fsnvm_engine_close(x);
+		x = fsnvm_engine_open(state, DEV_BYTES, &st);
+		if (!x || fsnvm_recover(x, FSNVM_RECOVER_ATTACH, &rep))
+			VIOLATION("second attach failed");
+		fsnvm_engine_close(x);
+		x = inspect(state, &rep);
+	}
+	if (x && rep.valid)
+		VIOLATION("%llu keys named after an attach",
+			  (unsigned long long)rep.valid);
+	if (x)
+		check_wear(x, state);
+	fsnvm_engine_close(x);
+	crash_pop();
+}
+
+static void apply_line(u8 *state, const struct crash_pending *p,
+		       const u8 *from)
+{
+	memcpy(state + p->line * CRASH_LINE, from, CRASH_LINE);
+}
+
+/*
+ * Every (or a sample of every) subset of the pending lines, applied to
+ * state (which holds the durable image) and checked; state is left as
+ * the durable image.
+ */
+static void for_each_subset(u8 *state, void (*check)(u8 *state))
 {
 	const u8 *dur = crash_durable();
 	const struct crash_pending *p;
 	unsigned int n, subsets, s, i;
 
-	(void)ctx;
-	for (i = 0; i < nr_last_window; i++)
-		memcpy(crash_img + last_window[i] * CRASH_LINE,
-		       dur + last_window[i] * CRASH_LINE, CRASH_LINE);
 	p = crash_pending(&n);
 	/* Above 6 lines: none, all, 8 random subsets, 4 times all but one. */
 	subsets = n <= 6 ? 1U << n : 14;
@@ -168,12 +326,60 @@ static void crash_hook(void *ctx)
 				    i != pick % n;
 
 			if (take)
-				apply_line(&p[i], p[i].data);
+				apply_line(state, &p[i], p[i].data);
 		}
-		check_state();
+		check(state);
 		for (i = 0; i < n; i++)
-			apply_line(&p[i], dur + p[i].line * CRASH_LINE);
+			apply_line(state, &p[i], dur + p[i].line * CRASH_LINE);
 	}
+}
+
+static void nest_hook(void *ctx)
+{
+	(void)ctx;
+	memcpy(nest_crash_img, crash_durable(), DEV_BYTES);
+	for_each_subset(nest_crash_img, check_nested_state);
+}
+
+/* The next boot's attach on this crash state, crashed at its fences. */
+static void crash_recovery(u8 *state)
+{
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *x;
+
+	memcpy(nest_img, state, DEV_BYTES);
+	crash_push();
+	crash_attach(nest_img, DEV_BYTES);
+	crash_set_hook(nest_hook, NULL);
+	x = fsnvm_engine_open(nest_img, DEV_BYTES, &st);
+	if (x)		/* else check_state has reported it */
+		fsnvm_recover(x, FSNVM_RECOVER_ATTACH, &rep);
+	fsnvm_engine_close(x);
+	crash_pop();
+}
+
+static void check_outer_state(u8 *state)
+{
+	check_state(state, false);
+	if (splitmix64(&rng) % NEST_EVERY == 0)
+		crash_recovery(state);
+}
+
+/* At a fence of the engine under test. */
+static void crash_hook(void *ctx)
+{
+	const u8 *dur = crash_durable();
+	const struct crash_pending *p;
+	unsigned int n, i;
+
+	(void)ctx;
+	for (i = 0; i < nr_last_window; i++)
+		memcpy(crash_img + last_window[i] * CRASH_LINE,
+		       dur + last_window[i] * CRASH_LINE, CRASH_LINE);
+	outer_durable = dur;
+	for_each_subset(crash_img, check_outer_state);
+	p = crash_pending(&n);
 	if (n > max_last_window) {
 		max_last_window = n;
 		last_window = realloc(last_window, n * sizeof(*last_window));
@@ -184,15 +390,124 @@ static void crash_hook(void *ctx)
 	nr_last_window = n;
 }
 
+struct store_op {
+	unsigned int k;
+	int ret;
+};
+
+static void do_store(void *arg)
+{
+	struct store_op *op = arg;
+
+	op->ret = fsnvm_store(e, op->k / KEYS_PER_TYPE, op->k % KEYS_PER_TYPE,
+			      src);
+}
+
+static void op_store(unsigned int k, unsigned int w, u64 version)
+{
+	struct store_op op = { k, 0 };
+	const u64 *word = (const u64 *)src;
+	struct acked *a = &model.acked[k];
+
+	model.op = OP_STORE;
+	model.key = k;
+	model.new_version = version;
+	fill_page(src, k, version);
+	wt_run(w, do_store, &op);
+	CHECK(op.ret == 0 || op.ret == -ENOSPC, "store: %d", op.ret);
+	a->version = op.ret ? 0 : version;	/* refused: the old copy too */
+	a->seq = e->writers[wt_id(w) - 1].done;
+	/* a same-filled page's entry names no writer (fsnvm_format.h) */
+	a->writer = word[1] == word[0] ? 0 : wt_id(w);
+}
+
+/* Clean close (crashed at its fence), then the strict check, then attach. */
+static void op_close(bool reattach)
+{
+	enum fsnvm_media_status st;
+	struct fsnvm_recovery rep;
+
+	model.op = OP_CLOSE;
+	fsnvm_engine_close(e);
+	e = NULL;
+	model.op = OP_NONE;
+	memcpy(crash_img, img, DEV_BYTES);	/* all durable: fenced */
+	outer_durable = crash_durable();
+	check_state(crash_img, true);
+	nr_last_window = 0;
+	if (!reattach)
+		return;
+	model.op = OP_ATTACH;
+	e = fsnvm_engine_open(img, DEV_BYTES, &st);
+	CHECK(e && fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0,
+	      "attach");
+	memset(model.acked, 0, sizeof(model.acked));
+	memset(ballast, 0, sizeof(ballast));
+	model.op = OP_NONE;
+}
+
+struct ballast_op {
+	unsigned int b;
+	u64 version;
+	int ret;
+};
+
+static void do_ballast(void *arg)
+{
+	struct ballast_op *op = arg;
+	static u8 bpage[FSNVM_PAGE_SIZE];
+
+	fill_page(bpage, 1000 + op->b, op->version);
+	op->ret = fsnvm_store(e, BALLAST_TYPE, op->b, bpage);
+}
+
+/* Fill up to a few free frames, untracked (before crash_attach). */
+static void fill_ballast(u64 *version_counter)
+{
+	u64 left = splitmix64(&rng) % (2 * FSNVM_STASH + 8);
+	struct fsnvm_stats st;
+
+	for (unsigned int w = 0; w < NW; w++)
+		last_ballast[w] = MAX_BALLAST;
+	/*
+	 * Most of it on the main thread (a writer of its own: no thread
+	 * switch per page), the last pages on the workers, round robin.
+	 */
+	for (nr_ballast = 0; nr_ballast < MAX_BALLAST; nr_ballast++) {
+		struct ballast_op op = { nr_ballast, ++*version_counter, 0 };
+		unsigned int w = nr_ballast % NW;
+
+		fsnvm_get_stats(e, &st);
+		if (st.frames_free <= left)
+			break;
+		if (st.frames_free > left + 2 * NW) {
+			do_ballast(&op);
+			w = NW;
+		} else {
+			wt_run(w, do_ballast, &op);
+		}
+		if (op.ret)
+			break;
+		ballast[nr_ballast] = op.version;
+		if (w < NW)
+			last_ballast[w] = nr_ballast;
+	}
+	if (splitmix64(&rng) % 2)
+		for (unsigned int w = 0; w < NW; w++)
+			fsnvm_writer_gone(e, wt_id(w));
+}
+
 static void run_sequence(u64 *version_counter)
 {
 	struct fsnvm_balance_params bp = { .threshold = 0, .budget = 2, .scan = 64 };
-	void *img = make_image(DEV_BYTES, 0);
-	struct fsnvm_engine *e = attach(img, DEV_BYTES);
 	unsigned int ops = 6 + splitmix64(&rng) % 10;
 
 	memset(&model, 0, sizeof(model));
-	model.unvouched = -1;
+	memcpy(img, template_img, DEV_BYTES);
+	e = attach(img, DEV_BYTES);
+	nr_ballast = 0;
+	if (splitmix64(&rng) % 4 == 0)
+		fill_ballast(version_counter);
 	crash_attach(img, DEV_BYTES);
 	memcpy(crash_img, img, DEV_BYTES);
 	nr_last_window = 0;
@@ -200,37 +515,43 @@ static void run_sequence(u64 *version_counter)
 	for (unsigned int i = 0; i < ops; i++) {
 		u64 r = splitmix64(&rng);
 		unsigned int k = (r >> 8) % NKEYS, pick = r % 100;
+		unsigned int w = (r >> 16) % NW;
 
-		if (pick < 55) {
-			model.op = OP_STORE;
-			model.key = k;
-			model.new_version = ++*version_counter;
-			fill_page(src, k, model.new_version);
-			CHECK(fsnvm_store(e, k / KEYS_PER_TYPE, k % KEYS_PER_TYPE,
-					  src) == 0, "store");
-			model.acked[k] = model.new_version;
-			model.unvouched = (int)k;
-		} else if (pick < 80) {
+		if (pick < 52) {
+			op_store(k, w, ++*version_counter);
+		} else if (pick < 70) {
 			model.op = OP_INVALIDATE;
 			model.key = k;
 			fsnvm_invalidate_page(e, k / KEYS_PER_TYPE, k % KEYS_PER_TYPE);
-			model.acked[k] = 0;
-		} else if (pick < 85) {
+			model.acked[k].version = 0;
+		} else if (pick < 75) {
 			model.op = OP_AREA;
 			model.type = k / KEYS_PER_TYPE;
 			fsnvm_invalidate_area(e, model.type);
 			for (unsigned int j = 0; j < KEYS_PER_TYPE; j++)
-				model.acked[model.type * KEYS_PER_TYPE + j] = 0;
-		} else {
+				model.acked[model.type * KEYS_PER_TYPE + j].version = 0;
+		} else if (pick < 85) {
 			model.op = OP_BALANCE;
 			fsnvm_balance_step(e, &bp);
+		} else if (pick < 90) {
+			model.op = OP_GONE;
+			fsnvm_writer_gone(e, wt_id(w));
+		} else if (pick < 95) {
+			/* a writer's last ballast page: frees its done frame */
+			unsigned int b = last_ballast[w];
+
+			if (b < nr_ballast) {
+				fsnvm_invalidate_page(e, BALLAST_TYPE, b);
+				ballast[b] = 0;
+			}
+		} else {
+			op_close(true);
 		}
 		model.op = OP_NONE;
 	}
+	op_close(false);
 	crash_set_hook(NULL, NULL);
 	crash_detach();
-	fsnvm_engine_close(e);
-	free(img);
 }
 
 int main(int argc, char **argv)
@@ -239,14 +560,30 @@ int main(int argc, char **argv)
 	u64 version_counter = 0;
 
 	rng = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
+	fsnvm_test_nr_writers = 2 * NW + 2;	/* workers and the main thread */
+	wt_start(NW);
+	for (unsigned int i = 0; i < NW; i++)
+		CHECK(wt_id(i) == i + 1, "worker %u has writer id %u", i,
+		      wt_id(i));
+	template_img = make_image(DEV_BYTES, 0);
+	img = aligned_alloc(4096, DEV_BYTES);
 	crash_img = aligned_alloc(4096, DEV_BYTES);
-	CHECK(crash_img, "oom");
+	nest_img = aligned_alloc(4096, DEV_BYTES);
+	nest_crash_img = aligned_alloc(4096, DEV_BYTES);
+	CHECK(img && crash_img && nest_img && nest_crash_img, "oom");
 	for (u64 i = 0; i < sequences; i++)
 		run_sequence(&version_counter);
-	printf("crash: %llu sequences, %llu crash states, %llu violations\n",
-	       (unsigned long long)sequences, (unsigned long long)nr_states,
+	wt_stop();
+	printf("crash: %llu sequences, %llu crash states (%llu in recovery), %llu violations\n",
+	       (unsigned long long)sequences,
+	       (unsigned long long)(nr_states + nr_nested_states),
+	       (unsigned long long)nr_nested_states,
 	       (unsigned long long)nr_violations);
+	free(template_img);
+	free(img);
 	free(crash_img);
+	free(nest_img);
+	free(nest_crash_img);
 	free(last_window);
 	return nr_violations ? 1 : 0;
 }

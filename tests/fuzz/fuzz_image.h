@@ -141,6 +141,7 @@ static void fz_init(void)
 
 	if (fz_img)
 		return;
+	fsnvm_test_nr_writers = 4;	/* an engine per run: see README.md */
 	fz_img = mmap(NULL, FZ_IMG_MAX, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fz_tmpl = malloc(FZ_IMG_MAX);

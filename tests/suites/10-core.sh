@@ -10,6 +10,7 @@ run core-pending-order $U/pending_order_test
 run core-writer-gone $U/writer_gone_test
 run core-vouch-close $U/vouch_close_test
 run core-hostile-media $U/hostile_media_test
+run core-area-race $U/area_race_test
 run core-model-1M $U/engine_model_test 1000000 42
 run core-model-seed2 $U/engine_model_test 200000 7
 run core-threads-tsan $U/engine_threads_test 200000

@@ -151,17 +151,15 @@ static inline void fsnvm_writer_end(void)
 void fsnvm_race_point(int where);
 
 /*
- * How many writer ids the engine keeps state for: every thread's.  A
- * test that opens an engine per run (the fuzz targets) may keep fewer,
- * like a kernel with few CPUs, by defining FSNVM_SHIM_WRITERS.
+ * How many writer ids the engine keeps state for: every thread's, or
+ * fewer when a test sets fsnvm_test_nr_writers (tools/shim/writer_id.c),
+ * so that opening an engine thousands of times stays cheap.
  */
+extern unsigned int fsnvm_test_nr_writers;
 static inline unsigned int fsnvm_nr_writers(unsigned int max)
 {
-#ifdef FSNVM_SHIM_WRITERS
-	return FSNVM_SHIM_WRITERS < max ? FSNVM_SHIM_WRITERS : max;
-#else
-	return max;
-#endif
+	return fsnvm_test_nr_writers && fsnvm_test_nr_writers < max ?
+	       fsnvm_test_nr_writers : max;
 }
 
 /*

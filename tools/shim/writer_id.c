@@ -9,6 +9,7 @@
 #include "fsnvm_platform.h"
 
 static unsigned int fsnvm_next_writer;
+unsigned int fsnvm_test_nr_writers;	/* 0: FSNVM_MAX_WRITERS */
 static _Thread_local unsigned int fsnvm_my_writer;
 
 unsigned int fsnvm_writer_begin(unsigned int nr)
