@@ -41,7 +41,7 @@
  *	  super-incompat  an unknown incompatible feature, crc resealed
  *	  super-reserved  a reserved byte set, crc resealed
  *	  super-age SECS  format_time moved SECS into the past, crc resealed
- *	  super-time T    format_time set to T, crc resealed
+ *	  super-time T    format_time set to T, crc resealed, in both copies
  *
  *   fill_image wear IMG
  *	print every frame's wear as a JSON array, straight from the index
@@ -234,6 +234,10 @@ static int forge(int argc, char **argv)
 			CHECK(0, "unknown %s", what);
 		if (strcmp(what, "super-flip"))
 			super_reseal(sb);
+		/* A consistent forgery: the backup agrees with the primary. */
+		if (!strcmp(what, "super-time") &&
+		    (le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB))
+			memcpy((u8 *)base + FSNVM_SUPER_BACKUP, sb, sizeof(*sb));
 		printf("super\n");
 		unmap_image(base, bytes, fd);
 		return 0;
