@@ -12,8 +12,8 @@ pkgs=(
 	# runtime, only a Recommends of clang-14 (installs skip those)
 	libblkid-dev jq e2fsprogs libxml2-utils librsvg2-bin util-linux
 	libclang-rt-14-dev
-	# kernel build and guest
-	linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod perl
+	# kernel build (through ccache) and guest
+	ccache linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod perl
 	busybox-static qemu-system-x86 ndctl
 )
 
