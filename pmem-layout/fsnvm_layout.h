@@ -153,6 +153,10 @@ bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
  *  - seq, vouch_seq: the 15 * 2^60 numbers above FSNVM_SEQ_MAX are room
  *    for every store after a recovery, which continues at the highest
  *    seq found plus one.
+ * The writer ids obey the same rule: the engine writes none beyond
+ * FSNVM_MAX_WRITERS, in a free entry's vouch either, so an entry naming
+ * one is untrusted as a whole; otherwise a free frame would pass a vouch
+ * no recovery honours on to the page the balancer next moves there.
  */
 #define FSNVM_WEAR_MAX		(BIT_ULL(48) - 1)
 #define FSNVM_SEQ_MAX		(BIT_ULL(60) - 1)
@@ -186,7 +190,6 @@ enum fsnvm_entry_class {
 	FSNVM_ENTRY_BAD_KEY,	/* key bits set without the valid bit */
 	FSNVM_ENTRY_KEY_RANGE,	/* type or offset beyond what is mapped */
 	FSNVM_ENTRY_BAD_FLAGS,	/* flags this code does not know */
-	FSNVM_ENTRY_BAD_WRITER,	/* writer beyond FSNVM_MAX_WRITERS */
 	FSNVM_ENTRY_MAPPED,	/* names a stored page */
 };
 
@@ -196,6 +199,8 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent);
 #define FSNVM_IMPLAUSIBLE_WEAR		BIT(0)
 #define FSNVM_IMPLAUSIBLE_SEQ		BIT(1)
 #define FSNVM_IMPLAUSIBLE_VOUCH_SEQ	BIT(2)
+#define FSNVM_IMPLAUSIBLE_WRITER	BIT(3)
+#define FSNVM_IMPLAUSIBLE_VOUCH_WRITER	BIT(4)
 unsigned int fsnvm_entry_implausible(const struct fsnvm_entry *ent);
 
 /* Is the entry untrusted as a whole (torn or implausible, see above)? */
