@@ -40,8 +40,9 @@
  *	  super-version   version + 1, crc resealed
  *	  super-incompat  an unknown incompatible feature, crc resealed
  *	  super-reserved  a reserved byte set, crc resealed
- *	  super-age SECS  format_time moved SECS into the past, crc resealed
- *	  super-time T    format_time set to T, crc resealed
+ *	  super-age SECS  format_time moved SECS into the past, crc resealed,
+ *	                  in both superblock copies
+ *	  super-time T    format_time set to T, crc resealed, in both copies
  *
  *   fill_image wear IMG
  *	print every frame's wear as a JSON array, straight from the index
@@ -234,6 +235,9 @@ static int forge(int argc, char **argv)
 			CHECK(0, "unknown %s", what);
 		if (strcmp(what, "super-flip"))
 			super_reseal(sb);
+		/* a format at another time: both copies say so */
+		if (!strcmp(what, "super-age") || !strcmp(what, "super-time"))
+			memcpy((u8 *)base + FSNVM_SUPER_BACKUP, sb, sizeof(*sb));
 		printf("super\n");
 		unmap_image(base, bytes, fd);
 		return 0;
