@@ -150,9 +150,13 @@ bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
  *  - wear: 2^48 writes to one frame take 9 years at one a microsecond,
  *    orders of magnitude beyond the endurance of any persistent memory;
  *    a sum over all 2^31 frames can still reach 2^79, so sums saturate;
- *  - seq, vouch_seq: the 15 * 2^60 numbers above FSNVM_SEQ_MAX are room
- *    for every store after a recovery, which continues at the highest
- *    seq found plus one.
+ *  - seq, vouch_seq: a recovery continues at the highest seq found plus
+ *    one, and the engine must write none beyond FSNVM_SEQ_MAX, which the
+ *    next recovery would call implausible (losing the pages); so when
+ *    the highest seq found leaves less than FSNVM_SEQ_ROOM below the
+ *    bound (forged media: no device makes 2^59 stores), attach refuses
+ *    stores, and otherwise 2^59 stores stay within it (18 years at a
+ *    billion a second); max seq + 1 never wraps.
  * The writer ids obey the same rule: the engine writes none beyond
  * FSNVM_MAX_WRITERS, in a free entry's vouch either, so an entry naming
  * one is untrusted as a whole; otherwise a free frame would pass a vouch
@@ -160,6 +164,7 @@ bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
  */
 #define FSNVM_WEAR_MAX		(BIT_ULL(48) - 1)
 #define FSNVM_SEQ_MAX		(BIT_ULL(60) - 1)
+#define FSNVM_SEQ_ROOM		BIT_ULL(59)
 
 /* The wear after one more write: saturates, never beyond FSNVM_WEAR_MAX. */
 static inline u64 fsnvm_wear_inc(u64 wear)

@@ -29,7 +29,8 @@
  *           keeps its wear, an untrusted one gets the highest trusted
  *           wear; a bad frame's entry is not touched;
  *  serving  loads return what the model stored, or -ENOENT when it holds
- *           nothing; stores fail only with -ENOSPC; invalidate_area drops
+ *           nothing; stores fail only with -ENOSPC, or all with -EROFS
+ *           when the seqs found leave no room below FSNVM_SEQ_MAX; invalidate_area drops
  *           what the model holds of the type; the counters add up; the
  *           wear written is the data writes counted (fewer only where it
  *           saturated at FSNVM_WEAR_MAX); wear never drops;
@@ -197,6 +198,8 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 	e = open_marked(im);
 	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0);
 	ORACLE(e->map.nr_keys == 0);
+	/* stores are refused when no seq room is left (fsnvm_layout.h) */
+	ORACLE(e->readonly == (rep.max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM));
 	fsnvm_get_stats(e, &s);
 	ORACLE(s.frames_used == 0 && s.pages_filled == 0);
 	ORACLE(s.frames_free + s.frames_bad == s.frames_total);
@@ -243,7 +246,10 @@ static void serve(const struct fz_image *im, struct fsnvm_engine *e)
 		case 0: case 1: case 2:
 			gen_page(page, type, off, ver);
 			ret = fsnvm_store(e, type, off, page);
-			ORACLE(ret == 0 || ret == -ENOSPC);
+			if (e->readonly)	/* no room for seqs */
+				ORACLE(ret == -EROFS);
+			else
+				ORACLE(ret == 0 || ret == -ENOSPC);
 			model[type][off] = ret ? 0 : ver + 1;
 			touched[type][off] = 1;
 			break;
