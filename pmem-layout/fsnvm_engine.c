@@ -624,10 +624,24 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 	return ret;
 }
 
-/* A load that found a media error or bad data: unmap, retire, report. */
+/*
+ * A load that found a media error or bad data: unmap, retire, report.  An
+ * inspected engine only reports: it never writes the media, and its
+ * state stays the media's, so the page stays mapped and fails again.
+ */
 static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 			     u64 offset, u32 frame, bool crc)
 {
+	if (e->readonly) {
+		if (crc)
+			e->stats.crc_errors++;
+		else
+			e->stats.load_errors++;
+		pr_err("%s on load of swap type %u offset %llu (frame %u): page unreadable, inspected only: nothing retired\n",
+		       crc ? "data crc mismatch" : "media error", type,
+		       (unsigned long long)offset, frame);
+		return -EIO;
+	}
 	if (fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
 		fsnvm_keymap_remove(&e->map, type, (u32)offset);
 		fsnvm_frame_unmapped(e, frame);

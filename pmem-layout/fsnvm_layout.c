@@ -374,6 +374,10 @@ unsigned int fsnvm_entry_implausible(const struct fsnvm_entry *ent)
 		what |= FSNVM_IMPLAUSIBLE_SEQ;
 	if (le64_to_cpu(ent->vouch_seq) > FSNVM_SEQ_MAX)
 		what |= FSNVM_IMPLAUSIBLE_VOUCH_SEQ;
+	if (le16_to_cpu(ent->writer) > FSNVM_MAX_WRITERS)
+		what |= FSNVM_IMPLAUSIBLE_WRITER;
+	if (le16_to_cpu(ent->vouch_writer) > FSNVM_MAX_WRITERS)
+		what |= FSNVM_IMPLAUSIBLE_VOUCH_WRITER;
 	return what;
 }
 
@@ -395,9 +399,6 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
 	if ((le32_to_cpu(ent->flags) & ~FSNVM_ENT_KNOWN) ||
 	    (le32_to_cpu(ent->flags) & FSNVM_ENT_RETIRED))	/* with a key */
 		return FSNVM_ENTRY_BAD_FLAGS;
-	if (le16_to_cpu(ent->writer) > FSNVM_MAX_WRITERS ||
-	    le16_to_cpu(ent->vouch_writer) > FSNVM_MAX_WRITERS)
-		return FSNVM_ENTRY_BAD_WRITER;
 	return FSNVM_ENTRY_MAPPED;
 }
 

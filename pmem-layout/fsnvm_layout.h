@@ -150,12 +150,21 @@ bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent);
  *  - wear: 2^48 writes to one frame take 9 years at one a microsecond,
  *    orders of magnitude beyond the endurance of any persistent memory;
  *    a sum over all 2^31 frames can still reach 2^79, so sums saturate;
- *  - seq, vouch_seq: the 15 * 2^60 numbers above FSNVM_SEQ_MAX are room
- *    for every store after a recovery, which continues at the highest
- *    seq found plus one.
+ *  - seq, vouch_seq: a recovery continues at the highest seq found plus
+ *    one, and the engine must write none beyond FSNVM_SEQ_MAX, which the
+ *    next recovery would call implausible (losing the pages); so when
+ *    the highest seq found leaves less than FSNVM_SEQ_ROOM below the
+ *    bound (forged media: no device makes 2^59 stores), attach refuses
+ *    stores, and otherwise 2^59 stores stay within it (18 years at a
+ *    billion a second); max seq + 1 never wraps.
+ * The writer ids obey the same rule: the engine writes none beyond
+ * FSNVM_MAX_WRITERS, in a free entry's vouch either, so an entry naming
+ * one is untrusted as a whole; otherwise a free frame would pass a vouch
+ * no recovery honours on to the page the balancer next moves there.
  */
 #define FSNVM_WEAR_MAX		(BIT_ULL(48) - 1)
 #define FSNVM_SEQ_MAX		(BIT_ULL(60) - 1)
+#define FSNVM_SEQ_ROOM		BIT_ULL(59)
 
 /* The wear after one more write: saturates, never beyond FSNVM_WEAR_MAX. */
 static inline u64 fsnvm_wear_inc(u64 wear)
@@ -186,7 +195,6 @@ enum fsnvm_entry_class {
 	FSNVM_ENTRY_BAD_KEY,	/* key bits set without the valid bit */
 	FSNVM_ENTRY_KEY_RANGE,	/* type or offset beyond what is mapped */
 	FSNVM_ENTRY_BAD_FLAGS,	/* flags this code does not know */
-	FSNVM_ENTRY_BAD_WRITER,	/* writer beyond FSNVM_MAX_WRITERS */
 	FSNVM_ENTRY_MAPPED,	/* names a stored page */
 };
 
@@ -196,6 +204,8 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent);
 #define FSNVM_IMPLAUSIBLE_WEAR		BIT(0)
 #define FSNVM_IMPLAUSIBLE_SEQ		BIT(1)
 #define FSNVM_IMPLAUSIBLE_VOUCH_SEQ	BIT(2)
+#define FSNVM_IMPLAUSIBLE_WRITER	BIT(3)
+#define FSNVM_IMPLAUSIBLE_VOUCH_WRITER	BIT(4)
 unsigned int fsnvm_entry_implausible(const struct fsnvm_entry *ent);
 
 /* Is the entry untrusted as a whole (torn or implausible, see above)? */

@@ -217,5 +217,12 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
 			fsnvm_wear_pool_put(&e->pool, f, fsnvm_entry_wear(e, f));
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
+	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {
+		/* No room for the seqs of stores (fsnvm_layout.h). */
+		pr_err("index seq %llu leaves no room below %llu: stores refused, reformat the device\n",
+		       (unsigned long long)rep->max_seq,
+		       (unsigned long long)FSNVM_SEQ_MAX);
+		e->readonly = true;
+	}
 	return 0;
 }

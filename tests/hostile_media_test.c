@@ -168,6 +168,84 @@ static void wear_at_bound(void)
 }
 
 /*
+ * A free entry whose vouch names writer 2000 (beyond FSNVM_MAX_WRITERS),
+ * crc resealed: implausible, so attach rewrites it clean.  Kept, its
+ * vouch would be carried forward by the balancer into the entry of the
+ * page it moves there, which recovery then refuses: the page is lost.
+ */
+static void free_bad_vouch_writer(void)
+{
+	void *img = make_image(MIB, 0);
+	struct fsnvm_entry *ent = entry(img, MIB, 5);
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e;
+
+	begin("free entry with vouch writer 2000, crc resealed");
+	ent->vouch_writer = cpu_to_le16(2000);
+	ent->vouch_seq = cpu_to_le64(7);
+	fsnvm_entry_seal(ent);
+	e = fsnvm_engine_open(img, MIB, &st);
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	CHECK(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0, "recover");
+	CHECK(rep.implausible == 1, "%llu implausible entries, want 1",
+	      (unsigned long long)rep.implausible);
+	CHECK(fsnvm_entry_crc_ok(ent) && !ent->vouch_writer && !ent->vouch_seq,
+	      "attach kept vouch writer %u seq %llu",
+	      le16_to_cpu(ent->vouch_writer),
+	      (unsigned long long)le64_to_cpu(ent->vouch_seq));
+	fsnvm_engine_close(e);
+	fill_all(img, MIB);
+	done();
+	free(img);
+}
+
+/*
+ * A free entry with a plausible seq that leaves no room for the seqs of
+ * stores below FSNVM_SEQ_MAX: stored, a page's entry would carry a seq
+ * beyond it and the next recovery would drop the page as implausible.
+ * Attach refuses stores then; one seq lower (room for 2^59 stores) a
+ * page stored survives a clean close and reopen.
+ */
+static void seq_room(u64 seq, bool room)
+{
+	static u8 page[FSNVM_PAGE_SIZE], got[FSNVM_PAGE_SIZE];
+	struct fsnvm_entry *ent;
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	void *img = make_image(MIB, 0);
+	int ret;
+
+	ent = entry(img, MIB, 9);
+	ent->seq = cpu_to_le64(seq);
+	fsnvm_entry_seal(ent);
+	e = attach(img, MIB);
+	page_of(page, 3, 1);
+	ret = fsnvm_store(e, 0, 3, page);
+	CHECK(ret == (room ? 0 : -EROFS), "%s: store gave %d", current, ret);
+	fsnvm_engine_close(e);
+	e = inspect(img, MIB, &rep);
+	CHECK(!rep.implausible, "%s: %llu implausible entries after a close",
+	      current, (unsigned long long)rep.implausible);
+	ret = fsnvm_load(e, 0, 3, got);
+	CHECK(room ? ret == 0 && !memcmp(page, got, sizeof(got)) : ret == -ENOENT,
+	      "%s: load after reopen gave %d", current, ret);
+	fsnvm_engine_close(e);
+	free(img);
+}
+
+static void seq_no_room(void)
+{
+	begin("seq 2^60-1 in a free entry: no room, stores refused");
+	seq_room((1ULL << 60) - 1, false);
+	seq_room((1ULL << 60) - (1ULL << 59) + 1, false);
+	done();
+	begin("seq 2^59-1 in a free entry: a store survives a reopen");
+	seq_room((1ULL << 60) - 1 - (1ULL << 59), true);
+	done();
+}
+
+/*
  * After attach, store one page as writer 1 and crash (copy the media
  * without a close), its data torn.  Nothing vouches for the store yet, so
  * recovery must not serve it: neither a forged vouch_seq nor a seq that
@@ -301,6 +379,7 @@ int main(int argc, char **argv)
 	static void (*const cases[])(void) = {
 		torn_zero, torn_ones, wear_max_u64, ones_torn, ones_sealed,
 		wear_at_bound, forged_vouch, forged_seq, stale_copy,
+		free_bad_vouch_writer, seq_no_room,
 	};
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
 

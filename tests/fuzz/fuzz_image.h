@@ -67,9 +67,6 @@ struct fz_image {
 	struct fsnvm_geometry geo;
 	unsigned int nbad;
 	struct fz_bad bad[FZ_MAX_BAD];
-	u64 max_raw_wear;	/* of every entry, crc right or wrong */
-	u64 max_raw_seq;	/* seq and vouch seq, likewise */
-	bool bad_vouch;		/* a crc-valid vouch_writer > FSNVM_MAX_WRITERS */
 	const u8 *rest;		/* the target's bytes */
 	size_t rest_len;
 };
@@ -223,7 +220,6 @@ static bool fz_build(const u8 *data, size_t size, struct fz_image *im)
 		ent->wear = cpu_to_le64(base_wear + (f * 7) % (spread + 1));
 		fsnvm_entry_seal(ent);
 	}
-	im->max_raw_wear = base_wear + spread;
 
 	for (i = 0; i < nrec; i++, data += FZ_REC, size -= FZ_REC) {
 		struct fsnvm_entry *ent;
@@ -241,19 +237,6 @@ static bool fz_build(const u8 *data, size_t size, struct fz_image *im)
 		fsnvm_entry_seal(ent);
 		if (ctl & 1)
 			ent->crc ^= cpu_to_le32(1U << (ctl >> 3));
-	}
-	for (f = 0; f < im->geo.nr_frames; f++) {
-		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
-
-		if (le64_to_cpu(ent->wear) > im->max_raw_wear)
-			im->max_raw_wear = le64_to_cpu(ent->wear);
-		if (le64_to_cpu(ent->seq) > im->max_raw_seq)
-			im->max_raw_seq = le64_to_cpu(ent->seq);
-		if (le64_to_cpu(ent->vouch_seq) > im->max_raw_seq)
-			im->max_raw_seq = le64_to_cpu(ent->vouch_seq);
-		if (le16_to_cpu(ent->vouch_writer) > FSNVM_MAX_WRITERS &&
-		    fsnvm_entry_crc_ok(ent))
-			im->bad_vouch = true;
 	}
 	im->rest = data;
 	im->rest_len = size;

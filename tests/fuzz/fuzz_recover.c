@@ -19,15 +19,21 @@
  *           every used frame's entry is valid, committed and the key
  *           map's frame for its key, and no valid entry of the key beats
  *           it (so no key has two frames); the max seq is the highest
- *           seq or vouch seq of a crc-valid entry; the verifier of
- *           `fsnvmctl check` counts the same entries;
+ *           seq or vouch seq of a trusted entry (neither torn nor
+ *           implausible, fsnvm_layout.h); the verifier of `fsnvmctl
+ *           check` counts the same entries; loads return the mapped
+ *           pages, or -EIO (counted, nothing retired) when their data
+ *           crc is wrong;
  *  ATTACH   every frame is free or bad and the map is empty; the media
- *           then holds no key and no torn entry; a crc-valid entry keeps
- *           its wear; a bad frame's entry is not touched;
+ *           then holds no key and no untrusted entry; a trusted entry
+ *           keeps its wear, an untrusted one gets the highest trusted
+ *           wear; a bad frame's entry is not touched;
  *  serving  loads return what the model stored, or -ENOENT when it holds
- *           nothing; stores fail only with -ENOSPC; invalidate_area drops
+ *           nothing; stores fail only with -ENOSPC, or all with -EROFS
+ *           when the seqs found leave no room below FSNVM_SEQ_MAX; invalidate_area drops
  *           what the model holds of the type; the counters add up; the
- *           wear written is the data writes counted; wear never drops;
+ *           wear written is the data writes counted (fewer only where it
+ *           saturated at FSNVM_WEAR_MAX); wear never drops;
  *  reopen   after the clean close, INSPECT maps exactly the model's pages,
  *           all vouched for, with their data.
  * Run: tests/fuzz/run.sh (see README.md).
@@ -35,54 +41,12 @@
 #include "fuzz_image.h"
 #include "verify.h"
 
-/*
- * KNOWN-BUG WORKAROUND (issue 10, engine item 2, fixed on another
- * branch): a wear near 2^64 hangs a store (the wear pool's base +
- * buckets overflows) or wraps to 0, and a seq near 2^64 wraps the next
- * seq.  Until that fix is merged, inputs carrying such values in any
- * entry, crc right or wrong, are recovered (INSPECT and ATTACH) but not
- * served.  Set to 0 to fuzz the store path with them too.
- */
-#ifndef FZ_SKIP_HUGE_VALUES
-#define FZ_SKIP_HUGE_VALUES 1
-#endif
-#define FZ_HUGE_WEAR	(1ULL << 48)
-#define FZ_HUGE_SEQ	(1ULL << 62)
-
-/*
- * NEW-BUG WORKAROUND (found by this target, reported, not fixed here:
- * issue 10's plausibility rule for writer ids is being written on another
- * branch): a crc-valid free entry whose vouch_writer is beyond
- * FSNVM_MAX_WRITERS survives ATTACH; when the balancer moves a page into
- * that frame it carries the vouch forward (fsnvm_entry_vouch_of()), so the
- * page's new entry is FSNVM_ENTRY_BAD_WRITER and the page is gone at the
- * next attach, after a clean close.  Reproducer:
- * tests/fuzz/repro/balancer-keeps-bad-vouch.  Until fixed, inputs with
- * such an entry run no balancer steps.  Set to 0 to run them.
- */
-#ifndef FZ_SKIP_BAD_VOUCH_BALANCE
-#define FZ_SKIP_BAD_VOUCH_BALANCE 1
-#endif
-
-/*
- * NEW-BUG WORKAROUND (found by this target, reported, not fixed here:
- * fsnvm_engine.c is being changed on other branches): a load from an
- * engine recovered in FSNVM_RECOVER_INSPECT mode ("read only; the engine
- * refuses writes") that finds a data crc mismatch retires the frame, i.e.
- * writes a RETIRED entry to the media (fsnvm_load_failed()).  Reproducer:
- * tests/fuzz/repro/inspect-load-writes.  Until fixed, inspected loads of
- * pages whose data crc is wrong are skipped.  Set to 0 to run them.
- */
-#ifndef FZ_SKIP_INSPECT_CRC_LOAD
-#define FZ_SKIP_INSPECT_CRC_LOAD 1
-#endif
-
 #define NTYPES	4
 #define NOFF	128
 #define MAX_OPS	48
 
 struct ent_view {
-	bool ok;		/* crc right, frame not on the bad list */
+	bool ok;		/* trusted, frame not on the bad list */
 	bool mapped;		/* FSNVM_ENTRY_MAPPED */
 	u64 key, seq, wear;
 };
@@ -126,7 +90,7 @@ static struct fsnvm_engine *open_marked(const struct fz_image *im)
 
 static void inspect(const struct fz_image *im)
 {
-	u64 n = im->geo.nr_frames, f, g, used = 0, max_seq = 0;
+	u64 n = im->geo.nr_frames, f, g, used = 0, max_seq = 0, crc_bad = 0;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
@@ -136,7 +100,7 @@ static void inspect(const struct fz_image *im)
 		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
 		struct ent_view *v = &view[f];
 
-		v->ok = !badmap[f] && fsnvm_entry_crc_ok(ent);
+		v->ok = !badmap[f] && !fsnvm_entry_untrusted(ent);
 		v->mapped = v->ok &&
 			    fsnvm_entry_classify(ent) == FSNVM_ENTRY_MAPPED;
 		v->key = le64_to_cpu(ent->key);
@@ -181,6 +145,7 @@ static void inspect(const struct fz_image *im)
 	ORACLE(r.entries + r.bad == n);
 	ORACLE(r.valid == rep.valid);
 	ORACLE(r.torn == rep.torn);
+	ORACLE(r.implausible == rep.implausible);
 	ORACLE(r.duplicates == rep.duplicates);
 	ORACLE(r.uncommitted == rep.uncommitted);
 	ORACLE(r.retired == rep.retired);
@@ -189,21 +154,30 @@ static void inspect(const struct fz_image *im)
 	ORACLE(r.bad + r.retired == rep.bad_frames);
 	vp_report_free(&r);
 
-	/* an inspected engine serves loads of what it maps, and writes nothing */
+	/*
+	 * An inspected engine serves loads of what it maps, and writes
+	 * nothing: a data crc mismatch fails the load, counted, and retires
+	 * nothing.
+	 */
 	for (f = 0; f < n; f++) {
 		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
 		int ret;
 
 		if (fsnvm_fstate(e, f) != FSNVM_FS_USED)
 			continue;
-		if (FZ_SKIP_INSPECT_CRC_LOAD && e->data_crc &&
-		    !(e->state[f] & FSNVM_FS_FILLED) &&
-		    le32_to_cpu(ent->data_crc) != fz_data_crc(&im->geo, f))
-			continue;
 		ret = fsnvm_load(e, fsnvm_key_type(view[f].key),
 				 fsnvm_key_offset(view[f].key), got);
-		ORACLE(ret == 0);
+		if (e->data_crc && !(e->state[f] & FSNVM_FS_FILLED) &&
+		    le32_to_cpu(ent->data_crc) != fz_data_crc(&im->geo, f)) {
+			ORACLE(ret == -EIO);
+			crc_bad++;
+		} else {
+			ORACLE(ret == 0);
+		}
+		ORACLE(fsnvm_fstate(e, f) == FSNVM_FS_USED);
 	}
+	fsnvm_get_stats(e, &s);
+	ORACLE(s.crc_errors == crc_bad && s.frames_bad == rep.bad_frames);
 	fsnvm_engine_close(e);
 	fz_protect(false);
 }
@@ -211,15 +185,21 @@ static void inspect(const struct fz_image *im)
 /* Returns the attached engine. */
 static struct fsnvm_engine *attach(const struct fz_image *im)
 {
-	u64 n = im->geo.nr_frames, f;
+	u64 n = im->geo.nr_frames, f, hi = 0;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
 
 	memcpy(before, fsnvm_entry_at(fz_img, &im->geo, 0), n * sizeof(*before));
+	for (f = 0; f < n; f++)
+		if (!badmap[f] && !fsnvm_entry_untrusted(&before[f]) &&
+		    le64_to_cpu(before[f].wear) > hi)
+			hi = le64_to_cpu(before[f].wear);
 	e = open_marked(im);
 	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0);
 	ORACLE(e->map.nr_keys == 0);
+	/* stores are refused when no seq room is left (fsnvm_layout.h) */
+	ORACLE(e->readonly == (rep.max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM));
 	fsnvm_get_stats(e, &s);
 	ORACLE(s.frames_used == 0 && s.pages_filled == 0);
 	ORACLE(s.frames_free + s.frames_bad == s.frames_total);
@@ -236,9 +216,10 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 		}
 		if (st == FSNVM_FS_BAD)	/* retired by its entry */
 			continue;
-		ORACLE(fsnvm_entry_crc_ok(ent) && !ent->key);
-		if (fsnvm_entry_crc_ok(&before[f]))
-			ORACLE(ent->wear == before[f].wear);
+		ORACLE(fsnvm_entry_classify(ent) == FSNVM_ENTRY_FREE);
+		ORACLE(le64_to_cpu(ent->wear) ==
+		       (fsnvm_entry_untrusted(&before[f]) ? hi :
+			le64_to_cpu(before[f].wear)));
 	}
 	return e;
 }
@@ -246,6 +227,7 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 static void serve(const struct fz_image *im, struct fsnvm_engine *e)
 {
 	u64 n = im->geo.nr_frames, f, count = 0, grown = 0;
+	bool saturated = false;
 	const u8 *op = im->rest;
 	struct fsnvm_recovery rep;
 	struct fsnvm_stats s;
@@ -264,7 +246,10 @@ static void serve(const struct fz_image *im, struct fsnvm_engine *e)
 		case 0: case 1: case 2:
 			gen_page(page, type, off, ver);
 			ret = fsnvm_store(e, type, off, page);
-			ORACLE(ret == 0 || ret == -ENOSPC);
+			if (e->readonly)	/* no room for seqs */
+				ORACLE(ret == -EROFS);
+			else
+				ORACLE(ret == 0 || ret == -ENOSPC);
 			model[type][off] = ret ? 0 : ver + 1;
 			touched[type][off] = 1;
 			break;
@@ -292,8 +277,6 @@ static void serve(const struct fz_image *im, struct fsnvm_engine *e)
 			break;
 		}
 		default: {
-			if (FZ_SKIP_BAD_VOUCH_BALANCE && im->bad_vouch)
-				break;
 			struct fsnvm_balance_params p = {
 				.threshold = 1 + (b1 >> 4), .first_move = 1 + (b1 & 3),
 				.budget = 4, .scan = 64,
@@ -315,10 +298,12 @@ static void serve(const struct fz_image *im, struct fsnvm_engine *e)
 
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
-		ORACLE(w >= wear_attached[f]);
+		ORACLE(w >= wear_attached[f] && w <= FSNVM_WEAR_MAX);
 		grown += w - wear_attached[f];
+		saturated |= w == FSNVM_WEAR_MAX;
 	}
-	ORACLE(grown == s.data_writes);
+	/* wear saturates at its bound: such a frame may take more writes */
+	ORACLE(saturated ? grown <= s.data_writes : grown == s.data_writes);
 	fsnvm_engine_close(e);
 
 	/* a clean close: every page is there, vouched for */
@@ -358,11 +343,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		badmap[im.bad[i].frame % im.geo.nr_frames] = 1;
 	inspect(&im);
 	e = attach(&im);
-	if (FZ_SKIP_HUGE_VALUES && (im.max_raw_wear >= FZ_HUGE_WEAR ||
-				    im.max_raw_seq >= FZ_HUGE_SEQ)) {
-		fsnvm_engine_close(e);
-		return 0;
-	}
 	serve(&im, e);
 	return 0;
 }

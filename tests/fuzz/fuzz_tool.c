@@ -11,39 +11,18 @@
  * Oracles, beyond "no crash, no sanitizer report": nothing is written;
  * the verifier's counts add up and match its problem list, which is
  * sorted; every problem has a name and a sentence; recovery counts the
- * same valid, torn, duplicate and uncommitted entries as the verifier
- * (else `check` reports an internal error); the wear statistics see the
- * same used, same-filled, bad and torn frames, a crc-valid entry's wear
- * as it is, and are consistent: min <= percentiles <= max, bins that
+ * same valid, torn, implausible, duplicate, uncommitted and retired
+ * entries as the verifier (else `check` reports an internal error); the
+ * wear statistics see the same used, same-filled, bad, torn and
+ * implausible frames, a trusted entry's wear as it is and an untrusted
+ * one's as the highest trusted wear (fsnvm_layout.h), and are
+ * consistent: min <= percentiles <= max, bins that
  * tile [min, max] and hold every usable frame, the hottest frames sorted.
  * Run: tests/fuzz/run.sh (see README.md).
  */
 #include "fuzz_image.h"
 #include "verify.h"
 #include "wearstat.h"
-
-/*
- * KNOWN-BUG WORKAROUND (issue 10, fsnvmctl item 1, fixed on another
- * branch): `wear` divides by zero when max - min + 1 wraps.  Until that
- * fix is merged, inputs with a wear within 16 of 2^64 skip the wear
- * statistics.  Set to 0 to fuzz them too.
- */
-#ifndef FZ_SKIP_WEAR_SPAN
-#define FZ_SKIP_WEAR_SPAN 1
-#endif
-
-/*
- * NEW-BUG WORKAROUND (found by this target, reported, not fixed here:
- * wearstat.c is being changed on another branch): when the wear span is
- * not a multiple of the bin count, the trailing bins start beyond the
- * maximum (e.g. span 17: 16 bins of width 2, bins 9..15 lie past max,
- * the last one printed "min+30-min+16").  Reproducer:
- * tests/fuzz/repro/wear-bins-past-max.  Until fixed, bins past the
- * maximum only have to be empty.  Set to 0 to check the tiling fully.
- */
-#ifndef FZ_SKIP_BIN_TILING
-#define FZ_SKIP_BIN_TILING 1
-#endif
 
 static struct fz_image im;
 static u8 badmap[300];
@@ -91,15 +70,24 @@ static void mark_bad(void *ctx, u64 frame)
 	((u8 *)ctx)[frame] = 1;
 }
 
+static bool vp_kind_implausible(enum vp_kind k)
+{
+	return k == VP_WEAR_IMPLAUSIBLE || k == VP_SEQ_IMPLAUSIBLE ||
+	       k == VP_VOUCH_SEQ_IMPLAUSIBLE || k == VP_BAD_WRITER ||
+	       k == VP_BAD_VOUCH_WRITER;
+}
+
 static void check_verify(const struct vp_report *r, u64 n)
 {
-	u64 i, kinds[VP_NR_KINDS] = { 0 }, errors = 0;
+	u64 i, kinds[VP_NR_KINDS] = { 0 }, errors = 0, implausible = 0;
+	u64 last = VP_NO_FRAME;
 	char msg[256];
 
 	ORACLE(r->super == FSNVM_MEDIA_OK);
 	ORACLE(r->entries + r->bad == n);
 	ORACLE(r->valid == r->used + r->uncommitted + r->duplicates);
-	ORACLE(r->free + r->torn + r->valid + r->retired <= r->entries);
+	ORACLE(r->free + r->torn + r->implausible + r->valid + r->retired <=
+	       r->entries);
 	ORACLE(r->filled <= r->used);
 	ORACLE(r->errors + r->warnings == r->nr_problems);
 	for (i = 0; i < r->nr_problems; i++) {
@@ -112,6 +100,11 @@ static void check_verify(const struct vp_report *r, u64 n)
 			       (p[-1].frame == p->frame && p[-1].kind <= p->kind));
 		kinds[p->kind]++;
 		errors += p->severity == VP_ERROR;
+		/* one implausible entry, one problem per counter beyond bound */
+		if (vp_kind_implausible(p->kind) && p->frame != last) {
+			implausible++;
+			last = p->frame;
+		}
 		ORACLE(strcmp(vp_kind_name(p->kind), "?"));
 		msg[0] = 0;
 		vp_describe(p, msg, sizeof(msg));
@@ -124,7 +117,9 @@ static void check_verify(const struct vp_report *r, u64 n)
 	ORACLE(kinds[VP_UNCOMMITTED] == r->uncommitted);
 	ORACLE(kinds[VP_BAD_BLOCK] == r->bad);
 	ORACLE(kinds[VP_RETIRED] == r->retired);
+	ORACLE(implausible == r->implausible);
 	ORACLE(!r->torn || r->errors);
+	ORACLE(!r->implausible || r->errors);
 }
 
 /* What cmd_check.c's check_recovery() compares. */
@@ -143,7 +138,7 @@ static void check_recovery(const struct vp_report *r)
 	fsnvm_engine_close(e);
 	ORACLE(rep.valid == r->valid && rep.duplicates == r->duplicates &&
 	       rep.torn == r->torn && rep.uncommitted == r->uncommitted);
-	ORACLE(rep.retired == r->retired);
+	ORACLE(rep.retired == r->retired && rep.implausible == r->implausible);
 }
 
 static void check_wear(const struct vp_report *r, unsigned int top)
@@ -153,7 +148,7 @@ static void check_wear(const struct vp_report *r, unsigned int top)
 		.base = fz_img, .bytes = im.bytes,
 	};
 	u64 n = im.geo.nr_frames, f, usable, min = ~0ULL, max = 0, sum = 0;
-	u64 in_bins = 0;
+	u64 in_bins = 0, hi = 0;
 	struct wear_report w;
 	unsigned int b;
 
@@ -162,20 +157,28 @@ static void check_wear(const struct vp_report *r, unsigned int top)
 	ORACLE(w.used + w.free + w.bad == n);
 	ORACLE(w.used == r->used && w.filled == r->filled);
 	ORACLE(w.bad == r->bad + r->retired);
-	ORACLE(w.torn == r->torn);
+	ORACLE(w.torn == r->torn && w.implausible == r->implausible);
 	usable = n - w.bad;
+	/* the highest trusted wear: what an untrusted entry counts at */
+	for (f = 0; f < n; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im.geo, f);
+
+		if (!badmap[f] && !fsnvm_entry_untrusted(ent) &&
+		    le64_to_cpu(ent->wear) > hi)
+			hi = le64_to_cpu(ent->wear);
+	}
 	for (f = 0; f < n; f++) {
 		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im.geo, f);
 		u64 wear = w.wear[f];
 
 		ORACLE((WS_STATE(w.state[f]) == WS_BAD) ==
-		       (badmap[f] || (fsnvm_entry_crc_ok(ent) && !ent->key &&
+		       (badmap[f] || (!fsnvm_entry_untrusted(ent) && !ent->key &&
 				      (le32_to_cpu(ent->flags) &
 				       FSNVM_ENT_RETIRED))));
 		if (WS_STATE(w.state[f]) == WS_BAD)
 			continue;
-		if (!fsnvm_entry_untrusted(ent))
-			ORACLE(wear == le64_to_cpu(ent->wear));
+		ORACLE(wear == (fsnvm_entry_untrusted(ent) ? hi :
+				le64_to_cpu(ent->wear)));
 		if (wear < min)
 			min = wear;
 		if (wear > max)
@@ -196,10 +199,6 @@ static void check_wear(const struct vp_report *r, unsigned int top)
 		ORACLE(w.bins[0].lo == min && w.bins[w.nbins - 1].hi == max);
 		for (b = 0; b < w.nbins; b++) {
 			in_bins += w.bins[b].frames;
-			if (FZ_SKIP_BIN_TILING && w.bins[b].lo > max) {
-				ORACLE(!w.bins[b].frames);
-				continue;
-			}
 			ORACLE(w.bins[b].lo <= w.bins[b].hi);
 			if (b)
 				ORACLE(w.bins[b].lo == w.bins[b - 1].hi + 1);
@@ -229,8 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ORACLE(fsnvm_verify(fz_img, im.bytes, badmap, &r) == 0);
 	check_verify(&r, im.geo.nr_frames);
 	check_recovery(&r);
-	if (!FZ_SKIP_WEAR_SPAN || im.max_raw_wear < ~0ULL - 16)
-		check_wear(&r, top);
+	check_wear(&r, top);
 	vp_report_free(&r);
 	fz_protect(false);
 	return 0;

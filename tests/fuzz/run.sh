@@ -4,7 +4,8 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]   SECONDS each (default 20)
 #   FUZZ_RUNS=N tests/fuzz/run.sh 0 [TARGET...]   N executions each instead
 #   tests/fuzz/run.sh --merge [TARGET...]   minimize what the runs found,
-#       with the committed corpus, into tests/fuzz/corpus/TARGET (commit it)
+#       with the committed corpus, into tests/fuzz/corpus/TARGET (commit it);
+#       the reproducers of bugs found, corpus/TARGET/repro-*, are kept
 # Each run starts from the committed corpus (tests/fuzz/corpus/TARGET) and
 # from seeds made here from real images (formatted, filled through the
 # engine, damaged by fill_image forge).  New inputs go to
@@ -74,7 +75,8 @@ if [ $merge = 1 ]; then
 		mkdir -p "$tmp/m-$t" "$W/corpus/$t" "tests/fuzz/corpus/$t"
 		$U/$t -merge=1 -max_len=2048 "$tmp/m-$t" "tests/fuzz/corpus/$t" \
 			"$W/corpus/$t" "$W/seeds/$t" 2>"$W/$t-merge.log"
-		rm -f tests/fuzz/corpus/"$t"/*
+		# the named reproducers (repro-*) stay as they are
+		find "tests/fuzz/corpus/$t" -type f ! -name 'repro-*' -delete
 		cp "$tmp/m-$t"/* "tests/fuzz/corpus/$t/"
 		echo "$t: corpus $(ls "tests/fuzz/corpus/$t" | wc -l) files," \
 			"$(du -sk "tests/fuzz/corpus/$t" | cut -f1) KB"

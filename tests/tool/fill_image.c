@@ -40,7 +40,8 @@
  *	  super-version   version + 1, crc resealed
  *	  super-incompat  an unknown incompatible feature, crc resealed
  *	  super-reserved  a reserved byte set, crc resealed
- *	  super-age SECS  format_time moved SECS into the past, crc resealed
+ *	  super-age SECS  format_time moved SECS into the past, crc resealed,
+ *	                  in both superblock copies
  *	  super-time T    format_time set to T, crc resealed, in both copies
  *
  *   fill_image wear IMG
@@ -234,8 +235,8 @@ static int forge(int argc, char **argv)
 			CHECK(0, "unknown %s", what);
 		if (strcmp(what, "super-flip"))
 			super_reseal(sb);
-		/* A consistent forgery: the backup agrees with the primary. */
-		if (!strcmp(what, "super-time") &&
+		/* a format at another time: both copies say so */
+		if ((!strcmp(what, "super-age") || !strcmp(what, "super-time")) &&
 		    (le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB))
 			memcpy((u8 *)base + FSNVM_SUPER_BACKUP, sb, sizeof(*sb));
 		printf("super\n");

@@ -95,6 +95,20 @@ for h in $(jq -c '.hottest[]' "$w"); do
 	[ "$(jq ".[$(jq .frame <<<"$h")]" "$W")" = "$(jq .wear <<<"$h")" ] || bad "hottest $h"
 done
 ok "hottest frames carry their index wear"
+# the bins tile [min, max] exactly also when the span is not a multiple of
+# their number: wears 0..16 (17 values, 16 bins at most) were put in 16
+# bins of width 2, the last 7 starting past the max ("30-16")
+new_image tiles 1M
+for k in $(seq 1 40); do
+	"$FILL" forge "$TMP/tiles" entry-field "$k" wear "$k" >/dev/null
+	case $k in 16 | 17 | 31 | 33 | 40) ;; *) continue ;; esac
+	expect 0 "$T" wear --json "$TMP/tiles"
+	jeq "$TMP/out" '[.wear.min, .wear.max]' "[0,$k]"
+	jtrue "$TMP/out" '.histogram[0].from == .wear.min and .histogram[-1].to == .wear.max'
+	jtrue "$TMP/out" '[.histogram[] | .from <= .to] | all'
+	jtrue "$TMP/out" '[.histogram | range(1; length) as $i | .[$i].from == .[$i - 1].to + 1] | all'
+	jtrue "$TMP/out" '.frames.total as $t | [.histogram[].frames] | add == $t'
+done
 expect 0 "$T" wear --json --top 12 "$img"
 jeq "$TMP/out" '.hottest | length' 12
 expect 0 "$T" wear --json --top 0 "$img"

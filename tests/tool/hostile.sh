@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hostile entries, crcs resealed (fill_image forge): counters no engine
-# writes (wear, seq or vouch seq beyond their bounds, fsnvm_layout.h) and
-# all-0xff lines.  check, wear and format --keep-wear must agree on what a
+# writes (wear, seq, vouch seq or writer ids beyond their bounds,
+# fsnvm_layout.h) and all-0xff lines.  check, wear and format --keep-wear must agree on what a
 # torn or implausible entry is (one function decides) and on its wear:
 # the highest wear of the trusted entries, never its own field.  None of
 # them may crash, and check must not call such an image clean.
@@ -104,9 +104,20 @@ f=$(forged vseq entry-field free vouch_seq $U64_MAX)
 agree "$TMP/vseq" "$f" vouch_seq_implausible implausible
 f=$(forged seqfree entry-field free seq $((1 << 60)))
 agree "$TMP/seqfree" "$f" seq_implausible implausible
+# writer ids beyond FSNVM_MAX_WRITERS (1024), free entries too: a free
+# entry's vouch is carried forward to the page the balancer moves there
+f=$(forged writer entry-field used writer 1025)
+agree "$TMP/writer" "$f" bad_writer implausible
+f=$(forged vwriter entry-field free vouch_writer 2000)
+agree "$TMP/vwriter" "$f" bad_vouch_writer implausible
+f=$(forged vwriter entry-field free vouch_writer 2000)
+expect 1 "$T" check --json "$TMP/vwriter"
+jeq "$TMP/out" "[.problems[] | select(.frame == $f) | .vouch_writer]" "[2000]"
 # the bounds themselves are plausible
 f=$(forged atmax entry-field free wear $(((1 << 48) - 1)))
 "$FILL" forge "$TMP/atmax" entry-field "$f" seq $(((1 << 60) - 1)) >/dev/null
+"$FILL" forge "$TMP/atmax" entry-field "$f" vouch_writer 1024 >/dev/null
+"$FILL" forge "$TMP/atmax" entry-field "$f" writer 1024 >/dev/null
 expect 0 "$T" check --json "$TMP/atmax"
 jeq "$TMP/out" '[.status, .implausible]' '["clean",0]'
 expect 0 "$T" wear --json "$TMP/atmax"

@@ -97,6 +97,9 @@ static struct json_object *problem_json(const struct vp_problem *p)
 	case VP_BAD_WRITER:
 		jadd_u64(o, "writer", p->value);
 		break;
+	case VP_BAD_VOUCH_WRITER:
+		jadd_u64(o, "vouch_writer", p->value);
+		break;
 	case VP_SUPERBLOCK:
 	case VP_SUPER_PRIMARY:
 	case VP_SUPER_BACKUP:

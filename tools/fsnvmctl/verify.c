@@ -26,6 +26,7 @@ static const char * const vp_kind_names[VP_NR_KINDS] = {
 	[VP_DUPLICATE_KEY] = "duplicate_key",
 	[VP_BAD_BLOCK] = "bad_block",
 	[VP_BAD_WRITER] = "bad_writer",
+	[VP_BAD_VOUCH_WRITER] = "bad_vouch_writer",
 	[VP_UNCOMMITTED] = "uncommitted",
 	[VP_RETIRED] = "retired",
 	[VP_SEQ_IMPLAUSIBLE] = "seq_implausible",
@@ -143,7 +144,10 @@ void vp_describe(const struct vp_problem *p, char *buf, size_t len)
 		snprintf(buf, len, "on the namespace's badblocks list: not read, the backend retires it");
 		break;
 	case VP_BAD_WRITER:
-		snprintf(buf, len, "writer id %llu is beyond %u: the backend ignores the entry",
+	case VP_BAD_VOUCH_WRITER:
+		snprintf(buf, len,
+			 "%s id %llu is implausible (at most %u): the backend treats the entry as torn, its frame at the highest wear known",
+			 p->kind == VP_BAD_WRITER ? "writer" : "vouch writer",
 			 (unsigned long long)p->value, FSNVM_MAX_WRITERS);
 		break;
 	case VP_RETIRED:
@@ -302,6 +306,14 @@ static int vp_implausible(struct vp_report *r, u64 f,
 	    vp_add_frame(r, VP_VOUCH_SEQ_IMPLAUSIBLE, VP_ERROR, f, key,
 			 le64_to_cpu(ent->vouch_seq), 0))
 		return -ENOMEM;
+	if ((what & FSNVM_IMPLAUSIBLE_WRITER) &&
+	    vp_add_frame(r, VP_BAD_WRITER, VP_ERROR, f, key,
+			 le16_to_cpu(ent->writer), 0))
+		return -ENOMEM;
+	if ((what & FSNVM_IMPLAUSIBLE_VOUCH_WRITER) &&
+	    vp_add_frame(r, VP_BAD_VOUCH_WRITER, VP_ERROR, f, key,
+			 le16_to_cpu(ent->vouch_writer), 0))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -355,11 +367,6 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 		return vp_add_frame(r, VP_BAD_KEY, VP_ERROR, f, key, 0, 0);
 	case FSNVM_ENTRY_KEY_RANGE:
 		return vp_add_frame(r, VP_KEY_RANGE, VP_ERROR, f, key, 0, 0);
-	case FSNVM_ENTRY_BAD_WRITER:
-		return vp_add_frame(r, VP_BAD_WRITER, VP_ERROR, f, key,
-				    le16_to_cpu(ent.writer) > FSNVM_MAX_WRITERS ?
-				    le16_to_cpu(ent.writer) :
-				    le16_to_cpu(ent.vouch_writer), 0);
 	case FSNVM_ENTRY_MAPPED:
 		break;
 	default:

@@ -9,9 +9,9 @@
  *  error    the media is damaged or was written by something that breaks
  *           the format: a page may be lost or the backend would refuse
  *           or misread it (superblock, entry crc, unknown flags, key out
- *           of range, data crc, an implausible wear, seq or vouch seq
- *           (fsnvm_entry_implausible(): the backend treats the entry as
- *           torn), equal-seq duplicates);
+ *           of range, data crc, an implausible wear, seq, vouch seq,
+ *           writer or vouch writer (fsnvm_entry_implausible(): the
+ *           backend treats the entry as torn), equal-seq duplicates);
  *  warning  a state the backend handles by design or that loses nothing:
  *           a key named twice with different seqs (a crash inside a store
  *           or a migration; the higher seq wins), a key whose newest
@@ -61,6 +61,7 @@ enum vp_kind {
 	VP_FORMAT_TIME,		/* superblock format time in the future */
 	VP_SUPER_PRIMARY,	/* primary superblock damaged: backup used */
 	VP_SUPER_BACKUP,	/* backup superblock damaged or stale */
+	VP_BAD_VOUCH_WRITER,	/* vouch writer id beyond FSNVM_MAX_WRITERS */
 	VP_NR_KINDS
 };
 
