@@ -632,33 +632,29 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 			     u64 offset, u32 frame, bool crc)
 {
-	if (e->readonly) {
-		if (crc)
-			e->stats.crc_errors++;
-		else
-			e->stats.load_errors++;
-		pr_err("%s on load of swap type %u offset %llu (frame %u): page unreadable, inspected only: nothing retired\n",
-		       crc ? "data crc mismatch" : "media error", type,
-		       (unsigned long long)offset, frame);
-		return -EIO;
-	}
-	if (fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
+	bool retire = !e->readonly;
+
+	if (retire && fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
 		fsnvm_keymap_remove(&e->map, type, (u32)offset);
 		fsnvm_frame_unmapped(e, frame);
 		if (e->state[frame] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
 	}
 	/* The retired entry also unmaps the key on the media. */
-	if (fsnvm_fstate(e, frame) != FSNVM_FS_BAD)
-		fsnvm_retire(e, frame);
-	fsnvm_pmem_fence();
+	if (retire) {
+		if (fsnvm_fstate(e, frame) != FSNVM_FS_BAD)
+			fsnvm_retire(e, frame);
+		fsnvm_pmem_fence();
+	}
 	if (crc)
 		e->stats.crc_errors++;
 	else
 		e->stats.load_errors++;
-	pr_err("%s on load of swap type %u offset %llu (frame %u): page lost, frame retired\n",
+	pr_err("%s on load of swap type %u offset %llu (frame %u): %s\n",
 	       crc ? "data crc mismatch" : "media error", type,
-	       (unsigned long long)offset, frame);
+	       (unsigned long long)offset, frame,
+	       retire ? "page lost, frame retired" :
+	       "page unreadable, inspected only: nothing retired");
 	return -EIO;
 }
 
