@@ -827,18 +827,17 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
  * sleep (frontswap calls it at swapon and swapoff, under swapon_mutex).
  *
  * While the lock is dropped, other types' deletions back-shift map slots
- * (fsnvm_keymap.c), and may move a key of this type from the slot the walk
- * resumes at to one it has passed; backing the cursor up cannot help, as
- * the slots in between may have emptied.  So the walk does not trust a
- * pass to see every key: it ends when the map counts no key of the type.
- * No key of the type is added meanwhile (fsnvm_engine.h: nothing else runs
- * on the type's keys), so every pass that drops a key brings the end
- * nearer.  A pass that drops none while keys remain means the interleaving
- * kept moving them behind the cursor; then one pass holds the lock
- * throughout, where nothing moves, and drops the rest.  That needs another
- * CPU to free a key of another type right behind each missed key in the
- * few instants the lock is free, so it is rare, and it is bounded: one
- * walk of the map plus the batches of the keys left.
+ * (fsnvm_keymap.c), and may move a key of this type from a slot ahead of
+ * the cursor to one the walk has passed; backing the cursor up to its
+ * cluster's start cannot help, as the slots in between may have emptied.
+ * So the walk registers with the map, which tells it the lowest slot any
+ * shift filled meanwhile, and resumes there when that is behind the
+ * cursor.  Then every key of the type always lies at or after the cursor
+ * (no key of the type is added meanwhile, fsnvm_engine.h; a shift that
+ * wraps moves keys from the map's first slots, already passed and free of
+ * the type, to its last ones), and one pass drops them all.  The map also
+ * counts the type's keys: one left after the pass means a corrupt map,
+ * which is logged, not looped on.
  */
 #define FSNVM_AREA_BATCH 64
 #define FSNVM_AREA_SCAN 4096	/* map slots looked at per lock hold */
@@ -873,42 +872,32 @@ static unsigned int fsnvm_area_batch(struct fsnvm_engine *e,
 
 u64 fsnvm_invalidate_area(struct fsnvm_engine *e, unsigned int type)
 {
+	struct fsnvm_keymap_walk walk;
 	u64 dropped = 0, cursor = 0;
-	bool found_in_pass = false;
-	unsigned int n;
 
 	if (type >= FSNVM_MAX_SWAP_TYPES || e->readonly)
 		return 0;
 	spin_lock(&e->lock);
 	fsnvm_publish_pending(e);
-	while (fsnvm_keymap_keys_of_type(&e->map, type)) {
-		if (cursor == e->map.nr_slots) {	/* end of a pass */
-			cursor = 0;
-			if (!found_in_pass) {
-				/* The whole map, the lock held throughout. */
-				while ((n = fsnvm_area_batch(e, type, &cursor,
-							     e->map.nr_slots)))
-					dropped += n;
-				cursor = e->map.nr_slots;
-				if (fsnvm_keymap_keys_of_type(&e->map, type)) {
-					/* Only a corrupt map gets here. */
-					pr_err("swap type %u: keys counted but not found in the map\n",
-					       type);
-					break;
-				}
-				continue;
-			}
-			found_in_pass = false;
-		}
-		n = fsnvm_area_batch(e, type, &cursor, FSNVM_AREA_SCAN);
-		dropped += n;
-		found_in_pass |= n > 0;
+	fsnvm_keymap_walk_start(&e->map, &walk);
+	while (cursor < e->map.nr_slots &&
+	       fsnvm_keymap_keys_of_type(&e->map, type)) {
+		dropped += fsnvm_area_batch(e, type, &cursor, FSNVM_AREA_SCAN);
+		walk.low_fill = ~0ULL;	/* this batch's own shifts are seen */
 		spin_unlock(&e->lock);
 		fsnvm_race_point(FSNVM_RACE_AREA_YIELD);
 		cond_resched();	/* may sleep: not from atomic context */
 		spin_lock(&e->lock);
 		fsnvm_publish_pending(e);
+		if (walk.low_fill < cursor)
+			cursor = walk.low_fill;
 	}
+	fsnvm_keymap_walk_end(&e->map, &walk);
+	if (fsnvm_keymap_keys_of_type(&e->map, type))
+		pr_err("swap type %u: %llu keys counted but not found in the map\n",
+		       type,
+		       (unsigned long long)fsnvm_keymap_keys_of_type(&e->map,
+								     type));
 	e->stats.invalidate_areas++;
 	spin_unlock(&e->lock);
 	return dropped;

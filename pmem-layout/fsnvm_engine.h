@@ -235,7 +235,12 @@ enum fsnvm_recover_mode {
 
 /* Never use this frame (e.g. it is on the namespace's badblocks list). */
 void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame);
-/* Rebuild the key map and the free pool from the index (fsnvm_recover.c). */
+/*
+ * Rebuild the key map and the free pool from the index (fsnvm_recover.c).
+ * 0, or in ATTACH -EOVERFLOW when the seqs found leave no room for new
+ * stores (the device needs a format --keep-wear; the engine stays
+ * read-only).
+ */
 int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		  struct fsnvm_recovery *rep);
 

@@ -129,6 +129,37 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 	return old;
 }
 
+/* A shift filled slot i: tell the walks (fsnvm_keymap_walk). */
+static void fsnvm_walks_filled(struct fsnvm_keymap *map, u64 i)
+{
+	struct fsnvm_keymap_walk *w;
+
+	for (w = map->walks; w; w = w->next)
+		if (i < w->low_fill)
+			w->low_fill = i;
+}
+
+void fsnvm_keymap_walk_start(struct fsnvm_keymap *map,
+			     struct fsnvm_keymap_walk *walk)
+{
+	walk->low_fill = ~0ULL;
+	walk->next = map->walks;
+	map->walks = walk;
+}
+
+void fsnvm_keymap_walk_end(struct fsnvm_keymap *map,
+			   struct fsnvm_keymap_walk *walk)
+{
+	struct fsnvm_keymap_walk **p;
+
+	for (p = &map->walks; *p; p = &(*p)->next) {
+		if (*p == walk) {
+			*p = walk->next;
+			return;
+		}
+	}
+}
+
 /*
  * Backward-shift deletion: pull each later member of the cluster into the
  * hole unless that would move it before its home slot.  Called under the
@@ -156,6 +187,7 @@ static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 			continue;
 		WRITE_ONCE(map->slots[hole].offset, s->offset);
 		WRITE_ONCE(map->slots[hole].frame, s->frame);
+		fsnvm_walks_filled(map, hole);
 		hole = i;
 	}
 	WRITE_ONCE(map->slots[hole].frame, FSNVM_NO_FRAME);

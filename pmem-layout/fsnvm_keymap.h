@@ -28,6 +28,18 @@ struct fsnvm_keymap_slot {
 	u32 frame;		/* FSNVM_NO_FRAME: empty */
 };
 
+/*
+ * A walk over the slots that drops the lock between its steps
+ * (fsnvm_invalidate_area()).  Deletions meanwhile shift keys backwards,
+ * maybe into slots the walk has passed; every registered walk learns the
+ * lowest slot a shift filled, and resumes there.  Lock held to register,
+ * to unregister and to read low_fill.
+ */
+struct fsnvm_keymap_walk {
+	struct fsnvm_keymap_walk *next;
+	u64 low_fill;		/* lowest slot a shift filled, ~0: none */
+};
+
 struct fsnvm_keymap {
 	seqcount_t seq;		/* bumped around every change */
 	struct fsnvm_keymap_slot *slots;
@@ -36,6 +48,7 @@ struct fsnvm_keymap {
 	u64 nr_keys;
 	/* keys per swap type: < 2^31 frames, so a u32 holds any count */
 	u32 nr_type_keys[FSNVM_MAX_SWAP_TYPES];
+	struct fsnvm_keymap_walk *walks;	/* registered walks */
 };
 
 int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames);
@@ -61,6 +74,10 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 /* Unmap (type, offset); returns its frame or FSNVM_NO_FRAME. */
 u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
 			u32 offset);
+void fsnvm_keymap_walk_start(struct fsnvm_keymap *map,
+			     struct fsnvm_keymap_walk *walk);
+void fsnvm_keymap_walk_end(struct fsnvm_keymap *map,
+			   struct fsnvm_keymap_walk *walk);
 /* How many keys of a swap type are mapped (lock held). */
 static inline u64 fsnvm_keymap_keys_of_type(const struct fsnvm_keymap *map,
 					    unsigned int type)

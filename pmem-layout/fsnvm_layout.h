@@ -240,6 +240,9 @@ static inline bool fsnvm_entry_committed(const struct fsnvm_entry *ent,
 {
 	unsigned int w = le16_to_cpu(ent->writer);
 
+	/* An implausible writer is never vouched for (and never indexes). */
+	if (w > FSNVM_MAX_WRITERS)
+		return false;
 	return !w || le64_to_cpu(ent->seq) <= vouched[w - 1];
 }
 

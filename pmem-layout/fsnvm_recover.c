@@ -206,6 +206,8 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		u64 wear;
 
+		if (f % 4096 == 0)
+			cond_resched();
 		if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
 			continue;
 		wear = fsnvm_entry_wear(e, f);
@@ -213,16 +215,26 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			min_free = wear;
 	}
 	fsnvm_wear_pool_reset(&e->pool, min_free == ~0ULL ? 0 : min_free);
-	for (f = 0; f < e->geo.nr_frames; f++)
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		if (f % 4096 == 0)
+			cond_resched();
 		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
 			fsnvm_wear_pool_put(&e->pool, f, fsnvm_entry_wear(e, f));
+	}
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
 	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {
-		/* No room for the seqs of stores (fsnvm_layout.h). */
-		pr_err("index seq %llu leaves no room below %llu: stores refused, reformat the device\n",
+		/*
+		 * No room for the seqs of stores (fsnvm_layout.h): refuse the
+		 * attach.  The entries are clean and keep their wear, so a
+		 * format --keep-wear, which starts the seqs again, loses
+		 * nothing.  The engine stays read-only for a caller that goes
+		 * on regardless.
+		 */
+		pr_err("index seq %llu leaves no room below %llu for new stores: reformat the device (fsnvmctl format --keep-wear)\n",
 		       (unsigned long long)rep->max_seq,
 		       (unsigned long long)FSNVM_SEQ_MAX);
 		e->readonly = true;
+		return -EOVERFLOW;
 	}
 	return 0;
 }

@@ -204,8 +204,9 @@ static void free_bad_vouch_writer(void)
  * A free entry with a plausible seq that leaves no room for the seqs of
  * stores below FSNVM_SEQ_MAX: stored, a page's entry would carry a seq
  * beyond it and the next recovery would drop the page as implausible.
- * Attach refuses stores then; one seq lower (room for 2^59 stores) a
- * page stored survives a clean close and reopen.
+ * Attach is refused then (-EOVERFLOW), and a caller that goes on anyway
+ * finds every store refused; one seq lower (room for 2^59 stores) a page
+ * stored survives a clean close and reopen.
  */
 static void seq_room(u64 seq, bool room)
 {
@@ -213,13 +214,18 @@ static void seq_room(u64 seq, bool room)
 	struct fsnvm_entry *ent;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
+	enum fsnvm_media_status st;
 	void *img = make_image(MIB, 0);
 	int ret;
 
 	ent = entry(img, MIB, 9);
 	ent->seq = cpu_to_le64(seq);
 	fsnvm_entry_seal(ent);
-	e = attach(img, MIB);
+	e = fsnvm_engine_open(img, MIB, &st);
+	CHECK(e, "%s: open: %s", current, fsnvm_media_str(st));
+	ret = fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep);
+	CHECK(ret == (room ? 0 : -EOVERFLOW), "%s: attach gave %d", current,
+	      ret);
 	page_of(page, 3, 1);
 	ret = fsnvm_store(e, 0, 3, page);
 	CHECK(ret == (room ? 0 : -EROFS), "%s: store gave %d", current, ret);
@@ -236,7 +242,7 @@ static void seq_room(u64 seq, bool room)
 
 static void seq_no_room(void)
 {
-	begin("seq 2^60-1 in a free entry: no room, stores refused");
+	begin("seq 2^60-1 in a free entry: no room, attach refused");
 	seq_room((1ULL << 60) - 1, false);
 	seq_room((1ULL << 60) - (1ULL << 59) + 1, false);
 	done();

@@ -189,6 +189,7 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
+	int ret;
 
 	memcpy(before, fsnvm_entry_at(fz_img, &im->geo, 0), n * sizeof(*before));
 	for (f = 0; f < n; f++)
@@ -196,9 +197,11 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 		    le64_to_cpu(before[f].wear) > hi)
 			hi = le64_to_cpu(before[f].wear);
 	e = open_marked(im);
-	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0);
+	/* the attach is refused when no seq room is left (fsnvm_layout.h) */
+	ret = fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep);
+	ORACLE(ret == (rep.max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM ?
+		       -EOVERFLOW : 0));
 	ORACLE(e->map.nr_keys == 0);
-	/* stores are refused when no seq room is left (fsnvm_layout.h) */
 	ORACLE(e->readonly == (rep.max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM));
 	fsnvm_get_stats(e, &s);
 	ORACLE(s.frames_used == 0 && s.pages_filled == 0);
