@@ -60,8 +60,7 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 			      unsigned int *scanned, struct fsnvm_entry *ent)
 {
 	u64 factor = p->first_move ? p->first_move : 1;
-	u64 first = p->threshold > ~0ULL / factor ? ~0ULL :
-		    p->threshold * factor;
+	u64 first = fsnvm_mul_sat(p->threshold, factor);
 	unsigned int i;
 
 	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < p->scan; i++) {

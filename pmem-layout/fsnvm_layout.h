@@ -178,6 +178,12 @@ static inline u64 fsnvm_add_sat(u64 a, u64 b)
 	return a + b < a ? ~0ULL : a + b;
 }
 
+/* a * b, or ~0 when that does not fit. */
+static inline u64 fsnvm_mul_sat(u64 a, u64 b)
+{
+	return b && a > ~0ULL / b ? ~0ULL : a * b;
+}
+
 /*
  * What an index entry read from the media says, checked in this order.
  * Recovery maps only FSNVM_ENTRY_MAPPED; `fsnvmctl check` reports the rest.

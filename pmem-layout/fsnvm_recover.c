@@ -176,9 +176,8 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 	/* The untrusted entries' frames: the highest wear known each. */
 	untrusted = rep->torn + rep->implausible;
 	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum,
-					  untrusted &&
-					  e->stats.wear_max > ~0ULL / untrusted ?
-					  ~0ULL : e->stats.wear_max * untrusted);
+					  fsnvm_mul_sat(e->stats.wear_max,
+							untrusted));
 	fsnvm_drop_uncommitted(e, rep);
 	rep->bad_frames = e->stats.frames_bad;
 	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
