@@ -2,6 +2,9 @@
 /* The wear of an existing format (see oldwear.h). */
 #include "oldwear.h"
 
+/* A trusted wear is at most FSNVM_WEAR_MAX, so this marks an unknown one. */
+#define OLD_WEAR_UNKNOWN	(~0ULL)
+
 u64 old_wear_of(void *ctx, u64 frame)
 {
 	return ((struct old_wear *)ctx)->wear[frame];
@@ -25,6 +28,8 @@ int old_wear_read(const void *base, const struct fsnvm_geometry *geo,
 
 		if (fsnvm_entry_untrusted(ent)) {
 			ow->torn++;
+			if (keep)	/* beyond any trusted wear: set below */
+				ow->wear[f] = OLD_WEAR_UNKNOWN;
 			continue;
 		}
 		if (keep)
@@ -33,12 +38,9 @@ int old_wear_read(const void *base, const struct fsnvm_geometry *geo,
 		ow->sum = fsnvm_add_sat(ow->sum, w);
 	}
 	/* what `fsnvmctl wear` counts: each untrusted frame at the max */
-	ow->sum = fsnvm_add_sat(ow->sum, ow->torn && ow->max > ~0ULL / ow->torn ?
-				~0ULL : ow->max * ow->torn);
-	if (keep && ow->torn)
-		for (f = 0; f < geo->nr_frames; f++)
-			if (fsnvm_entry_untrusted(fsnvm_entry_at((void *)base,
-								 geo, f)))
-				ow->wear[f] = ow->max;
+	ow->sum = fsnvm_add_sat(ow->sum, fsnvm_mul_sat(ow->max, ow->torn));
+	for (f = 0; keep && ow->torn && f < geo->nr_frames; f++)
+		if (ow->wear[f] == OLD_WEAR_UNKNOWN)
+			ow->wear[f] = ow->max;
 	return 0;
 }
