@@ -104,6 +104,14 @@ void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
 }
 
+/* No problem yet, on a device of device_bytes. */
+static void fsnvm_super_problem_reset(struct fsnvm_super_problem *why,
+				      u64 device_bytes)
+{
+	memset(why, 0, sizeof(*why));
+	why->device_bytes = device_bytes;
+}
+
 static enum fsnvm_media_status fsnvm_super_bad(struct fsnvm_super_problem *why,
 					       enum fsnvm_media_status st,
 					       const char *field, u64 found,
@@ -144,10 +152,8 @@ enum fsnvm_media_status fsnvm_super_check_why(const struct fsnvm_super *sb,
 	u64 incompat = le64_to_cpu(sb->incompat);
 	u32 crc = fsnvm_super_crc(sb);
 
-	if (why) {
-		memset(why, 0, sizeof(*why));
-		why->device_bytes = device_bytes;
-	}
+	if (why)
+		fsnvm_super_problem_reset(why, device_bytes);
 	if (device_bytes < sizeof(*sb))
 		return fsnvm_super_bad(why, FSNVM_MEDIA_TOO_SMALL,
 				       "device size", device_bytes,
@@ -259,18 +265,13 @@ static enum fsnvm_media_status fsnvm_super_read(const void *base, u64 off,
 						struct fsnvm_geometry *geo,
 						struct fsnvm_super_problem *why)
 {
-	if (device_bytes < off + sizeof(*sb)) {
-		memset(why, 0, sizeof(*why));
-		why->device_bytes = device_bytes;
+	fsnvm_super_problem_reset(why, device_bytes);
+	if (device_bytes < off + sizeof(*sb))
 		return fsnvm_super_bad(why, FSNVM_MEDIA_TOO_SMALL,
 				       "device size", device_bytes,
 				       FSNVM_MIN_DEVICE_BYTES);
-	}
-	if (fsnvm_pmem_read(sb, (const u8 *)base + off, sizeof(*sb))) {
-		memset(why, 0, sizeof(*why));
-		why->device_bytes = device_bytes;
+	if (fsnvm_pmem_read(sb, (const u8 *)base + off, sizeof(*sb)))
 		return fsnvm_super_bad(why, FSNVM_MEDIA_IO_ERROR, NULL, 0, 0);
-	}
 	return fsnvm_super_check_why(sb, device_bytes, geo, why);
 }
 

@@ -57,8 +57,10 @@ struct format_opts {
 static int format_precheck(struct dev *d, const struct format_opts *o,
 			   struct fsnvm_geometry *geo, struct old_wear *ow)
 {
+	struct fsnvm_super_pick pick;
 	struct fsnvm_geometry old;
 	enum fsnvm_media_status st;
+	struct fsnvm_super sb;
 	char what[128], why[192];
 	int r;
 
@@ -71,8 +73,8 @@ static int format_precheck(struct dev *d, const struct format_opts *o,
 		return fail("%s: %s", d->path, fsnvm_media_str(st));
 	geo->compat = o->data_crc ? FSNVM_COMPAT_DATA_CRC : 0;
 
-	st = dev_super(d, &old);
-	dev_super_why(d, why, sizeof(why));
+	st = dev_super_pick(d, &sb, &old, &pick);
+	fsnvm_super_problem_str(&pick.primary, why, sizeof(why));
 	if (st == FSNVM_MEDIA_OK) {
 		if (old_wear_read(d->base, &old, o->keep_wear, ow))
 			return fail("%s: out of memory", d->path);

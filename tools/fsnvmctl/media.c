@@ -7,18 +7,7 @@ enum fsnvm_media_status dev_super_pick(const struct dev *d,
 				       struct fsnvm_geometry *geo,
 				       struct fsnvm_super_pick *pick)
 {
-	if (d->bytes < sizeof(struct fsnvm_super)) {
-		if (pick) {
-			memset(pick, 0, sizeof(*pick));
-			pick->primary.status = FSNVM_MEDIA_TOO_SMALL;
-			pick->primary.field = "device size";
-			pick->primary.found = d->bytes;
-			pick->primary.expected = FSNVM_MIN_DEVICE_BYTES;
-			pick->primary.device_bytes = d->bytes;
-			pick->backup = pick->primary;
-		}
-		return FSNVM_MEDIA_TOO_SMALL;
-	}
+	/* A device too small for a copy is refused before it is read. */
 	return fsnvm_super_pick(d->base, d->bytes, sb, geo, pick);
 }
 
