@@ -2,6 +2,8 @@
 #   make demo    the whole journey in QEMU (see README)
 #   make check   every test, fast ones first; ends with "N passed, M failed"
 #   make kernel  graft + build the Linux 6.1 guest kernel (cached)
+#   make kernel-debug  the same with KASAN, UBSAN, lockdep, ... (build/kernel-debug)
+#   make soak    the long soak on the debug kernel (figures in the README)
 #   make tools   fsnvmctl
 #   make bench-core   engine benchmark -> tests/bench/results-core.json
 # Everything generated goes under build/ (git-ignored).
@@ -23,7 +25,7 @@ TOOL_SRC := $(sort $(wildcard tools/fsnvmctl/*.c))
 TOOL_HDR := $(wildcard tools/fsnvmctl/*.h)
 TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lblkid -lm -lpthread
 
-.PHONY: all deps tools test-bins bench-core kernel initramfs check demo clean
+.PHONY: all deps tools test-bins bench-core kernel kernel-debug initramfs check demo clean soak
 
 all: tools test-bins
 
@@ -41,11 +43,15 @@ $(PMEM_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(CORE_SRC) $(CORE_HDR) tests/test_uti
 # Tests on plain memory link tests/persist_memcpy.c (weak: they override).
 PLAIN := tests/persist_memcpy.c
 PLAIN_TESTS := media_error_test load_race_test load_miss_test writer_gone_test \
-	       pending_order_test vouch_close_test hostile_media_test area_race_test
+	       pending_order_test vouch_close_test hostile_media_test area_race_test \
+	       poison_test
 $(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h \
 			tests/writer_threads.h | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
 $(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
+# The poison test's threads, under ThreadSanitizer too.
+$(U)/poison_test_tsan: tests/poison_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h tests/writer_threads.h | $(U)
 	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
 $(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h tests/writer_threads.h \
 		  $(CORE_SRC) $(CORE_HDR) | $(U)
@@ -101,6 +107,7 @@ fuzz: $(FUZZ_BINS) $(U)/fuzz_seed $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
 TEST_BINS := $(PMEM_TESTS:%=$(U)/%) $(PLAIN_TESTS:%=$(U)/%) $(U)/engine_threads_test $(U)/crash_test \
+	     $(U)/poison_test_tsan \
 	     $(U)/format_crash_test
 test-bins: $(TEST_BINS)
 
@@ -110,6 +117,12 @@ bench-core: deps $(U)/bench_core
 # --- kernel and guest ------------------------------------------------------
 kernel: deps
 	@scripts/build-kernel.sh
+
+kernel-debug: deps
+	@scripts/build-kernel.sh debug
+
+soak: kernel-debug initramfs
+	@tests/e2e/soak.sh long
 
 initramfs: deps tools
 	@scripts/build-guest.sh

@@ -1,7 +1,7 @@
 /*
  * emulation/memstress.c — the swap workload run inside the guest.
  *
- *   memstress --mib N [--passes P] [--seed S] [--same-filled]
+ *   memstress --mib N [--passes P] [--seed S] [--same-filled] [--hold PATH]
  *
  * Maps N MiB of anonymous memory and writes a pattern into every 4 KiB page:
  * each 8-byte word is derived from (seed, pass, page index, word index), so no
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PAGE_BYTES 4096u
 #define PAGE_WORDS (PAGE_BYTES / sizeof(uint64_t))
@@ -83,13 +84,16 @@ static void usage(void)
 		"  --mib N        anonymous memory to map and check, MiB (required)\n"
 		"  --passes P     verify+rewrite passes (default 2)\n"
 		"  --seed S       pattern seed (default 1)\n"
-		"  --same-filled  every 8th page holds one repeated word\n");
+		"  --same-filled  every 8th page holds one repeated word\n"
+		"  --hold PATH    after writing, create PATH and wait until it is\n"
+		"                 removed before verifying (pages sit in swap)\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t mib = 0, passes = 2, seed = 1;
+	const char *hold = NULL;
 	uint64_t expect[PAGE_WORDS];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -104,6 +108,8 @@ int main(int argc, char **argv)
 			i++;
 		else if (!strcmp(a, "--same-filled"))
 			same_filled = 1;
+		else if (!strcmp(a, "--hold") && v && ++i)
+			hold = v;
 		else
 			usage();
 	}
@@ -126,6 +132,16 @@ int main(int argc, char **argv)
 	for (uint64_t pg = 0; pg < pages; pg++)
 		pattern(mem + pg * PAGE_WORDS, pg, 0, seed);
 	printf("memstress: write pass 0: %.1f s\n", now() - t);
+	if (hold) {
+		FILE *f = fopen(hold, "w");
+
+		if (!f || fclose(f)) {
+			perror("memstress: --hold");
+			return 2;
+		}
+		while (access(hold, F_OK) == 0)
+			sleep(1);
+	}
 
 	uint64_t verified = 0, corrupt = 0;
 	for (uint64_t pass = 0; pass < passes; pass++) {

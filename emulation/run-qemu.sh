@@ -27,6 +27,8 @@ Usage: $0 [options]
   --swap-img PATH     raw image attached as virtio disk /dev/vda
                       (default: build/emu/swap.img); scratch, resized to --swap-size
   --swap-size SIZE    (default: 1G)
+  --swap2-size SIZE   also attach a second scratch disk of SIZE as /dev/vdb
+                      (beside --swap-img, "-2" before its suffix; default: none)
   --run NAME          run /guest/NAME.sh (kernel arg fsnvm.run=NAME; default: smoke)
   --append STR        extra kernel command line (e.g. "fsnvm.mib=700")
   --timeout SEC       kill QEMU after SEC seconds (default: 600, --shell: 3600)
@@ -50,6 +52,7 @@ mem=512
 smp=2
 swap_img=$top/build/emu/swap.img
 swap_size=1G
+swap2_size=
 run=smoke
 append=
 timeout=
@@ -63,7 +66,7 @@ while [ $# -gt 0 ]; do
 	-h|--help) usage; exit 0 ;;
 	--shell) shell=1; run=shell; shift; continue ;;
 	--kernel|--initrd|--nvdimm-img|--nvdimm-size|--label-size|--mem|--smp|\
-	--swap-img|--swap-size|--run|--append|--timeout|--log|--accel)
+	--swap-img|--swap-size|--swap2-size|--run|--append|--timeout|--log|--accel)
 		[ $# -ge 2 ] || die "$opt needs a value" ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -78,6 +81,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$val ;;
 	--smp) smp=$val ;;
 	--swap-img) swap_img=$val ;;
+	--swap2-size) swap2_size=$val ;;
 	--swap-size) swap_size=$val ;;
 	--run) run=$val ;;
 	--append) append=$val ;;
@@ -107,6 +111,13 @@ else
 	truncate -s "$nvdimm_bytes" "$nvdimm_img"
 fi
 truncate -s "$swap_bytes" "$swap_img"   # scratch: mkswap'd by the guest each boot
+disk2=()
+if [ -n "$swap2_size" ]; then
+	swap2_img=${swap_img%.*}-2.${swap_img##*.}
+	truncate -s 0 "$swap2_img"
+	truncate -s "$(bytes "$swap2_size")" "$swap2_img"
+	disk2=(-drive "file=$swap2_img,format=raw,if=virtio,cache=unsafe")
+fi
 
 # Accelerator: KVM only if /dev/kvm is usable AND a vCPU really runs: boot the
 # kernel without an initramfs, it must print its banner and panic (no root fs)
@@ -136,7 +147,7 @@ qemu=(qemu-system-x86_64 "${accel_args[@]}" -smp "$smp"
 	-machine "pc,nvdimm=on" -m "${mem}M,slots=2,maxmem=${maxmem}M"
 	-object "memory-backend-file,id=mem1,share=on,mem-path=$nvdimm_img,size=$nvdimm_bytes"
 	-device "$nvdimm_dev"
-	-drive "file=$swap_img,format=raw,if=virtio,cache=unsafe"
+	-drive "file=$swap_img,format=raw,if=virtio,cache=unsafe" "${disk2[@]}"
 	-nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
 

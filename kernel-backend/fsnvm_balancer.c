@@ -99,7 +99,14 @@ static int fsnvm_balancer_fn(void *data)
 		fsnvm_balance_params(&p);
 		while (!kthread_should_stop() &&
 		       fsnvm_balance_wanted(d->engine, &p)) {
-			if (!fsnvm_balance_step(d->engine, &p))
+			unsigned int moved;
+			int id;
+
+			if (!fsnvm_dev_enter(d, &id))
+				break;	/* the namespace is gone */
+			moved = fsnvm_balance_step(d->engine, &p);
+			fsnvm_dev_exit(id);
+			if (!moved)
 				break;
 			cond_resched();
 		}

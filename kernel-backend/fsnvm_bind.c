@@ -13,6 +13,12 @@
  * checks the format, retires frames on the badblocks list, and recovers
  * the index (stale pages released, wear kept).  It never formats: that is
  * `fsnvmctl format`'s job.  Unbinding is refused while pages are stored.
+ *
+ * As the dax device's holder it hears of memory errors on the namespace
+ * (fsnvm_notify_failure()): the frames hit are retired at once and the
+ * pages they held are reported lost.  In 6.1 the same call, for the whole
+ * device, says that the namespace is being torn down (kill_dax()): the
+ * device is then "gone", its pages lost, and it can only be unbound.
  */
 #define pr_fmt(fmt) "frontswap_nvm: " fmt
 
@@ -31,6 +37,13 @@
 struct fsnvm_dev __rcu *fsnvm_dev;
 /* Serializes bind, unbind and readers of fsnvm_dev that may sleep. */
 DEFINE_MUTEX(fsnvm_bind_mutex);
+
+/*
+ * The device holding the dax device, from the claim to the release:
+ * published with RCU for fsnvm_notify_failure(), which may run at any
+ * time in between, the bind included.  Written under fsnvm_bind_mutex.
+ */
+static struct fsnvm_dev __rcu *fsnvm_holder_dev;
 
 static const fmode_t fsnvm_mode = FMODE_READ | FMODE_WRITE | FMODE_EXCL;
 static int fsnvm_holder_cookie;	/* our identity as exclusive holder */
@@ -79,10 +92,11 @@ static void fsnvm_mark_badblocks(struct fsnvm_dev *d, u64 start_off)
 }
 
 /*
- * Map the whole namespace; it must come back as one virtually contiguous
- * piece.  pmem refuses a DAX_ACCESS range that holds a bad block (-EIO),
- * so on -EIO map it chunk by chunk, skipping the bad pages one at a time:
- * their frames are on the badblocks list and never touched.
+ * Map the whole namespace (inside the dax read section); it must come
+ * back as one virtually contiguous piece.  pmem refuses a DAX_ACCESS
+ * range that holds a bad block (-EIO), so on -EIO map it chunk by chunk,
+ * skipping the bad pages one at a time: their frames are on the badblocks
+ * list and never touched.
  */
 #define FSNVM_MAP_CHUNK 512	/* pages: 2 MiB */
 
@@ -93,9 +107,7 @@ static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr
 	char *base = NULL;
 	void *addr;
 	pfn_t pfn;
-	int id;
 
-	id = dax_read_lock();
 	got = dax_direct_access(d->dax, pgoff, pages, DAX_ACCESS, kaddr, &pfn);
 	if (got == -EIO) {
 		for (i = 0; i < pages; i += got) {
@@ -125,7 +137,6 @@ static int fsnvm_map(struct fsnvm_dev *d, u64 start_off, u64 bytes, void **kaddr
 		else if (got > 0)
 			got = -EIO;	/* not one good page */
 	}
-	dax_read_unlock(id);
 	if (got < 0) {
 		pr_err("%s: dax_direct_access failed: %ld\n", d->path, got);
 		return got;
@@ -200,13 +211,99 @@ static void fsnvm_super_fixup(struct fsnvm_dev *d)
 			d->path);
 }
 
+void fsnvm_dev_gone(struct fsnvm_dev *d)
+{
+	struct fsnvm_stats s;
+
+	if (xchg(&d->gone, true))
+		return;
+	if (!d->engine || !READ_ONCE(d->serving)) {
+		pr_err("%s: the namespace went away during the bind\n", d->path);
+		return;
+	}
+	fsnvm_get_stats(d->engine, &s);
+	pr_err("%s: the namespace went away while bound: %llu stored pages are lost; stores refused; unbind it (echo > /sys/module/frontswap_nvm/parameters/device)\n",
+	       d->path, s.frames_used + s.pages_lost);
+}
+
+/* A memory error on bytes [off, off + len) of the namespace. */
+static void fsnvm_media_failed(struct fsnvm_dev *d, u64 off, u64 len)
+{
+	u64 hit = fsnvm_media_failure(d->engine, off, len);
+
+	pr_err("%s: memory error reported on bytes %#llx-%#llx: %llu frames retired\n",
+	       d->path, off, off + len - 1, hit);
+}
+
+/*
+ * dax_holder_operations.notify_failure, from the memory-failure path
+ * (poison found by a machine check or a scrub, or hard_offline_page) or
+ * from kill_dax() with the whole device when the namespace goes away.
+ * Called inside the dax read section, in process context.  Before the
+ * engine serves (during the bind) an error is kept and applied after.
+ */
+static int fsnvm_notify_failure(struct dax_device *dax, u64 off, u64 len,
+				int mf_flags)
+{
+	struct fsnvm_dev *d;
+	bool now = true;
+	int ret = 0;
+
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_holder_dev);
+	if (!d || d->dax != dax) {
+		ret = -EOPNOTSUPP;
+	} else if (!off && len == U64_MAX) {	/* kill_dax() */
+		pr_warn("%s: the namespace is being torn down\n", d->path);
+		fsnvm_dev_gone(d);
+	} else {
+		spin_lock(&d->failure_lock);
+		if (!d->serving) {
+			now = false;
+			if (d->nr_early < ARRAY_SIZE(d->early)) {
+				d->early[d->nr_early].off = off;
+				d->early[d->nr_early].len = len;
+			}
+			d->nr_early++;
+		}
+		spin_unlock(&d->failure_lock);
+		if (now)
+			fsnvm_media_failed(d, off, len);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static const struct dax_holder_operations fsnvm_holder_ops = {
+	.notify_failure = fsnvm_notify_failure,
+};
+
+/* The engine serves: apply the memory errors reported during the bind. */
+static int fsnvm_start_serving(struct fsnvm_dev *d)
+{
+	unsigned int i, n;
+
+	spin_lock(&d->failure_lock);
+	d->serving = true;
+	n = d->nr_early;
+	spin_unlock(&d->failure_lock);
+	if (n > ARRAY_SIZE(d->early)) {
+		pr_err("%s: %u memory errors reported during the bind, too many to track: not bound\n",
+		       d->path, n);
+		return -EIO;
+	}
+	for (i = 0; i < n; i++)
+		fsnvm_media_failed(d, d->early[i].off, d->early[i].len);
+	return 0;
+}
+
 static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 {
 	enum fsnvm_media_status st;
 	struct fsnvm_recovery rep;
 	u64 start_off, bytes;
 	void *kaddr;
-	int ret;
+	int ret, id;
 
 	d->bdev = blkdev_get_by_path(d->path, fsnvm_mode, fsnvm_holder);
 	if (IS_ERR(d->bdev)) {
@@ -219,12 +316,14 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 			pr_err("%s: cannot open exclusively: %d\n", d->path, ret);
 		return ret;
 	}
-	d->dax = fs_dax_get_by_bdev(d->bdev, &start_off, fsnvm_holder, NULL);
+	d->dax = fs_dax_get_by_bdev(d->bdev, &start_off, fsnvm_holder,
+				    &fsnvm_holder_ops);
 	if (!d->dax) {
 		pr_err("%s: no DAX: the namespace must be in fsdax mode (ndctl create-namespace -m fsdax)\n",
 		       d->path);
 		return -EOPNOTSUPP;
 	}
+	rcu_assign_pointer(fsnvm_holder_dev, d);
 	if (!dax_synchronous(d->dax)) {
 		pr_err("%s: DAX device is not synchronous (no persistence guarantee on CPU flush)\n",
 		       d->path);
@@ -236,19 +335,30 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 		       d->path, bytes, FSNVM_MIN_DEVICE_BYTES);
 		return -ENOSPC;
 	}
+	/* The namespace cannot go away while it is read and recovered. */
+	if (!fsnvm_dev_enter(d, &id))
+		return -ENXIO;
 	ret = fsnvm_map(d, start_off, bytes, &kaddr);
-	if (ret)
-		return ret;
-	d->engine = fsnvm_engine_open(kaddr, bytes, &st);
-	if (!d->engine) {
-		fsnvm_super_refused(d, kaddr, bytes);
-		return fsnvm_media_errno(st);
+	if (!ret) {
+		d->engine = fsnvm_engine_open(kaddr, bytes, &st);
+		if (!d->engine) {
+			fsnvm_super_refused(d, kaddr, bytes);
+			ret = fsnvm_media_errno(st);
+		}
 	}
-	fsnvm_mark_badblocks(d, start_off);
-	ret = fsnvm_recover(d->engine, FSNVM_RECOVER_ATTACH, &rep);
+	if (!ret) {
+		fsnvm_mark_badblocks(d, start_off);
+		ret = fsnvm_recover(d->engine, FSNVM_RECOVER_ATTACH, &rep);
+	}
+	if (!ret) {
+		fsnvm_super_fixup(d);
+		ret = fsnvm_start_serving(d);
+	}
+	fsnvm_dev_exit(id);
+	if (!ret && READ_ONCE(d->gone))	/* torn down meanwhile */
+		ret = -ENXIO;
 	if (ret)
 		return ret;
-	fsnvm_super_fixup(d);
 	pr_info("bound to %s: %llu frames, %llu stale pages released, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
 		d->path, d->engine->geo.nr_frames, rep.released, rep.duplicates,
 		rep.torn, rep.bad_frames, d->engine->stats.wear_max);
@@ -260,7 +370,20 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 
 static void fsnvm_close(struct fsnvm_dev *d)
 {
-	fsnvm_engine_close(d->engine);
+	int id;
+
+	/* No memory-error call reaches d once this returns. */
+	if (rcu_access_pointer(fsnvm_holder_dev) == d) {
+		RCU_INIT_POINTER(fsnvm_holder_dev, NULL);
+		synchronize_rcu();
+	}
+	if (d->engine && !(d->dax && fsnvm_dev_enter(d, &id))) {
+		WRITE_ONCE(d->engine->readonly, true);	/* no media to write */
+		fsnvm_engine_close(d->engine);
+	} else if (d->engine) {
+		fsnvm_engine_close(d->engine);	/* writes vouches */
+		fsnvm_dev_exit(id);
+	}
 	if (d->dax)
 		fs_put_dax(d->dax, fsnvm_holder);
 	if (d->bdev)
@@ -287,6 +410,7 @@ static int fsnvm_bind(const char *path, bool quiet_missing)
 		return -ENOMEM;
 	strscpy(d->path, path, sizeof(d->path));
 	init_waitqueue_head(&d->balance_wait);
+	spin_lock_init(&d->failure_lock);
 	ret = fsnvm_open(d, quiet_missing);
 	if (!ret)
 		ret = fsnvm_balancer_start(d);
@@ -315,10 +439,13 @@ static int fsnvm_unbind(void)
 	WRITE_ONCE(d->stopping, true);
 	synchronize_rcu();
 	fsnvm_get_stats(d->engine, &s);
-	if (s.frames_used) {
+	if (READ_ONCE(d->gone)) {
+		pr_warn("%s: unbinding a namespace that went away: %llu pages lost with it\n",
+			d->path, s.frames_used + s.pages_lost);
+	} else if (s.frames_used || s.pages_lost) {
 		WRITE_ONCE(d->stopping, false);
 		pr_err("%s: cannot unbind: %llu pages are stored (swapoff first)\n",
-		       d->path, s.frames_used);
+		       d->path, s.frames_used + s.pages_lost);
 		return -EBUSY;
 	}
 	/*

@@ -39,7 +39,7 @@ static const struct {
 	E(load_errors), E(crc_errors), E(frames_retired), E(migrations),
 	E(balancer_runs), E(data_writes), G(wear_max), G(wear_sum),
 	G(frames_total), G(frames_used), G(frames_free), G(frames_bad),
-	G(pages_filled),
+	G(pages_filled), E(frames_poisoned), G(pages_lost),
 #undef E
 #undef G
 };
@@ -68,8 +68,12 @@ void fsnvm_stats_keep(struct fsnvm_stats *s)
 			*fsnvm_field(&fsnvm_past, i) += *fsnvm_field(s, i);
 }
 
-/* Events since boot, the bound engine's gauges; false when unbound. */
-static bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len)
+/*
+ * Events since boot, the bound engine's gauges; false when unbound.
+ * *gone: the bound namespace went away (may be NULL).
+ */
+static bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len,
+			   bool *gone)
 {
 	struct fsnvm_stats now;
 	struct fsnvm_dev *d;
@@ -84,6 +88,8 @@ static bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len)
 		fsnvm_get_stats(d->engine, &now);
 		if (path)
 			strscpy(path, d->path, len);
+		if (gone)
+			*gone = READ_ONCE(d->gone);
 	}
 	rcu_read_unlock();
 	spin_unlock(&fsnvm_past_lock);
@@ -98,7 +104,7 @@ static int fsnvm_counter_get(void *data, u64 *val)
 {
 	struct fsnvm_stats s;
 
-	fsnvm_snapshot(&s, NULL, 0);
+	fsnvm_snapshot(&s, NULL, 0, NULL);
 	*val = *(u64 *)((char *)&s + (size_t)data);
 	return 0;
 }
@@ -117,10 +123,11 @@ static u64 fsnvm_wear_min(void)
 {
 	struct fsnvm_dev *d;
 	u64 f, min = 0;
+	int id;
 
 	mutex_lock(&fsnvm_bind_mutex);
 	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
-	if (d) {
+	if (d && fsnvm_dev_enter(d, &id)) {
 		min = U64_MAX;
 		for (f = 0; f < d->engine->geo.nr_frames; f++) {
 			if (fsnvm_fstate(d->engine, f) != FSNVM_FS_BAD)
@@ -129,6 +136,7 @@ static u64 fsnvm_wear_min(void)
 		}
 		if (min == U64_MAX)
 			min = 0;
+		fsnvm_dev_exit(id);
 	}
 	mutex_unlock(&fsnvm_bind_mutex);
 	return min;
@@ -138,10 +146,10 @@ static int fsnvm_stats_show(struct seq_file *m, void *v)
 {
 	char path[FSNVM_PATH_MAX] = "-";
 	struct fsnvm_stats s;
+	bool bound, gone = false;
 	unsigned int i;
-	bool bound;
 
-	bound = fsnvm_snapshot(&s, path, sizeof(path));
+	bound = fsnvm_snapshot(&s, path, sizeof(path), &gone);
 	seq_printf(m, "frontswap-nvm-stats %d\n", FSNVM_STATS_VERSION);
 	seq_printf(m, "device %s\n", path);
 	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
@@ -152,6 +160,7 @@ static int fsnvm_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "wear_min %llu\n", bound ? fsnvm_wear_min() : 0);
 	seq_printf(m, "wear_mean %llu\n",
 		   s.frames_total ? div64_u64(s.wear_sum, s.frames_total) : 0);
+	seq_printf(m, "device_gone %d\n", gone);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(fsnvm_stats);
@@ -168,4 +177,6 @@ void fsnvm_debugfs_init(void)
 	debugfs_create_file_unsafe("refused_unbound", 0444, dir, NULL,
 				   &fsnvm_refused_unbound_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &fsnvm_stats_fops);
+	if (IS_ENABLED(CONFIG_FRONTSWAP_NVM_PROVOKE))
+		fsnvm_provoke_init(dir);
 }

@@ -6,6 +6,12 @@
  * fsnvm_dev, published with RCU: the frontswap hooks (some of which run
  * under the swap_info spinlock and must not sleep) read it under
  * rcu_read_lock(); bind and unbind change it under fsnvm_bind_mutex.
+ *
+ * The namespace itself can go away under a bound device (its driver
+ * unbound: kill_dax(), then its memory unmapped).  Every access to the
+ * media is made inside the dax device's SRCU read section, entered with
+ * fsnvm_dev_enter(), which fails once the device is dead; kill_dax()
+ * waits for the sections in progress before the memory goes.
  */
 #ifndef FSNVM_KERNEL_H
 #define FSNVM_KERNEL_H
@@ -28,6 +34,15 @@ struct fsnvm_dev {
 	struct dax_device *dax;
 	char path[FSNVM_PATH_MAX];
 	bool stopping;			/* unbind in progress: refuse stores */
+	bool gone;			/* the namespace went away: no media */
+	/*
+	 * Memory errors reported before the engine serves (during the
+	 * bind), applied once it does; failure_lock also orders "serving".
+	 */
+	spinlock_t failure_lock;
+	bool serving;
+	unsigned int nr_early;
+	struct { u64 off, len; } early[8];
 	atomic_t stores_since_kick;	/* racy by design: a wake-up hint */
 	struct task_struct *balancer;
 	wait_queue_head_t balance_wait;
@@ -45,6 +60,26 @@ void fsnvm_stats_keep(struct fsnvm_stats *s);
 
 /* fsnvm_bind.c */
 int fsnvm_bind_init(bool registered);
+void fsnvm_dev_gone(struct fsnvm_dev *d);
+
+/*
+ * Enter the dax device's SRCU read section before touching the media;
+ * false (and no section to leave) once the namespace is gone.
+ */
+static inline bool fsnvm_dev_enter(struct fsnvm_dev *d, int *id)
+{
+	*id = dax_read_lock();
+	if (likely(dax_alive(d->dax)))
+		return true;
+	dax_read_unlock(*id);
+	fsnvm_dev_gone(d);
+	return false;
+}
+
+static inline void fsnvm_dev_exit(int id)
+{
+	dax_read_unlock(id);
+}
 
 /* fsnvm_balancer.c */
 int fsnvm_balancer_start(struct fsnvm_dev *d);
@@ -53,5 +88,9 @@ void fsnvm_balancer_kick(struct fsnvm_dev *d);
 
 /* fsnvm_debugfs.c */
 void fsnvm_debugfs_init(void);
+
+/* fsnvm_provoke.c, test kernels only (CONFIG_FRONTSWAP_NVM_PROVOKE) */
+struct dentry;
+void fsnvm_provoke_init(struct dentry *dir);
 
 #endif /* FSNVM_KERNEL_H */

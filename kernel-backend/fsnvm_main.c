@@ -35,6 +35,18 @@ static bool fsnvm_register = true;
 module_param_named(register, fsnvm_register, bool, 0444);
 MODULE_PARM_DESC(register, "Take the frontswap slot at boot (default Y; N leaves it to zswap)");
 
+/*
+ * A stored page that cannot be given back (a memory error took its frame,
+ * or the namespace went away) fails its load.  Linux 6.1's swap_readpage()
+ * then reads the slot from the swap device, which never held this page:
+ * the process runs on with whatever the slot held before (zeros or an
+ * older page), which the log line and load_errors are the only trace of.
+ * With this set the kernel panics instead, as panic_on_oom does for OOM.
+ */
+static bool fsnvm_panic_on_lost_page;
+module_param_named(panic_on_lost_page, fsnvm_panic_on_lost_page, bool, 0644);
+MODULE_PARM_DESC(panic_on_lost_page, "Panic rather than let a process run on after its swapped page was lost (default N)");
+
 /* Check whether the balancer is wanted once per this many stores. */
 #define FSNVM_KICK_EVERY 1024
 
@@ -49,12 +61,15 @@ MODULE_PARM_DESC(register, "Take the frontswap slot at boot (default Y; N leaves
 static void fsnvm_frontswap_invalidate_area(unsigned int type)
 {
 	struct fsnvm_dev *d;
+	int id;
 
 	mutex_lock(&fsnvm_bind_mutex);
 	d = rcu_dereference_protected(fsnvm_dev,
 				      lockdep_is_held(&fsnvm_bind_mutex));
-	if (d)
+	if (d && fsnvm_dev_enter(d, &id)) {
 		fsnvm_invalidate_area(d->engine, type);
+		fsnvm_dev_exit(id);
+	}
 	mutex_unlock(&fsnvm_bind_mutex);
 }
 
@@ -69,13 +84,13 @@ static int fsnvm_frontswap_store(unsigned int type, pgoff_t offset,
 {
 	struct fsnvm_dev *d;
 	void *src;
-	int ret;
+	int ret, id;
 
 	if (PageTransHuge(page))
 		return -EINVAL;
 	rcu_read_lock();
 	d = rcu_dereference(fsnvm_dev);
-	if (!d || READ_ONCE(d->stopping)) {
+	if (!d || READ_ONCE(d->stopping) || !fsnvm_dev_enter(d, &id)) {
 		rcu_read_unlock();
 		atomic64_inc(&fsnvm_refused_unbound);
 		return -ENODEV;
@@ -83,6 +98,7 @@ static int fsnvm_frontswap_store(unsigned int type, pgoff_t offset,
 	src = kmap_local_page(page);
 	ret = fsnvm_store(d->engine, type, offset, src);
 	kunmap_local(src);
+	fsnvm_dev_exit(id);
 	if (atomic_inc_return(&d->stores_since_kick) >= FSNVM_KICK_EVERY) {
 		atomic_set(&d->stores_since_kick, 0);
 		fsnvm_balancer_kick(d);
@@ -96,27 +112,36 @@ static int fsnvm_frontswap_load(unsigned int type, pgoff_t offset,
 {
 	struct fsnvm_dev *d;
 	void *dst;
-	int ret = -ENODEV;
+	int ret = -ENODEV, id;
 
 	rcu_read_lock();
 	d = rcu_dereference(fsnvm_dev);
-	if (d) {
+	if (d && fsnvm_dev_enter(d, &id)) {
 		dst = kmap_local_page(page);
 		ret = fsnvm_load(d->engine, type, offset, dst);
 		kunmap_local(dst);
+		fsnvm_dev_exit(id);
+	} else if (d) {
+		ret = -EIO;	/* gone with the namespace, said at the time */
 	}
 	rcu_read_unlock();
+	if (unlikely(ret == -EIO) && READ_ONCE(fsnvm_panic_on_lost_page))
+		panic("frontswap_nvm: page of swap type %u offset %lu lost, panic_on_lost_page is set\n",
+		      type, offset);
 	return ret;
 }
 
 static void fsnvm_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 {
 	struct fsnvm_dev *d;
+	int id;
 
 	rcu_read_lock();
 	d = rcu_dereference(fsnvm_dev);
-	if (d)
+	if (d && fsnvm_dev_enter(d, &id)) {
 		fsnvm_invalidate_page(d->engine, type, offset);
+		fsnvm_dev_exit(id);
+	}
 	rcu_read_unlock();
 }
 
@@ -129,11 +154,14 @@ static void fsnvm_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 static int fsnvm_cpu_dead(unsigned int cpu)
 {
 	struct fsnvm_dev *d;
+	int id;
 
 	rcu_read_lock();
 	d = rcu_dereference(fsnvm_dev);
-	if (d)
+	if (d && fsnvm_dev_enter(d, &id)) {
 		fsnvm_writer_gone(d->engine, cpu + 1);
+		fsnvm_dev_exit(id);
+	}
 	rcu_read_unlock();
 	return 0;
 }

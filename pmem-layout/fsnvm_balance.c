@@ -76,7 +76,7 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 		}
 		/* Acquire: pairs with the end of fsnvm_store(). */
 		if ((smp_load_acquire(&e->state[frame]) & ~FSNVM_FS_FILLED) !=
-		    FSNVM_FS_USED)
+		    FSNVM_FS_USED || fsnvm_frame_lost(e, frame))
 			continue;
 		if (fsnvm_read_entry(e, frame, ent))
 			continue;	/* a load will find and report it */
@@ -145,6 +145,12 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	WRITE_ONCE(e->state[src], e->state[src] & ~FSNVM_FS_MOVING);
 	if (wrote)
 		fsnvm_count_write(e, dst_wear);
+	/*
+	 * A memory error on either frame during the copy: the key stays with
+	 * the source, which, if it was hit, now says the page is lost.
+	 */
+	if (unlikely(fsnvm_frame_lost(e, src) || fsnvm_frame_lost(e, dst)))
+		copied = -EIO;
 	if (copied == 0 && fsnvm_fstate(e, src) == FSNVM_FS_USED &&
 	    fsnvm_keymap_find(&e->map, type, offset) == src) {
 		fsnvm_entry_vouch_of(e, dst, &vouch);	/* carried forward */
@@ -175,11 +181,13 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 		fsnvm_write_entry(e, dst, 0, 0, dst_wear, 0, 0, 0, &vouch);
 		fsnvm_pmem_fence();
 	}
-	WRITE_ONCE(e->state[dst], FSNVM_FS_FREE);
-	fsnvm_wear_pool_put(&e->pool, dst, dst_wear);
+	fsnvm_release_frame(e, dst, dst_wear);
 	/* Unmapped during the copy: its clear is long durable, read it. */
 	if (e->state[src] == FSNVM_FS_DEAD)
 		fsnvm_release_frame(e, src, fsnvm_entry_wear(e, src));
+	else if (fsnvm_frame_lost(e, src) &&
+		 fsnvm_fstate(e, src) == FSNVM_FS_USED)
+		fsnvm_poison_mapped(e, src);
 }
 
 unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
@@ -221,6 +229,7 @@ unsigned int fsnvm_balance_step(struct fsnvm_engine *e,
 		if (!(le32_to_cpu(ent.flags) & FSNVM_ENT_FILLED))
 			dst_wear = fsnvm_wear_inc(dst_wear);
 		copied = fsnvm_balance_copy(e, src, dst, &ent);
+		fsnvm_race_point(FSNVM_RACE_BALANCE_COPIED);
 
 		spin_lock(&e->lock);
 		fsnvm_balance_finish(e, src, dst, &ent, dst_wear, copied);

@@ -56,12 +56,15 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 			    GFP_KERNEL);
 	e->gen = kvcalloc(e->geo.nr_frames ? e->geo.nr_frames : 1,
 			  sizeof(*e->gen), GFP_KERNEL);
+	e->lost = kvcalloc(BITS_TO_LONGS(e->geo.nr_frames ? e->geo.nr_frames : 1),
+			   sizeof(*e->lost), GFP_KERNEL);
 	e->bounce = kvcalloc(1, FSNVM_PAGE_SIZE, GFP_KERNEL);
 	e->nr_writers = fsnvm_nr_writers(FSNVM_MAX_WRITERS);
 	e->writers = kvcalloc(e->nr_writers, sizeof(*e->writers), GFP_KERNEL);
 	e->vouched = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->vouched),
 			      GFP_KERNEL);
-	if (!e->state || !e->gen || !e->bounce || !e->writers || !e->vouched ||
+	if (!e->state || !e->gen || !e->lost || !e->bounce || !e->writers ||
+	    !e->vouched ||
 	    fsnvm_keymap_init(&e->map, e->geo.nr_frames) ||
 	    fsnvm_wear_pool_init(&e->pool, e->geo.nr_frames,
 				 fsnvm_pool_wear_of, e)) {
@@ -204,12 +207,18 @@ void fsnvm_engine_close(struct fsnvm_engine *e)
 {
 	if (!e)
 		return;
-	if (!e->readonly && e->writers)
+	if (!e->readonly && e->writers) {
+		/* Frames a memory error hit while a store held them. */
+		spin_lock(&e->lock);
+		fsnvm_retire_lost(e);
+		spin_unlock(&e->lock);
 		fsnvm_vouch_at_close(e);
+	}
 	fsnvm_wear_pool_destroy(&e->pool);
 	fsnvm_keymap_destroy(&e->map);
 	kvfree(e->state);
 	kvfree(e->gen);
+	kvfree(e->lost);
 	kvfree(e->bounce);
 	kvfree(e->writers);
 	kvfree(e->vouched);
@@ -344,6 +353,11 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear)
 
 	if ((st & FSNVM_FS_STATE_MASK) == FSNVM_FS_BAD)
 		return;
+	if (unlikely(fsnvm_frame_lost(e, frame)) && !(st & FSNVM_FS_MOVING)) {
+		fsnvm_retire(e, frame);	/* its owner let go: now it can */
+		fsnvm_pmem_fence();
+		return;
+	}
 	if (st & FSNVM_FS_MOVING) {
 		WRITE_ONCE(e->state[frame],
 			   (st & ~(FSNVM_FS_STATE_MASK | FSNVM_FS_FILLED)) |
@@ -364,9 +378,11 @@ void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
 {
 	u64 wear;
 
-	fsnvm_frame_unmapped(e, frame);
 	if (e->state[frame] & FSNVM_FS_FILLED)
 		e->stats.pages_filled--;
+	if (fsnvm_unmap_retired(e, frame))
+		return;
+	fsnvm_frame_unmapped(e, frame);
 	if (fsnvm_clear_entry(e, frame, &wear))
 		fsnvm_retire(e, frame);
 	fsnvm_pmem_fence();
@@ -624,21 +640,34 @@ int fsnvm_store(struct fsnvm_engine *e, unsigned int type, u64 offset,
 	return ret;
 }
 
+enum fsnvm_load_fault {
+	FSNVM_LOAD_MEDIA_ERROR,	/* the copy hit a media error */
+	FSNVM_LOAD_CRC,		/* the data does not match its crc */
+	FSNVM_LOAD_POISONED,	/* a memory error was reported on the frame */
+};
+
+static const char *const fsnvm_load_fault_str[] = {
+	[FSNVM_LOAD_MEDIA_ERROR] = "media error",
+	[FSNVM_LOAD_CRC] = "data crc mismatch",
+	[FSNVM_LOAD_POISONED] = "memory error reported earlier",
+};
+
 /*
  * A load that found a media error or bad data: unmap, retire, report.  An
  * inspected engine only reports: it never writes the media, and its
  * state stays the media's, so the page stays mapped and fails again.
  */
 static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
-			     u64 offset, u32 frame, bool crc)
+			     u64 offset, u32 frame, enum fsnvm_load_fault why)
 {
 	bool retire = !e->readonly;
 
 	if (retire && fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
 		fsnvm_keymap_remove(&e->map, type, (u32)offset);
-		fsnvm_frame_unmapped(e, frame);
 		if (e->state[frame] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
+		if (!fsnvm_unmap_retired(e, frame))
+			fsnvm_frame_unmapped(e, frame);
 	}
 	/* The retired entry also unmaps the key on the media. */
 	if (retire) {
@@ -646,13 +675,12 @@ static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 			fsnvm_retire(e, frame);
 		fsnvm_pmem_fence();
 	}
-	if (crc)
+	if (why == FSNVM_LOAD_CRC)
 		e->stats.crc_errors++;
 	else
 		e->stats.load_errors++;
 	pr_err("%s on load of swap type %u offset %llu (frame %u): %s\n",
-	       crc ? "data crc mismatch" : "media error", type,
-	       (unsigned long long)offset, frame,
+	       fsnvm_load_fault_str[why], type, (unsigned long long)offset, frame,
 	       retire ? "page lost, frame retired" :
 	       "page unreadable, inspected only: nothing retired");
 	return -EIO;
@@ -712,10 +740,17 @@ static int fsnvm_load_locked(struct fsnvm_engine *e, unsigned int type,
 		spin_unlock(&e->lock);
 		return -ENOENT;
 	}
+	if (unlikely(fsnvm_frame_lost(e, frame))) {
+		ret = fsnvm_load_failed(e, type, offset, frame,
+					FSNVM_LOAD_POISONED);
+		spin_unlock(&e->lock);
+		return ret;
+	}
 	left = fsnvm_read_page(e, frame, e->state[frame] & FSNVM_FS_FILLED,
 			       page, &crc_bad, fsnvm_pmem_read);
 	if (unlikely(left || crc_bad))
-		ret = fsnvm_load_failed(e, type, offset, frame, crc_bad);
+		ret = fsnvm_load_failed(e, type, offset, frame, crc_bad ?
+					FSNVM_LOAD_CRC : FSNVM_LOAD_MEDIA_ERROR);
 	else
 		e->stats.loads++;
 	spin_unlock(&e->lock);
@@ -772,6 +807,9 @@ static int fsnvm_load_lockless(struct fsnvm_engine *e, unsigned int type,
 		}
 		if ((st & FSNVM_FS_STATE_MASK) != FSNVM_FS_USED)
 			break;
+		smp_rmb();	/* the generation before the lost bit */
+		if (fsnvm_frame_lost(e, frame))
+			break;	/* the locked path reports it */
 		left = fsnvm_read_page(e, frame, st & FSNVM_FS_FILLED, page,
 				       &crc_bad, fsnvm_pmem_read_optimistic);
 		smp_rmb();	/* the copy before the second look */
@@ -856,9 +894,13 @@ static unsigned int fsnvm_area_batch(struct fsnvm_engine *e,
 							    scan);
 		if (batch[n] == FSNVM_NO_FRAME)
 			break;
-		fsnvm_frame_unmapped(e, batch[n]);
 		if (e->state[batch[n]] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
+		if (fsnvm_unmap_retired(e, batch[n])) {
+			wear[n] = 0;	/* not released: it stays bad */
+			continue;
+		}
+		fsnvm_frame_unmapped(e, batch[n]);
 		if (fsnvm_clear_entry(e, batch[n], &wear[n]))
 			fsnvm_retire(e, batch[n]);
 	}
@@ -910,7 +952,8 @@ void fsnvm_get_stats(struct fsnvm_engine *e, struct fsnvm_stats *out)
 	spin_lock(&e->lock);
 	fsnvm_publish_pending(e);
 	*out = e->stats;
-	out->frames_used = e->map.nr_keys;
+	/* Keys whose frame a memory error took hold no frame. */
+	out->frames_used = e->map.nr_keys - e->stats.pages_lost;
 	out->frames_free = e->pool.nr_free + fsnvm_stashed_frames(e);
 	spin_unlock(&e->lock);
 	/* Lockless loads count per writer (fsnvm_engine.h). */

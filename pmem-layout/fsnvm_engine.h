@@ -47,6 +47,7 @@
 enum fsnvm_race {
 	FSNVM_RACE_LOAD_MISSED,	/* a lockless load's lookup found nothing */
 	FSNVM_RACE_AREA_YIELD,	/* invalidate_area dropped the lock */
+	FSNVM_RACE_BALANCE_COPIED,	/* a move copied, not yet finished */
 };
 
 /* Frame state, one byte per frame: bits 0..2 state, then flags, pins. */
@@ -85,6 +86,8 @@ struct fsnvm_stats {
 	u64 frames_free;
 	u64 frames_bad;
 	u64 pages_filled;	/* stored pages that are same-filled */
+	u64 frames_poisoned;	/* frames a reported memory error hit */
+	u64 pages_lost;		/* stored pages on those, not yet loaded */
 };
 
 /*
@@ -161,6 +164,14 @@ struct fsnvm_engine {
 	spinlock_t lock;		/* protects everything below */
 	u8 *state;			/* per frame: FSNVM_FS_* */
 	u32 *gen;			/* per frame: bumped when unmapped */
+	/*
+	 * Per frame, one bit: a memory error hit it (fsnvm_poison.c).  Set
+	 * before the frame's generation is bumped, never cleared; lockless
+	 * loads read it after the generation.  Kept apart from state, which
+	 * is rewritten whole on every transition, so that no transition
+	 * loses it: whoever next owns the frame retires it.
+	 */
+	unsigned long *lost;
 	struct fsnvm_keymap map;
 	struct fsnvm_wear_pool pool;
 	u64 seq;			/* next store sequence number */
@@ -214,6 +225,16 @@ void fsnvm_publish_stores(struct fsnvm_engine *e);
  */
 void fsnvm_writer_gone(struct fsnvm_engine *e, unsigned int writer);
 
+/*
+ * A memory error on bytes [off, off + len) of the namespace, reported
+ * while bound (fsnvm_poison.c): every frame whose data or entry lies there
+ * is retired at once where it is free or holds a page, or as soon as its
+ * owner lets go of it where a store or the balancer holds it; a stored
+ * page there is lost, and its load fails and says so.  Returns the number
+ * of frames newly hit.
+ */
+u64 fsnvm_media_failure(struct fsnvm_engine *e, u64 off, u64 len);
+
 /* Recovery (fsnvm_recover.c). */
 struct fsnvm_recovery {
 	u64 valid;		/* entries naming a key */
@@ -260,6 +281,10 @@ void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);
 void fsnvm_count_user_write(struct fsnvm_engine *e, u64 wear);
 /* Never use the frame again, this boot or the next (fsnvm_engine.c). */
 void fsnvm_retire(struct fsnvm_engine *e, u32 frame);
+/* Retire every frame a memory error hit that is not yet (lock held). */
+void fsnvm_retire_lost(struct fsnvm_engine *e);
+/* Retire a lost frame that holds a key, which stays mapped (lock held). */
+void fsnvm_poison_mapped(struct fsnvm_engine *e, u32 frame);
 /* Unmap a frame that held a key: clear, fence, release (lock held). */
 void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame);
 /*
@@ -283,6 +308,25 @@ static inline size_t fsnvm_read_entry(struct fsnvm_engine *e, u32 frame,
 {
 	return fsnvm_pmem_read(ent, fsnvm_entry_at(e->base, &e->geo, frame),
 			       sizeof(*ent));
+}
+
+static inline bool fsnvm_frame_lost(const struct fsnvm_engine *e, u32 f)
+{
+	return READ_ONCE(e->lost[f / BITS_PER_LONG]) & (1UL << (f % BITS_PER_LONG));
+}
+
+/*
+ * A frame that held a key and was retired for a memory error, with the
+ * key still mapped to it so that its load fails loudly: the key leaves
+ * the map now; the entry already says retired (lock held).
+ */
+static inline bool fsnvm_unmap_retired(struct fsnvm_engine *e, u32 f)
+{
+	if ((e->state[f] & FSNVM_FS_STATE_MASK) != FSNVM_FS_BAD)
+		return false;
+	WRITE_ONCE(e->gen[f], e->gen[f] + 1);
+	e->stats.pages_lost--;
+	return true;
 }
 
 static inline unsigned int fsnvm_fstate(const struct fsnvm_engine *e, u32 f)

@@ -291,3 +291,40 @@ u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
 	*wear = pool->base + dist;
 	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
 }
+
+/* Unlink frame from a stack; false if it is not on it. */
+static bool fsnvm_unlink(struct fsnvm_wear_pool *pool, u32 *stack, u32 frame)
+{
+	u32 *link = stack;
+
+	while (*link != FSNVM_NO_FRAME) {
+		if (*link == frame) {
+			*link = pool->next[frame];
+			return true;
+		}
+		link = &pool->next[*link];
+	}
+	return false;
+}
+
+bool fsnvm_wear_pool_remove(struct fsnvm_wear_pool *pool, u32 frame)
+{
+	unsigned int slot;
+
+	/* overflow_min stays a lower bound, which is all it promises. */
+	if (fsnvm_unlink(pool, &pool->low, frame) ||
+	    fsnvm_unlink(pool, &pool->overflow, frame))
+		goto found;
+	for (slot = 0; slot < NBUCKETS; slot++) {
+		if (!(pool->nonempty[slot / 64] & (1ULL << (slot % 64))) ||
+		    !fsnvm_unlink(pool, &pool->head[slot], frame))
+			continue;
+		if (pool->head[slot] == FSNVM_NO_FRAME)
+			pool->nonempty[slot / 64] &= ~(1ULL << (slot % 64));
+		goto found;
+	}
+	return false;
+found:
+	pool->nr_free--;
+	return true;
+}

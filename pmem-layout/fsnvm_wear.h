@@ -51,4 +51,10 @@ u64 fsnvm_wear_pool_most_upto(struct fsnvm_wear_pool *pool, u64 limit);
 u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
 				  u64 *wear);
 
+/*
+ * Take one given frame out of the pool, wherever it sits (a memory error
+ * hit it); false if it is not there.  O(free frames): for rare events.
+ */
+bool fsnvm_wear_pool_remove(struct fsnvm_wear_pool *pool, u32 frame);
+
 #endif /* FSNVM_WEAR_H */

@@ -130,8 +130,7 @@ void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer)
 
 	for (; w->stocked > w->used; w->stocked--) {
 		s = &w->slot[(w->stocked - 1) % FSNVM_STASH];
-		WRITE_ONCE(e->state[s->frame], FSNVM_FS_FREE);
-		fsnvm_wear_pool_put(&e->pool, s->frame, s->wear);
+		fsnvm_release_frame(e, s->frame, s->wear);
 	}
 }
 

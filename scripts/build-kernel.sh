@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Build the guest kernel: Debian's linux-source-6.1, extracted once under
+# Build a guest kernel: Debian's linux-source-6.1, extracted once under
 # build/, grafted with frontswap-nvm, configured from tinyconfig plus
 # emulation/kernel.config, built out of tree in build/kernel.  Later runs
 # are incremental (seconds).  Prints where the bzImage is.
+#   scripts/build-kernel.sh          the release kernel (demo, benchmarks)
+#   scripts/build-kernel.sh debug    build/kernel-debug: kernel.config plus
+#                                    emulation/kernel-debug.config (KASAN,
+#                                    UBSAN, lockdep, full preemption, ...)
+# Both share the source tree and the compiler cache; never run two at once.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 ksrc=$build/linux-source-6.1
-kobj=$build/kernel
+variant=${1:-release}
+case $variant in
+release) kobj=$build/kernel; frags=("$top/emulation/kernel.config") ;;
+debug) kobj=$build/kernel-debug
+       frags=("$top/emulation/kernel.config" "$top/emulation/kernel-debug.config") ;;
+*) echo "usage: $0 [release|debug]" >&2; exit 2 ;;
+esac
 tarball=/usr/src/linux-source-6.1.tar.xz
 jobs=${JOBS:-$(nproc)}
 # Compile through ccache: a fresh clone on a machine that built before (a
@@ -17,7 +28,7 @@ export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5
 kcc=gcc
 command -v ccache >/dev/null && kcc="ccache gcc"
 
-stamp() { printf '[kernel %4ss] %s\n' "$SECONDS" "$*"; }
+stamp() { printf '[kernel %s %4ss] %s\n' "$variant" "$SECONDS" "$*"; }
 
 if [ ! -f "$ksrc/Makefile" ]; then
 	[ -f "$tarball" ] || { echo "kernel: $tarball missing (apt-get install linux-source-6.1)" >&2; exit 1; }
@@ -28,11 +39,13 @@ fi
 "$top/scripts/graft-kernel.sh" "$ksrc"
 
 mkdir -p "$kobj"
-frag=$top/emulation/kernel.config
-# Reconfigure only when the fragment changed: olddefconfig on an unchanged
+frag=$kobj/.fragment
+cat "${frags[@]}" >"$frag.new"
+# Reconfigure only when the fragments changed: olddefconfig on an unchanged
 # .config is harmless, but tinyconfig would force a full rebuild.
-if [ ! -f "$kobj/.config" ] || ! cmp -s "$frag" "$kobj/.fragment-used"; then
-	stamp "configuring (tinyconfig + $(basename "$frag"))"
+if [ ! -f "$kobj/.config" ] || ! cmp -s "$frag.new" "$kobj/.fragment-used"; then
+	stamp "configuring (tinyconfig + ${frags[*]##*/})"
+	mv "$frag.new" "$frag"
 	make -s -C "$ksrc" O="$kobj" CC="$kcc" tinyconfig >/dev/null
 	"$ksrc/scripts/kconfig/merge_config.sh" -m -O "$kobj" "$kobj/.config" "$frag" >/dev/null
 	make -s -C "$ksrc" O="$kobj" CC="$kcc" olddefconfig >/dev/null
@@ -44,13 +57,15 @@ if [ ! -f "$kobj/.config" ] || ! cmp -s "$frag" "$kobj/.fragment-used"; then
 	fi
 	cp "$frag" "$kobj/.fragment-used"
 fi
+rm -f "$frag.new"
+log=$kobj-build.log
 stamp "building bzImage (-j$jobs; a full build takes ~5 min, later runs seconds)"
-if ! make -C "$ksrc" O="$kobj" CC="$kcc" -j"$jobs" bzImage >"$build/kernel-build.log" 2>&1; then
-	grep -E 'error|Error' "$build/kernel-build.log" | head -40 >&2
-	echo "kernel: build failed, full log in $build/kernel-build.log" >&2
+if ! make -C "$ksrc" O="$kobj" CC="$kcc" -j"$jobs" bzImage >"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -40 >&2
+	echo "kernel: build failed, full log in $log" >&2
 	exit 1
 fi
-grep -E 'warning:' "$build/kernel-build.log" | grep -E 'frontswap_nvm' >&2 && {
+grep -E 'warning:' "$log" | grep -E 'frontswap_nvm' >&2 && {
 	echo "kernel: warnings in frontswap-nvm code" >&2; exit 1; }
 stamp "bzImage: $kobj/arch/x86/boot/bzImage"
 if [ "$kcc" != gcc ]; then

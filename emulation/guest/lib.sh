@@ -3,6 +3,7 @@
 # log MSG...       message on stderr, prefixed with seconds since boot
 # die MSG...       log "FATAL: MSG" and exit 1
 # param KEY [DEF]  value of fsnvm.KEY=VALUE on the kernel command line, or DEF
+# jnum KEY         the first number named KEY in the JSON on stdin
 set -euo pipefail
 export PATH=/bin
 
@@ -23,4 +24,9 @@ param() {
 		case $arg in "fsnvm.$1="*) echo "${arg#*=}"; return 0 ;; esac
 	done
 	echo "${2:-}"
+}
+
+# jnum KEY   the first number named KEY in the JSON on stdin ("KEY": N)
+jnum() {
+	tr -d ' \n' | sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p" | head -n 1
 }

@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # Run one guest test script in QEMU on fresh images and fail on anything
-# the kernel reports: the guest script's own rc, and any oops, BUG, WARNING,
-# lockdep or KASAN report in the console log (kept in build/emu/NAME/).
-# usage: tests/e2e/run-guest.sh NAME [run-qemu.sh options...]
+# the kernel reports: the guest script's own rc, and any report that
+# tests/e2e/scan-console.sh finds in the console log (kept in
+# build/emu/NAME/).  --debug boots the debug kernel (build/kernel-debug:
+# KASAN, UBSAN, lockdep, ...), where every kind of report can be printed.
+# usage: tests/e2e/run-guest.sh NAME [--debug] [run-qemu.sh options...]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 name=$1
 shift
-dir=$top/build/emu/$name
+kernel=()
+if [ "${1:-}" = --debug ]; then
+	shift
+	kernel=(--kernel "$top/build/kernel-debug/arch/x86/boot/bzImage")
+fi
+dir=$top/build/emu/$name${kernel:+-debug}
 rm -rf "$dir"
 mkdir -p "$dir"
 rc=0
-"$top/emulation/run-qemu.sh" --run "$name" --nvdimm-img "$dir/nvdimm.img" \
+"$top/emulation/run-qemu.sh" --run "$name" "${kernel[@]}" --nvdimm-img "$dir/nvdimm.img" \
 	--swap-img "$dir/swap.img" --log "$dir/console.log" "$@" || rc=$?
-bad='(BUG:|Oops|WARNING:|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|Call Trace:|Kernel panic)'
-if grep -aEq "$bad" "$dir/console.log"; then
-	echo "kernel reported problems:" >&2
-	grep -aE -A5 "$bad" "$dir/console.log" | head -40 >&2
+if ! "$top/tests/e2e/scan-console.sh" "$dir/console.log" >"$dir/reports"; then
+	echo "kernel reported problems ($dir/console.log):" >&2
+	cat "$dir/reports" >&2
+	grep -aE -m3 -A12 -e 'BUG|WARNING:|KASAN|UBSAN|lock|RCU|Oops|panic' "$dir/console.log" | head -60 >&2
 	rc=1
 fi
 grep -aE '^E2E-|FSNVM-GUEST-EXIT' "$dir/console.log" | tail -n 3 || true

@@ -120,6 +120,9 @@ static inline void raw_write_seqcount_end(seqcount_t *s)
 	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELEASE);
 }
 
+#define BITS_PER_LONG (8 * (int)sizeof(long))
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+
 #define cond_resched() do { } while (0)
 #define prefetch(x) __builtin_prefetch(x)
 
