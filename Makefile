@@ -15,7 +15,7 @@ CC      ?= gcc
 
 CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c tools/shim/writer_id.c \
             tools/shim/race_point.c
-CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h)
+CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h) tools/shim/persist_libpmem.c
 WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INC      := -Itools/shim -Ipmem-layout -Itests
 SAN      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -2,6 +2,7 @@
  * emulation/memstress.c — the swap workload run inside the guest.
  *
  *   memstress --mib N [--passes P] [--seed S] [--same-filled] [--hold PATH]
+ *             [--pageout]
  *
  * Maps N MiB of anonymous memory and writes a pattern into every 4 KiB page:
  * each 8-byte word is derived from (seed, pass, page index, word index), so no
@@ -28,6 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
 #define PAGE_BYTES 4096u
 #define PAGE_WORDS (PAGE_BYTES / sizeof(uint64_t))
 #define MAX_REPORTS 10
@@ -86,7 +90,9 @@ static void usage(void)
 		"  --seed S       pattern seed (default 1)\n"
 		"  --same-filled  every 8th page holds one repeated word\n"
 		"  --hold PATH    after writing, create PATH and wait until it is\n"
-		"                 removed before verifying (pages sit in swap)\n");
+		"                 removed before verifying (pages sit in swap)\n"
+		"  --pageout      after writing, MADV_PAGEOUT everything: swap it\n"
+		"                 out without memory pressure on anything else\n");
 	exit(2);
 }
 
@@ -94,6 +100,7 @@ int main(int argc, char **argv)
 {
 	uint64_t mib = 0, passes = 2, seed = 1;
 	const char *hold = NULL;
+	int pageout = 0;
 	uint64_t expect[PAGE_WORDS];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -110,6 +117,8 @@ int main(int argc, char **argv)
 			same_filled = 1;
 		else if (!strcmp(a, "--hold") && v && ++i)
 			hold = v;
+		else if (!strcmp(a, "--pageout"))
+			pageout = 1;
 		else
 			usage();
 	}
@@ -132,6 +141,10 @@ int main(int argc, char **argv)
 	for (uint64_t pg = 0; pg < pages; pg++)
 		pattern(mem + pg * PAGE_WORDS, pg, 0, seed);
 	printf("memstress: write pass 0: %.1f s\n", now() - t);
+	if (pageout && madvise(mem, pages * PAGE_BYTES, MADV_PAGEOUT)) {
+		perror("memstress: MADV_PAGEOUT");
+		return 2;
+	}
 	if (hold) {
 		FILE *f = fopen(hold, "w");
 

@@ -30,7 +30,7 @@ Usage: $0 [options]
   --swap2-size SIZE   also attach a second scratch disk of SIZE as /dev/vdb
                       (beside --swap-img, "-2" before its suffix; default: none)
   --run NAME          run /guest/NAME.sh (kernel arg fsnvm.run=NAME; default: smoke)
-  --append STR        extra kernel command line (e.g. "fsnvm.mib=700")
+  --append STR        extra kernel command line (e.g. "fsnvm.mib=700"); repeatable
   --timeout SEC       kill QEMU after SEC seconds (default: 600, --shell: 3600)
   --log FILE          console copy (default: build/emu/qemu-NAME.log)
   --accel auto|kvm|tcg  (default: auto = KVM if a probe boots it, else TCG)
@@ -84,7 +84,7 @@ while [ $# -gt 0 ]; do
 	--swap2-size) swap2_size=$val ;;
 	--swap-size) swap_size=$val ;;
 	--run) run=$val ;;
-	--append) append=$val ;;
+	--append) append=${append:+$append }$val ;;
 	--timeout) timeout=$val ;;
 	--log) log=$val ;;
 	--accel) accel=$val ;;

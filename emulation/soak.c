@@ -1,22 +1,24 @@
 /*
  * emulation/soak.c — the soak workload run inside the guest (make soak).
  *
- *   soak --procs P --mib M --seconds S [--seed N]
+ *   soak --procs P --mib M --seconds S [--seed N] [--break PAGE]
  *
  * P processes each map M MiB of anonymous memory and keep every 4 KiB page
  * in a known state: each 8-byte word is derived from (seed, owner, page,
  * generation, word), so a page from the wrong slot, a stale generation or
  * another process is caught.  Until S seconds have passed each process
- * picks, at random:
- *   - verify a window of pages and rewrite it with the next generation;
+ * takes turns at, on random windows of pages:
+ *   - verify a window and rewrite it with the next generation;
  *   - MADV_PAGEOUT a window (the kernel swaps it out now), then verify it;
- *   - fork: the child verifies every page it inherited, rewrites a window
- *     of its own copy under its own owner tag and verifies that; the
- *     parent, once the child is gone, checks that its copy is untouched;
- *   - verify everything.
+ *   - fork: the child verifies a window of the pages it inherited,
+ *     rewrites another of its own copy under its own owner tag and
+ *     verifies that; the parent, once the child is gone, checks that its
+ *     copy of that window is untouched.
  * Every page is verified at the end.  Last line:
  *   "soak: procs=P pages=N verified=V corrupt=C pageouts=O forks=F"
  * Exit 0 if nothing was corrupt, 1 if something was, 2 on errors.
+ * --break P flips a word of page P in the first process after it is
+ * written, which the checks must catch (the self-test of the checks).
  *
  * Build: gcc -std=c11 -O2 -static -Wall -Wextra -Werror -o soak soak.c
  */
@@ -53,6 +55,7 @@ static uint32_t *gen;		/* per page; in the process's own memory */
 static size_t pages;
 static uint64_t owner;		/* who wrote this copy: process, then child */
 static unsigned int reports;
+static long long break_page = -1;
 
 static uint64_t mix64(uint64_t x)
 {
@@ -116,13 +119,14 @@ static void window(uint64_t *r, size_t *a, size_t *n)
 	*a = rnd(r) % (pages - *n + 1);
 }
 
-static int child(uint64_t *r)
+static int child(uint64_t *r, size_t a, size_t n)
 {
-	size_t a, n;
-	int bad = verify_range(0, pages, owner, "child, inherited");
+	size_t ia, in;
+	int bad;
 
+	window(r, &ia, &in);
+	bad = verify_range(ia, in, owner, "child, inherited");
 	owner = owner * 1000 + 999;	/* the child's own tag */
-	window(r, &a, &n);
 	for (size_t p = a; p < a + n; p++) {
 		gen[p]++;
 		write_page(p);
@@ -139,40 +143,40 @@ static int worker(unsigned int id, time_t deadline)
 	owner = id + 1;
 	for (size_t p = 0; p < pages; p++)
 		write_page(p);
-	while (time(NULL) < deadline) {
-		unsigned int op = rnd(&r) % 10;
+	if (id == 0 && break_page >= 0 && (size_t)break_page < pages)
+		((uint64_t *)(mem + break_page * PAGE_BYTES))[7] ^= 1;
+	for (unsigned int step = 0; time(NULL) < deadline; step++) {
+		unsigned int op = step % 4;	/* rewrite, pageout, rewrite, fork */
 		size_t a, n;
 		pid_t pid;
 		int st;
 
 		window(&r, &a, &n);
-		if (op < 6) {
+		if (op % 2 == 0) {
 			bad |= verify_range(a, n, owner, "rewrite");
 			for (size_t p = a; p < a + n; p++) {
 				gen[p]++;
 				write_page(p);
 			}
-		} else if (op < 8) {
+		} else if (op == 1) {
 			if (madvise(mem + a * PAGE_BYTES, n * PAGE_BYTES, MADV_PAGEOUT))
 				__atomic_add_fetch(&tot->pageout_errors, 1, __ATOMIC_RELAXED);
 			else
 				__atomic_add_fetch(&tot->pageouts, 1, __ATOMIC_RELAXED);
 			bad |= verify_range(a, n, owner, "after pageout");
-		} else if (op == 8) {
+		} else {	/* op 3 */
 			pid = fork();
 			if (pid < 0) {
 				perror("soak: fork");
 				return 2;
 			}
 			if (!pid)
-				_exit(child(&r));
+				_exit(child(&r, a, n));
 			__atomic_add_fetch(&tot->forks, 1, __ATOMIC_RELAXED);
 			if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
 			    WEXITSTATUS(st))
 				bad = 1;
 			bad |= verify_range(a, n, owner, "parent after fork");
-		} else {
-			bad |= verify_range(0, pages, owner, "full pass");
 		}
 	}
 	bad |= verify_range(0, pages, owner, "final");
@@ -195,6 +199,8 @@ int main(int argc, char **argv)
 			secs = strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--seed"))
 			seed = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--break"))
+			break_page = strtoll(argv[i + 1], NULL, 0);
 		else
 			goto usage;
 	}
@@ -238,6 +244,6 @@ int main(int argc, char **argv)
 	       tot->corrupt, tot->pageouts, tot->pageout_errors, tot->forks, fails);
 	return tot->corrupt ? 1 : fails ? 2 : 0;
 usage:
-	fprintf(stderr, "usage: soak --procs P --mib M --seconds S [--seed N]\n");
+	fprintf(stderr, "usage: soak --procs P --mib M --seconds S [--seed N] [--break PAGE]\n");
 	return 2;
 }

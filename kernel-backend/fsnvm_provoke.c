@@ -8,9 +8,10 @@
  *
  * Each report but "oops" is real and harmless: nothing is corrupted that
  * is used again, no lock is held for real in a bad order at the same time.
- * lockdep and KASAN stop reporting after their first report, so each is
- * provoked once per boot, and rcu (which relies on lockdep) before
- * lockdep; "oops" ends the boot (oops=panic).
+ * lockdep and KASAN stop reporting after their first report, and lockdep
+ * also once the kernel is tainted (by KASAN, UBSAN or a WARN), so each is
+ * provoked once per boot, rcu (which relies on lockdep) first, lockdep
+ * next; "oops" ends the boot (oops=panic).
  */
 #define pr_fmt(fmt) "frontswap_nvm: " fmt
 
@@ -74,7 +75,8 @@ static void fsnvm_provoke_rcu(void)
 
 /*
  * A write past a slab object that KASAN does not see (this function is not
- * instrumented), so that SLUB's own red-zone check reports it at kfree().
+ * instrumented), so that SLUB's own red-zone check reports it: at the
+ * object's real free, or when the cache is validated through sysfs.
  */
 static noinline __no_sanitize_address void fsnvm_provoke_slub(void)
 {

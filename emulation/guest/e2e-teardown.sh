@@ -19,11 +19,14 @@ ns=$(ndctl list -N | tr -d ' \n' | sed -n 's/.*"dev":"\(namespace[0-9.]*\)".*/\1
 log "$pmem: namespace $ns, nd_pmem device $drv"
 
 # A process whose pages sit in the backend, and one swapping all along.
+# Both swap their own pages out (MADV_PAGEOUT) without memory pressure:
+# the pages lost with the namespace are theirs, not the shell's or init's,
+# which would die of it.
 rm -f /tmp/hold
-memstress --mib "$ram" --passes 1 --hold /tmp/hold >/tmp/held.out 2>&1 &
+memstress --mib $((ram / 4)) --passes 1 --pageout --hold /tmp/hold >/tmp/held.out 2>&1 &
 held=$!
 while [ ! -e /tmp/hold ]; do sleep 1; done
-memstress --mib "$ram" --passes 50 --seed 7 >/tmp/busy.out 2>&1 &
+soak --procs 1 --mib $((ram / 8)) --seconds 600 >/tmp/busy.out 2>&1 &
 busy=$!
 sleep 3
 stored=$(counter frames_used)

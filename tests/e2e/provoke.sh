@@ -11,7 +11,9 @@ scan=$top/tests/e2e/scan-console.sh
 rm -rf "$dir"
 mkdir -p "$dir"
 rc=0
+# no5lvl: as tests/e2e/run-guest.sh --debug boots it.
 "$top/emulation/run-qemu.sh" --run e2e-provoke --kernel "$top/build/kernel-debug/arch/x86/boot/bzImage" \
+	--append no5lvl \
 	--nvdimm-img "$dir/nvdimm.img" --swap-img "$dir/swap.img" --log "$dir/console.log" \
 	--mem 512 --timeout 900 || rc=$?
 log=$dir/console.log

@@ -78,6 +78,7 @@ static void wear_json(const char *path, const struct wear_report *w,
 	jadd_u64(x, "filled", w->filled);
 	jadd_u64(x, "torn", w->torn);
 	jadd_u64(x, "implausible", w->implausible);
+	jadd_u64(x, "unreadable", w->unreadable);
 	jadd_u64(x, "page_size", w->geo.page_size);
 	json_object_object_add(o, "frames", x);
 
@@ -181,6 +182,9 @@ static void wear_text(const char *path, const struct wear_report *w,
 	printf("frames:      %llu used (%llu same-filled, in the index only), %llu free, %llu bad\n",
 	       (unsigned long long)w->used, (unsigned long long)w->filled,
 	       (unsigned long long)w->free, (unsigned long long)w->bad);
+	if (w->unreadable)
+		printf("             %llu index entries unreadable (a bad block; the page cache reads 4 KiB pages), counted as bad\n",
+		       (unsigned long long)w->unreadable);
 	if (w->torn || w->implausible)
 		printf("             %llu torn and %llu implausible entries, counted at the highest wear known (see fsnvmctl check)\n",
 		       (unsigned long long)w->torn,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "fsnvm_platform.h"
 
 #define BACKEND_PARAM "/sys/module/frontswap_nvm/parameters/device"
 
@@ -94,32 +95,63 @@ static bool is_dax(dev_t rdev, uint64_t *bytes)
 
 /*
  * A mapped device raises SIGBUS on a poisoned pmem line (userspace has no
- * machine-check-safe copy) and on an image file whose holes cannot be
- * allocated (a full filesystem).  Say so in one line instead of dumping
- * core.  A format cut short this way leaves the old format, or nothing
- * usable on a device that held none (fsnvm_format.h gives the order).
+ * machine-check-safe copy), on a page of a block device that holds a bad
+ * block, and on an image file whose holes cannot be allocated (a full
+ * filesystem).  A read through fsnvm_pmem_read() (index entries, page
+ * data) then just fails, as in the kernel: the entry is unreadable.
+ * Anything else is said in one line instead of dumping core.  A format
+ * cut short this way leaves the old format, or nothing usable on a device
+ * that held none (fsnvm_format.h gives the order).
  */
 static const char *sigbus_path = "the device";
+static const char *sigbus_base;		/* the mapping, once there is one */
+static size_t sigbus_bytes;
 
-static void sigbus_handler(int sig)
+/* " at byte 0x...": async-signal-safe, no stdio. */
+static void write_offset(const void *addr)
+{
+	char buf[32] = " at byte 0x", *p = buf + 11;
+	size_t off = (size_t)((const char *)addr - sigbus_base);
+	int shift;
+	ssize_t r;
+
+	if (!sigbus_base || (const char *)addr < sigbus_base || off >= sigbus_bytes)
+		return;
+	for (shift = 60; shift > 0 && !(off >> shift); shift -= 4)
+		;
+	for (; shift >= 0; shift -= 4)
+		*p++ = "0123456789abcdef"[(off >> shift) & 15];
+	r = write(STDERR_FILENO, buf, (size_t)(p - buf));
+	(void)r;
+}
+
+static void sigbus_handler(int sig, siginfo_t *si, void *uc)
 {
 	static const char a[] = "fsnvmctl: ";
-	static const char b[] = ": bus error accessing the device (a media error, or an image file on a full filesystem); aborted\n";
+	static const char b[] = ": bus error accessing the device";
+	static const char c[] = " (a media error, or an image file on a full filesystem); aborted\n";
 	ssize_t r;
 
 	(void)sig;
+	(void)uc;
+	fsnvm_pmem_read_fault();
 	r = write(STDERR_FILENO, a, sizeof(a) - 1);
 	r = write(STDERR_FILENO, sigbus_path, strlen(sigbus_path));
 	r = write(STDERR_FILENO, b, sizeof(b) - 1);
+	write_offset(si->si_addr);
+	r = write(STDERR_FILENO, c, sizeof(c) - 1);
 	(void)r;
 	_exit(1);
 }
 
 static void catch_sigbus(const char *path)
 {
-	struct sigaction sa = { .sa_handler = sigbus_handler };
+	/* NODEFER: a read the handler returned from may fault again. */
+	struct sigaction sa = { .sa_sigaction = sigbus_handler,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
 
 	sigbus_path = path;
+	sigbus_base = NULL;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
 }
@@ -230,6 +262,8 @@ int dev_open(struct dev *d, const char *path, bool writable)
 		d->libpmem_map = true;
 		d->bytes = len;
 		d->is_pmem = is_pmem;
+		sigbus_base = d->base;
+		sigbus_bytes = d->bytes;
 		return 0;
 	}
 	if (d->kind == DEV_BLOCK)
@@ -240,6 +274,8 @@ int dev_open(struct dev *d, const char *path, bool writable)
 		return dev_fail_errno(d);
 	}
 	d->is_pmem = pmem_is_pmem(d->base, d->bytes);
+	sigbus_base = d->base;
+	sigbus_bytes = d->bytes;
 	return 0;
 }
 

@@ -124,6 +124,7 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 	}
 	w->torn = rep.torn;
 	w->implausible = rep.implausible;
+	w->unreadable = rep.unreadable;
 	for (f = 0; f < w->total; f++) {
 		struct fsnvm_entry *ent = fsnvm_entry_at(d->base, &e->geo, f);
 		struct wear_hot h = { .frame = f };

@@ -35,6 +35,7 @@ struct wear_report {
 	u64 format_time;
 	u64 total, used, free, bad, filled, torn;
 	u64 implausible;		/* entries treated as torn */
+	u64 unreadable;			/* entries a media error hid (in bad) */
 	u64 min, max, sum;		/* over usable frames */
 	double mean, stddev;
 	u64 p50, p90, p99, p999;

@@ -178,6 +178,12 @@ void fsnvm_pmem_copy(void *dst, const void *src, size_t len);
 void fsnvm_pmem_fence(void);
 size_t fsnvm_pmem_read(void *dst, const void *src, size_t len);
 /*
+ * For a SIGBUS handler: if the fault hit a fsnvm_pmem_read() of this
+ * thread, that read returns "nothing copied" and this does not return
+ * (tools/shim/persist_libpmem.c only).
+ */
+void fsnvm_pmem_read_fault(void);
+/*
  * The same read, done by a lockless load that may overlap a writer of the
  * same bytes and validates what it read afterwards (fsnvm_engine.c).
  */
