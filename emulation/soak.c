@@ -6,7 +6,7 @@
  * P processes each map M MiB of anonymous memory and keep every 4 KiB page
  * in a known state: each 8-byte word is derived from (seed, owner, page,
  * generation, word), so a page from the wrong slot, a stale generation or
- * another process is caught.  Until S seconds have passed each process
+ * another process is caught.  For S seconds after writing them, each process
  * takes turns at, on random windows of pages:
  *   - verify a window and rewrite it with the next generation;
  *   - MADV_PAGEOUT a window (the kernel swaps it out now), then verify it;
@@ -135,8 +135,9 @@ static int child(uint64_t *r, size_t a, size_t n)
 	return bad;
 }
 
-static int worker(unsigned int id, time_t deadline)
+static int worker(unsigned int id, unsigned long secs)
 {
+	time_t deadline;
 	uint64_t r = seed * 131 + id;
 	int bad = 0;
 
@@ -145,6 +146,10 @@ static int worker(unsigned int id, time_t deadline)
 		write_page(p);
 	if (id == 0 && break_page >= 0 && (size_t)break_page < pages)
 		((uint64_t *)(mem + break_page * PAGE_BYTES))[7] ^= 1;
+	/* The clock starts once the working set is written: that alone may
+	 * take longer than the run on a slow (debug, emulated) machine.
+	 */
+	deadline = time(NULL) + (time_t)secs;
 	for (unsigned int step = 0; time(NULL) < deadline; step++) {
 		unsigned int op = step % 4;	/* rewrite, pageout, rewrite, fork */
 		size_t a, n;
@@ -187,7 +192,6 @@ int main(int argc, char **argv)
 {
 	unsigned int procs = 2, fails = 0;
 	unsigned long mib = 64, secs = 60;
-	time_t deadline;
 
 	seed = (uint64_t)time(NULL);
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -213,7 +217,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pages = mib * 1024 * 1024 / PAGE_BYTES;
-	deadline = time(NULL) + (time_t)secs;
 	for (unsigned int i = 0; i < procs; i++) {
 		pid_t pid = fork();
 
@@ -230,7 +233,7 @@ int main(int argc, char **argv)
 			perror("soak: memory");
 			_exit(2);
 		}
-		_exit(worker(i, deadline));
+		_exit(worker(i, secs));
 	}
 	for (unsigned int i = 0; i < procs; i++) {
 		int st;

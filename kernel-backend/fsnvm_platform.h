@@ -7,6 +7,11 @@
 #ifndef FSNVM_PLATFORM_H
 #define FSNVM_PLATFORM_H
 
+/* The engine's log lines carry the backend's name, as the backend's do. */
+#ifndef pr_fmt
+#define pr_fmt(fmt) "frontswap_nvm: " fmt
+#endif
+
 #include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/crc32c.h>

@@ -6,8 +6,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 case ${1:-short} in
-short) mem=192 secs=20 rounds=2 procs=3 timeout=1500 ;;
-long) mem=256 secs=600 rounds=4 procs=4 timeout=7200 ;;
+short) mem=192 secs=30 rounds=1 procs=3 timeout=1500 ;;
+long) mem=256 secs=300 rounds=3 procs=4 timeout=7200 ;;
 *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac
 start=$SECONDS

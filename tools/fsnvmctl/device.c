@@ -97,15 +97,18 @@ static bool is_dax(dev_t rdev, uint64_t *bytes)
  * A mapped device raises SIGBUS on a poisoned pmem line (userspace has no
  * machine-check-safe copy), on a page of a block device that holds a bad
  * block, and on an image file whose holes cannot be allocated (a full
- * filesystem).  A read through fsnvm_pmem_read() (index entries, page
- * data) then just fails, as in the kernel: the entry is unreadable.
- * Anything else is said in one line instead of dumping core.  A format
+ * filesystem).  On a device, a read through fsnvm_pmem_read() (index
+ * entries, page data) then just fails, as in the kernel: the entry is
+ * unreadable.  On an image file SIGBUS means the filesystem is full, which
+ * no entry should be blamed for.  Anything else is said in one line
+ * instead of dumping core.  A format
  * cut short this way leaves the old format, or nothing usable on a device
  * that held none (fsnvm_format.h gives the order).
  */
 static const char *sigbus_path = "the device";
 static const char *sigbus_base;		/* the mapping, once there is one */
 static size_t sigbus_bytes;
+static bool sigbus_media;		/* a device, not an image file */
 
 /* " at byte 0x...": async-signal-safe, no stdio. */
 static void write_offset(const void *addr)
@@ -134,7 +137,8 @@ static void sigbus_handler(int sig, siginfo_t *si, void *uc)
 
 	(void)sig;
 	(void)uc;
-	fsnvm_pmem_read_fault();
+	if (sigbus_media)
+		fsnvm_pmem_read_fault();
 	r = write(STDERR_FILENO, a, sizeof(a) - 1);
 	r = write(STDERR_FILENO, sigbus_path, strlen(sigbus_path));
 	r = write(STDERR_FILENO, b, sizeof(b) - 1);
@@ -152,6 +156,7 @@ static void catch_sigbus(const char *path)
 
 	sigbus_path = path;
 	sigbus_base = NULL;
+	sigbus_media = false;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
 }
@@ -264,6 +269,7 @@ int dev_open(struct dev *d, const char *path, bool writable)
 		d->is_pmem = is_pmem;
 		sigbus_base = d->base;
 		sigbus_bytes = d->bytes;
+		sigbus_media = true;
 		return 0;
 	}
 	if (d->kind == DEV_BLOCK)
@@ -276,6 +282,7 @@ int dev_open(struct dev *d, const char *path, bool writable)
 	d->is_pmem = pmem_is_pmem(d->base, d->bytes);
 	sigbus_base = d->base;
 	sigbus_bytes = d->bytes;
+	sigbus_media = d->kind != DEV_FILE;
 	return 0;
 }
 
