@@ -2,12 +2,13 @@
 # The soak on the debug kernel (emulation/guest/soak.sh): `make soak` runs
 # the long one, make check the short cut.  Fails on corruption, on the
 # guest's own checks and on any kernel report (tests/e2e/run-guest.sh).
-# usage: tests/e2e/soak.sh short|long
+# usage: tests/e2e/soak.sh short|long   (long: SOAK_SECONDS per round,
+#                                        SOAK_ROUNDS rounds; 240, 2)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 case ${1:-short} in
 short) mem=192 secs=30 rounds=1 procs=3 timeout=1500 ;;
-long) mem=256 secs=300 rounds=3 procs=4 timeout=7200 ;;
+long) mem=256 secs=${SOAK_SECONDS:-240} rounds=${SOAK_ROUNDS:-2} procs=4 timeout=7200 ;;
 *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac
 start=$SECONDS
