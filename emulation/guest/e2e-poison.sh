@@ -90,10 +90,14 @@ wait "$ms" && die "memstress found nothing wrong: the lost pages were served"
 corrupt=$(sed -n 's/^memstress: pages=.* corrupt=\([0-9]*\)$/\1/p' /tmp/ms.out)
 lerr=$(counter load_errors)
 log "memstress: $(tail -n 1 /tmp/ms.out); load_errors=$lerr"
-[ "$lerr" = 3 ] || die "load_errors $lerr, want 3"
-[ "$corrupt" = 3 ] || die "$corrupt pages came back wrong, want exactly the 3 lost ones"
-[ "$(counter pages_lost)" = 0 ] || die "pages_lost $(counter pages_lost) after the loads"
-[ "$(dmesg | grep -c 'memory error reported earlier on load of swap type')" = 3 ] ||
+# A lost page still in the swap cache (written out, not yet reclaimed) is
+# read from RAM, intact, and never loaded: up to 3 loads fail, and no page
+# comes back wrong without a failed load.
+[ "$lerr" -ge 1 ] && [ "$lerr" -le 3 ] || die "load_errors $lerr, want 1 to 3"
+[ "$corrupt" -ge 1 ] && [ "$corrupt" -le "$lerr" ] ||
+	die "$corrupt pages came back wrong, $lerr loads failed"
+[ "$(counter pages_lost)" = 0 ] || die "pages_lost $(counter pages_lost) after the process ended"
+[ "$(dmesg | grep -c 'memory error reported earlier on load of swap type')" = "$lerr" ] ||
 	die "the failed loads were not each logged with their key"
 swapoff "$swap" || die "swapoff failed"
 [ "$(counter frames_used)" = 0 ] || die "frames left after swapoff"
