@@ -29,21 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-#define PAGE_BYTES 4096u
-#define PAGE_WORDS (PAGE_BYTES / sizeof(uint64_t))
-#define MAX_REPORTS 10
-
-static uint64_t mix64(uint64_t x)
-{
-	/* splitmix64 finaliser */
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
+#include "guest_pages.h"
 
 static int same_filled;
 

@@ -35,13 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
-#define PAGE_BYTES 4096u
-#define PAGE_WORDS (PAGE_BYTES / sizeof(uint64_t))
-#define MAX_REPORTS 10
+#include "guest_pages.h"
 
 /* Shared by every process: the totals. */
 struct totals {
@@ -56,14 +50,6 @@ static size_t pages;
 static uint64_t owner;		/* who wrote this copy: process, then child */
 static unsigned int reports;
 static long long break_page = -1;
-
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
 
 static uint64_t word_of(uint64_t who, size_t page, uint32_t g, size_t w)
 {
