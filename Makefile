@@ -6,6 +6,8 @@
 #   make soak    the long soak on the debug kernel (figures in the README)
 #   make tools   fsnvmctl
 #   make bench-core   engine benchmark -> tests/bench/results-core.json
+#   make bench-guest  frontswap-nvm vs swap on pmem, zswap and a disk in
+#                     QEMU -> tests/bench/results-guest.{json,svg,md}
 # Everything generated goes under build/ (git-ignored).
 
 TOP     := $(CURDIR)
@@ -25,7 +27,7 @@ TOOL_SRC := $(sort $(wildcard tools/fsnvmctl/*.c))
 TOOL_HDR := $(wildcard tools/fsnvmctl/*.h)
 TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lblkid -lm -lpthread
 
-.PHONY: all deps tools test-bins bench-core kernel kernel-debug initramfs check demo clean soak
+.PHONY: all deps tools test-bins bench-core bench-guest kernel kernel-debug initramfs check demo clean soak
 
 all: tools test-bins
 
@@ -113,6 +115,12 @@ test-bins: $(TEST_BINS)
 
 bench-core: deps $(U)/bench_core
 	$(U)/bench_core --json tests/bench/results-core.json
+
+$(U)/guest_report: tests/bench/guest_report.c | $(U)
+	$(CC) $(WARN) -O2 -g $< -o $@
+
+bench-guest: kernel initramfs
+	@tests/bench/guest.sh full
 
 # --- kernel and guest ------------------------------------------------------
 kernel: deps

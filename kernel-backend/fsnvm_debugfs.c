@@ -177,6 +177,7 @@ void fsnvm_debugfs_init(void)
 	debugfs_create_file_unsafe("refused_unbound", 0444, dir, NULL,
 				   &fsnvm_refused_unbound_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &fsnvm_stats_fops);
+	fsnvm_inplace_debugfs(dir);
 	if (IS_ENABLED(CONFIG_FRONTSWAP_NVM_PROVOKE))
 		fsnvm_provoke_init(dir);
 }

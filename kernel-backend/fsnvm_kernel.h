@@ -89,8 +89,13 @@ void fsnvm_balancer_kick(struct fsnvm_dev *d);
 /* fsnvm_debugfs.c */
 void fsnvm_debugfs_init(void);
 
-/* fsnvm_provoke.c, test kernels only (CONFIG_FRONTSWAP_NVM_PROVOKE) */
+/* fsnvm_inplace.c, the benchmark's in-place wear (inplace_wear=1) */
 struct dentry;
+void fsnvm_inplace_init(unsigned int type);
+void fsnvm_inplace_count(unsigned int type, pgoff_t offset);
+void fsnvm_inplace_debugfs(struct dentry *dir);
+
+/* fsnvm_provoke.c, test kernels only (CONFIG_FRONTSWAP_NVM_PROVOKE) */
 void fsnvm_provoke_init(struct dentry *dir);
 
 #endif /* FSNVM_KERNEL_H */

@@ -77,6 +77,7 @@ static void fsnvm_frontswap_invalidate_area(unsigned int type)
 static void fsnvm_frontswap_init(unsigned int type)
 {
 	fsnvm_frontswap_invalidate_area(type);
+	fsnvm_inplace_init(type);
 }
 
 static int fsnvm_frontswap_store(unsigned int type, pgoff_t offset,
@@ -86,6 +87,7 @@ static int fsnvm_frontswap_store(unsigned int type, pgoff_t offset,
 	void *src;
 	int ret, id;
 
+	fsnvm_inplace_count(type, offset);
 	if (PageTransHuge(page))
 		return -EINVAL;
 	rcu_read_lock();

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Build what the guest runs: memstress and soak (static) and the initramfs
-# with busybox, ndctl, fsnvmctl, memstress, soak and emulation/guest/*.
-# Output: build/emu/initramfs.cpio.gz
+# Build what the guest runs: memstress, soak and swapbench (static) and the
+# initramfs with busybox, ndctl, fsnvmctl, those three and emulation/guest/*;
+# the benchmark's also has stress-ng (and its 26 libraries, which the other
+# guests need neither in their RAM nor in their boot time).
+# Output: build/emu/initramfs.cpio.gz, build/emu/initramfs-bench.cpio.gz
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$top/build/emu"
 make -s -C "$top" "$top/build/user/fsnvmctl"
-for prog in memstress soak; do
+for prog in memstress soak swapbench; do
 	gcc -std=c11 -O2 -static -Wall -Wextra -Werror -o "$top/build/emu/$prog" "$top/emulation/$prog.c"
 done
-FSNVM_GUEST_BINS="$top/build/user/fsnvmctl $top/build/emu/memstress $top/build/emu/soak" \
+bins="$top/build/user/fsnvmctl"
+for prog in memstress soak swapbench; do
+	bins+=" $top/build/emu/$prog"
+done
+FSNVM_GUEST_BINS=$bins \
 	"$top/emulation/mkinitramfs.sh" "$top/build/emu/initramfs.cpio.gz"
+FSNVM_GUEST_BINS="$bins /usr/bin/stress-ng" \
+	"$top/emulation/mkinitramfs.sh" "$top/build/emu/initramfs-bench.cpio.gz"

@@ -4,6 +4,7 @@
 # Knobs (make variables or environment):
 #   DEMO_RAM=MiB            guest RAM (default 256)
 #   DEMO_MIB=MiB            workload size (default 2 x guest RAM)
+#   DEMO_PASSES=N           its rewrite passes (default 4)
 #   DEMO_NVDIMM_SIZE=SIZE   emulated NVDIMM (default 128M: smaller than what
 #                           is swapped, so frames are reused and wear shows)
 #   DEMO_NVDIMM_IMG=PATH    its backing file, kept between runs
@@ -34,7 +35,7 @@ rc=0
 # keeps run-qemu.sh's exit status).
 "$top/emulation/run-qemu.sh" --run demo --mem "$ram" "${size_opt[@]}" \
 	--nvdimm-img "$img" --swap-img "$dir/swap.img" --log "$log" \
-	--append "fsnvm.mib=$mib" --timeout "${DEMO_TIMEOUT:-1200}" |
+	--append "fsnvm.mib=$mib fsnvm.passes=${DEMO_PASSES:-4}" --timeout "${DEMO_TIMEOUT:-1200}" |
 	tr -d '\r' | sed -n '/^run-qemu: accel/p; /fsnvm guest: running/,$p' || rc=$?
 stage "summary"
 summary=$(tr -d '\r' <"$log" | grep -a '^DEMO-SUMMARY' | tail -n 1 || true)
@@ -42,6 +43,17 @@ if [ "$rc" = 0 ] && [ -n "$summary" ]; then
 	echo "${summary#DEMO-SUMMARY }" | tr ' ' '\n' | sed 's/^/  /'
 	echo "  console log: $log"
 	echo "  NVDIMM image (kept; run again to see wear grow): $img"
+	stage "wear picture"
+	# The namespace starts after its pfn info block and memmap: find our
+	# superblock ("FSWSNVM1", little-endian) on a 4 KiB boundary.
+	off=$(grep -obUa SFWSNVM1 "$img" | awk -F: '$1 % 4096 == 0 { print $1; exit }')
+	if [ -n "$off" ]; then
+		dd if="$img" of="$dir/namespace.img" bs=4096 skip=$((off / 4096)) status=none
+		"$top/build/user/fsnvmctl" wear "$dir/namespace.img" --svg "$dir/wear.svg" | sed 's/^/  /'
+		echo "  wear picture (one cell per frame, viridis from least to most worn): $dir/wear.svg"
+	else
+		echo "  no frontswap-nvm superblock found in $img" >&2
+	fi
 else
 	echo "demo failed (rc=$rc); console log: $log" >&2
 	exit 1

@@ -4,7 +4,6 @@
 #   unbind            unbind
 #   bound             print the bound device (empty when none)
 #   counter NAME      one debugfs counter, e.g. counter succ_stores
-#   ram_mib           the guest's RAM in MiB
 #   fresh_bind        fsdax namespace, formatted, bound, swap on: sets
 #                     $pmem and $swap
 #   expect_refused DEV ERRTEXT KLOGTEXT
@@ -32,9 +31,6 @@ expect_refused() {
 	log "refused as expected: '$dev' -> $err / $(dmesg | tail -n +"$((before + 1))" | grep "$klog" | tail -n 1 | sed 's/^\[[^]]*\] //')"
 }
 
-ram_mib() {
-	echo $(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
-}
 
 fresh_bind() {
 	pmem=$(sh /guest/ns-setup.sh)

@@ -21,6 +21,9 @@ if [ -e /sys/module/zswap/parameters/enabled ]; then
 	log "zswap cannot be enabled: frontswap-nvm won the registration race"
 fi
 
+# The disks interrupt through MSI-X, not ACPI-routed INTx (see kernel.config).
+grep -q 'MSI.*virtio' /proc/interrupts || die "virtio disks without MSI-X: $(grep virtio /proc/interrupts)"
+
 # A balancer threshold of 0 would make pages bounce forever: refused.
 if echo 0 >/sys/module/frontswap_nvm/parameters/balance_threshold 2>/dev/null; then
 	die "balance_threshold=0 accepted"

@@ -4,6 +4,7 @@
 # die MSG...       log "FATAL: MSG" and exit 1
 # param KEY [DEF]  value of fsnvm.KEY=VALUE on the kernel command line, or DEF
 # jnum KEY         the first number named KEY in the JSON on stdin
+# ram_mib          the guest's RAM in MiB
 set -euo pipefail
 export PATH=/bin
 
@@ -29,4 +30,9 @@ param() {
 # jnum KEY   the first number named KEY in the JSON on stdin ("KEY": N)
 jnum() {
 	tr -d ' \n' | sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p" | head -n 1
+}
+
+
+ram_mib() {
+	echo $(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
 }

@@ -20,6 +20,7 @@ mib_each=$((ram * factor / procs))
 P=/sys/module/frontswap_nvm/parameters
 
 [ -b /dev/vdb ] || die "no /dev/vdb: run-qemu.sh --swap2-size"
+grep -q 'MSI.*virtio' /proc/interrupts || die "virtio disks without MSI-X: $(grep virtio /proc/interrupts)"
 # The balancer at its most eager: any lag of one write, checked often.
 echo 1 >$P/balance_threshold
 echo 1 >$P/balance_first_move

@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 case ${1:-short} in
-short) mem=192 secs=30 rounds=1 procs=3 timeout=1500 ;;
+short) mem=192 secs=30 rounds=1 procs=3 timeout=900 ;;
 long) mem=256 secs=${SOAK_SECONDS:-240} rounds=${SOAK_ROUNDS:-2} procs=4 timeout=7200 ;;
 *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac

@@ -7,12 +7,14 @@ run kernel-build scripts/build-kernel.sh
 run kernel-checkpatch scripts/checkpatch.sh
 run guest-build scripts/build-guest.sh
 run soak-selfcheck tests/e2e/soak-selfcheck.sh
+run bench-selfcheck tests/bench/selfcheck.sh
 run e2e-basic tests/e2e/run-guest.sh e2e-basic --mem 256 --timeout 900
 run e2e-reboot tests/e2e/reboot.sh
 run e2e-fallback tests/e2e/run-guest.sh e2e-fallback --mem 256 --nvdimm-size 64M --timeout 900
 run e2e-swapoff tests/e2e/run-guest.sh e2e-swapoff --mem 256 --timeout 900
 run e2e-devdax tests/e2e/run-guest.sh e2e-devdax --mem 256 --timeout 600
 run e2e-badblocks tests/e2e/run-guest.sh e2e-badblocks --mem 256 --nvdimm-size 64M --timeout 900
+run bench-guest-quick tests/bench/guest.sh quick
 run kernel-debug-build scripts/build-kernel.sh debug
 run e2e-provoke tests/e2e/provoke.sh
 run e2e-poison-debug tests/e2e/run-guest.sh e2e-poison --debug --mem 256 --nvdimm-size 256M --timeout 900

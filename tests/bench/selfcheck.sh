@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The guest benchmark's own checks can fail, on the host: every swapbench
+# workload catches pages corrupted on purpose (--break) and passes clean;
+# the report refuses a run that lacks a mode (--require-all) and accepts
+# a complete one, with the ratios and endurance worked out by hand.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+sb=$top/build/emu/swapbench
+gr=$top/build/user/guest_report
+[ -x "$sb" ] || { echo "no $sb (scripts/build-guest.sh builds it)" >&2; exit 1; }
+make -s -C "$top" "$gr" || exit 1
+fail() { echo "bench self-check: $*" >&2; exit 1; }
+for w in random same skewed seq fork; do
+	out=$("$sb" --workload $w --mib 4 --break 2>/dev/null)
+	rc=$?
+	[ "$rc" = 1 ] && grep -q ' corrupt=[1-9]' <<<"$out" || fail "$w: a broken page was not caught (rc $rc): $out"
+	out=$("$sb" --workload $w --mib 4) || fail "$w: a clean run failed: $out"
+done
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+for m in nvm pmem disk zswap zswap-big; do
+	s=$(case $m in nvm) echo 10 ;; pmem) echo 12 ;; disk) echo 30 ;; *) echo 20 ;; esac)
+	echo "BENCH-ROW mode=$m workload=random round=1 seconds=$s pswpout=9 pswpin=9 stores=900 loads=800 refused=100"
+done >"$log/full.log"
+cat >>"$log/full.log" <<'X'
+BENCH-WEAR workload=random round=1 kind=nvm frames=1000 writes=1500 max=3
+BENCH-HIST workload=random round=1 kind=nvm from=0 to=3 frames=1000
+BENCH-WEAR workload=random round=1 kind=inplace frames=1000 writes=1000 max=40
+BENCH-HIST workload=random round=1 kind=inplace from=0 to=40 frames=1000
+X
+grep -v 'mode=zswap-big' "$log/full.log" >"$log/partial.log"
+"$gr" --require-all "$log/partial.log" >/dev/null 2>&1 && fail "a run without zswap-big was accepted"
+"$gr" --require-all --json "$log/r.json" --svg "$log/r.svg" "$log/full.log" >"$log/table" ||
+	fail "a complete run was refused"
+# pmem 12 s / nvm 10 s = 1.2; endurance nvm 1.5/3 = 0.5, in place 1/40 = 0.025:
+# 20x; lifetime (40/1000) / (3/(900+100)) = 13.33x.
+jq -e '.rows[] | select(.mode == "frontswap-nvm") |
+	.ratio_to_pmem == 1.2 and .endurance_ratio == 20 and .lifetime_ratio == 13.33' \
+	"$log/r.json" >/dev/null || fail "wrong figures: $(cat "$log/r.json")"
+xmllint --noout "$log/r.svg" || fail "the chart is not well-formed XML"
+echo "bench self-check: 5 workloads catch corruption; the report's figures and checks hold"
