@@ -126,9 +126,7 @@ round=$first
 last=$((first + rounds - 1))
 while [ "$round" -le "$last" ]; do
 	# Rotate the mode order by the round number.
-	set -- $modes
-	shift $(((round - 1) % $#))
-	order="$* $(echo "$modes" | awk -v k=$(((round - 1) % $#)) '{ for (i = 1; i <= k; i++) printf "%s ", $i }')"
+	order=$(echo $modes | awk -v r="$round" '{ for (i = 0; i < NF; i++) printf "%s ", $((r - 1 + i) % NF + 1) }')
 	for workload in $workloads; do
 		for mode in $order; do
 			cmd=$(workload_cmd "$workload" "$round")
