@@ -49,24 +49,6 @@ static void pattern(uint64_t *buf, uint64_t pg, uint64_t pass, uint64_t seed)
 		buf[w] = base ^ (w * 0xd6e8feb86659fd93ull);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || !*s)
-		return -1;
-	*out = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
-}
-
 static void usage(void)
 {
 	fprintf(stderr,

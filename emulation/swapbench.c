@@ -199,24 +199,6 @@ static int run_fork(struct bench *b, uint64_t *accesses)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || !*s)
-		return -1;
-	*out = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
-}
-
 static void usage(void)
 {
 	fprintf(stderr,

@@ -61,18 +61,20 @@ workload_cmd() {
 	esac
 }
 
+swap_on() { sh /guest/swap-setup.sh "$1" >/dev/null || die "swapon $1 failed"; }
+
 mode_up() {
 	case $1 in
 	nvm)
 		fsnvmctl format --force "$pmem" >/dev/null || die "format $pmem failed"
 		echo "$pmem" >"$FSNVM_PARAM" || die "bind $pmem failed"
-		mkswap /dev/vda >/dev/null && swapon /dev/vda || die "swapon /dev/vda failed" ;;
-	pmem) mkswap "$pmem" >/dev/null && swapon "$pmem" || die "swapon $pmem failed" ;;
-	disk) mkswap /dev/vda >/dev/null && swapon /dev/vda || die "swapon /dev/vda failed" ;;
+		swap_on /dev/vda ;;
+	pmem) swap_on "$pmem" ;;
+	disk) swap_on /dev/vda ;;
 	zswap | zswap-big)
 		[ "$(cat $ZSWAP/enabled)" = Y ] || die "zswap is not enabled (boot with zswap.enabled=1)"
 		if [ "$1" = zswap ]; then echo 20 >$ZSWAP/max_pool_percent; else echo "$bigpool" >$ZSWAP/max_pool_percent; fi
-		mkswap /dev/vda >/dev/null && swapon /dev/vda || die "swapon /dev/vda failed" ;;
+		swap_on /dev/vda ;;
 	*) die "unknown mode $1" ;;
 	esac
 }

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #define MAX_ITEMS 4096
+#define MAX_ROUNDS 1000	/* rounds are numbered 1..MAX_ROUNDS */
 #define NAME_LEN 24
 
 static const char *const mode_names[] = { "frontswap-nvm", "swap-on-pmem", "zswap", "zswap-big", "disk" };
@@ -123,7 +124,7 @@ static int parse_line(const char *line)
 				r->mode = m;
 		r->seconds = strtod(secs, NULL);
 		r->round = (int)round;
-		if (r->mode < 0 || r->seconds <= 0)
+		if (r->mode < 0 || r->seconds <= 0 || round < 1 || round > MAX_ROUNDS)
 			return -1;
 		add_workload(r->workload);
 		nrows++;
@@ -133,7 +134,8 @@ static int parse_line(const char *line)
 		if (nwears == MAX_ITEMS || field(line, "workload", w->workload, NAME_LEN) ||
 		    field(line, "kind", w->kind, NAME_LEN) || ufield(line, "round", &round) ||
 		    ufield(line, "frames", &w->frames) || ufield(line, "writes", &w->writes) ||
-		    ufield(line, "max", &w->max) || !w->frames)
+		    ufield(line, "max", &w->max) || !w->frames || round < 1 ||
+		    round > MAX_ROUNDS)
 			return -1;
 		w->round = (int)round;
 		nwears++;
@@ -143,7 +145,8 @@ static int parse_line(const char *line)
 		if (nhists == MAX_ITEMS || field(line, "workload", h->workload, NAME_LEN) ||
 		    field(line, "kind", h->kind, NAME_LEN) || ufield(line, "round", &round) ||
 		    ufield(line, "from", &h->from) || ufield(line, "to", &h->to) ||
-		    ufield(line, "frames", &h->frames))
+		    ufield(line, "frames", &h->frames) || round < 1 || round > MAX_ROUNDS ||
+		    h->to < h->from)
 			return -1;
 		h->round = (int)round;
 		nhists++;
@@ -357,8 +360,8 @@ static void svg_hist(FILE *f, const char *workload, int round, const char *kind,
 
 		if (b->round != round || strcmp(b->kind, kind) || strcmp(b->workload, workload))
 			continue;
-		bx = x0 + w * (double)b->from / (double)(xmax + 1);
-		bw = w * (double)(b->to - b->from + 1) / (double)(xmax + 1);
+		bx = x0 + w * (double)b->from / ((double)xmax + 1);
+		bw = w * (double)(b->to - b->from + 1) / ((double)xmax + 1);
 		bh = h * ((double)b->frames / (double)total) / peak;
 		fprintf(f, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'>"
 			"<title>wear %llu-%llu: %llu frames</title></rect>\n",
@@ -368,7 +371,7 @@ static void svg_hist(FILE *f, const char *workload, int round, const char *kind,
 		unsigned long long v = xmax * (unsigned long long)t / 4;
 
 		fprintf(f, "<text x='%.1f' y='%.0f' font-size='10' text-anchor='middle'>%llu</text>\n",
-			x0 + w * (double)v / (double)(xmax + 1), y0 + h + 12, v);
+			x0 + w * (double)v / ((double)xmax + 1), y0 + h + 12, v);
 	}
 }
 
@@ -513,6 +516,24 @@ static void print_targets(void)
 	}
 }
 
+/* 0, or -1 after saying why: path cannot be opened or written. */
+static int write_file(const char *path, void (*write)(FILE *, const char *),
+		      const char *machine)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	write(f, machine);
+	if (fclose(f)) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *json = NULL, *svg = NULL, *machine = "";
@@ -550,26 +571,9 @@ int main(int argc, char **argv)
 			"(no BENCH-ROW lines read)\n");
 		return 2;
 	}
-	if (json) {
-		FILE *f = fopen(json, "w");
-
-		if (!f) {
-			perror(json);
-			return 2;
-		}
-		write_json(f, machine);
-		fclose(f);
-	}
-	if (svg) {
-		FILE *f = fopen(svg, "w");
-
-		if (!f) {
-			perror(svg);
-			return 2;
-		}
-		write_svg(f, machine);
-		fclose(f);
-	}
+	if ((json && write_file(json, write_json, machine)) ||
+	    (svg && write_file(svg, write_svg, machine)))
+		return 2;
 	print_table();
 	print_targets();
 	if (require_all) {
