@@ -165,6 +165,58 @@ static void fsnvm_pull_overflow(struct fsnvm_wear_pool *pool)
 	pool->overflow_min = min;
 }
 
+/*
+ * Bring the low list into the window: move the window down to the least
+ * worn low frame, send the buckets that fall off its top to the overflow,
+ * and bucket the low frames.  Low frames are unordered, so every query that
+ * would use them folds first and then answers from buckets only: exact
+ * answers, and each frame is folded once per trip below the window.
+ */
+static void fsnvm_fold_low(struct fsnvm_wear_pool *pool)
+{
+	u64 min = ~0ULL, shift, d;
+	u32 frame;
+
+	for (frame = pool->low; frame != FSNVM_NO_FRAME;
+	     frame = pool->next[frame]) {
+		u64 wear = pool->wear_of(pool->ctx, frame);
+
+		if (wear < min)
+			min = wear;
+	}
+	/* low frames are below base when put; min > base only if a caller broke that */
+	if (min > pool->base)
+		min = pool->base;
+	shift = pool->base - min;
+	/* buckets for wear in [min + NBUCKETS, base + NBUCKETS) fall off */
+	for (d = shift < NBUCKETS ? NBUCKETS - shift : 0; d < NBUCKETS; d++) {
+		unsigned int slot = (pool->base + d) % NBUCKETS;
+
+		while (pool->nonempty[slot / 64] & (1ULL << (slot % 64))) {
+			frame = fsnvm_bucket_pop(pool, slot);
+			fsnvm_push(pool, &pool->overflow, frame);
+			if (pool->base + d < pool->overflow_min)
+				pool->overflow_min = pool->base + d;
+		}
+	}
+	pool->base = min;
+	while (pool->low != FSNVM_NO_FRAME) {
+		u64 wear;
+
+		frame = fsnvm_pop(pool, &pool->low);
+		wear = pool->wear_of(pool->ctx, frame);
+		if (wear < pool->base)
+			wear = pool->base;	/* as fsnvm_pull_overflow */
+		if (fsnvm_in_window(pool, wear)) {
+			fsnvm_bucket_put(pool, frame, wear);
+		} else {
+			fsnvm_push(pool, &pool->overflow, frame);
+			if (wear < pool->overflow_min)
+				pool->overflow_min = wear;
+		}
+	}
+}
+
 void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
 {
 	if (!pool->nr_free && pool->low == FSNVM_NO_FRAME &&
@@ -189,12 +241,8 @@ u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear)
 	if (!pool->nr_free)
 		return FSNVM_NO_FRAME;
 	pool->nr_free--;
-	if (pool->low != FSNVM_NO_FRAME) {
-		u32 frame = fsnvm_pop(pool, &pool->low);
-
-		*wear = pool->wear_of(pool->ctx, frame);
-		return frame;
-	}
+	if (pool->low != FSNVM_NO_FRAME)
+		fsnvm_fold_low(pool);
 	dist = fsnvm_first_bucket(pool);
 	/*
 	 * Only overflow frames left: move the window up to them.  overflow_min
@@ -238,10 +286,13 @@ u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear)
 		return frame;
 	}
 	dist = fsnvm_last_bucket(pool);
-	if (dist < 0) {
-		frame = fsnvm_pop(pool, &pool->low);
-		*wear = pool->wear_of(pool->ctx, frame);
-		return frame;
+	if (dist < 0 && pool->low != FSNVM_NO_FRAME) {
+		fsnvm_fold_low(pool);
+		dist = fsnvm_last_bucket(pool);
+	}
+	if (dist < 0) {		/* nr_free disagrees with the lists: a bug */
+		pool->nr_free++;
+		return FSNVM_NO_FRAME;
 	}
 	*wear = pool->base + dist;
 	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
@@ -262,13 +313,14 @@ static int fsnvm_upto_dist(struct fsnvm_wear_pool *pool, u64 limit)
 
 u64 fsnvm_wear_pool_most_upto(struct fsnvm_wear_pool *pool, u64 limit)
 {
-	int dist = pool->nr_free ? fsnvm_upto_dist(pool, limit) : -1;
+	int dist;
 
-	if (dist >= 0)
-		return pool->base + dist;
-	if (pool->nr_free && pool->low != FSNVM_NO_FRAME)
-		return pool->wear_of(pool->ctx, pool->low);
-	return 0;
+	if (!pool->nr_free)
+		return 0;
+	if (pool->low != FSNVM_NO_FRAME)
+		fsnvm_fold_low(pool);
+	dist = fsnvm_upto_dist(pool, limit);
+	return dist >= 0 ? pool->base + dist : 0;
 }
 
 u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
@@ -278,16 +330,12 @@ u32 fsnvm_wear_pool_get_most_upto(struct fsnvm_wear_pool *pool, u64 limit,
 
 	if (!pool->nr_free)
 		return FSNVM_NO_FRAME;
+	if (pool->low != FSNVM_NO_FRAME)
+		fsnvm_fold_low(pool);
 	dist = fsnvm_upto_dist(pool, limit);
-	if (dist < 0 && pool->low == FSNVM_NO_FRAME)
+	if (dist < 0)
 		return FSNVM_NO_FRAME;
 	pool->nr_free--;
-	if (dist < 0) {
-		u32 frame = fsnvm_pop(pool, &pool->low);
-
-		*wear = pool->wear_of(pool->ctx, frame);
-		return frame;
-	}
 	*wear = pool->base + dist;
 	return fsnvm_bucket_pop(pool, (pool->base + dist) % NBUCKETS);
 }

@@ -7,11 +7,15 @@
  * ring of FSNVM_WEAR_BUCKETS buckets covering [base, base + BUCKETS); a
  * bitmap of non-empty buckets makes both ends O(BUCKETS / 64).  Two side
  * lists catch what falls outside the window: "low" (wear < base, e.g. a
- * long-held cold frame being released; all of them are less worn than any
- * bucket, so they go first) and "overflow" (wear >= base + BUCKETS).  Only
- * frames on the side lists need their wear read back through wear_of();
- * with the balancer working, the free frames' wear stays within a few
- * units of each other and the side lists stay empty.
+ * long-held cold frame being released) and "overflow" (wear >= base +
+ * BUCKETS).  The low list is unordered, so a query folds it into the
+ * buckets first (the window moves down; buckets falling off its top go to
+ * the overflow); every answer then comes from the buckets and is exact,
+ * except get_most's, which takes any overflow frame (all of them are more
+ * worn than every bucket).  Only frames on the side lists need their wear
+ * read back through wear_of(); with the balancer working, the free frames'
+ * wear stays within a few units of each other and the side lists stay
+ * empty.
  *
  * Not thread-safe: the engine calls it under fsnvm_engine.lock.
  */
