@@ -8,6 +8,8 @@
 #   make bench-core   engine benchmark -> tests/bench/results-core.json
 #   make bench-guest  frontswap-nvm vs swap on pmem, zswap and a disk in
 #                     QEMU -> tests/bench/results-guest.{json,svg,md}
+#   make bench-profile  perf in the guest on the seq and stress-ng runs
+#                     -> tests/bench/profile-guest.txt
 # Everything generated goes under build/ (git-ignored).
 
 TOP     := $(CURDIR)
@@ -27,7 +29,7 @@ TOOL_SRC := $(sort $(wildcard tools/fsnvmctl/*.c))
 TOOL_HDR := $(wildcard tools/fsnvmctl/*.h)
 TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lblkid -lm -lpthread
 
-.PHONY: all deps tools test-bins bench-core bench-guest kernel kernel-debug initramfs check demo clean soak
+.PHONY: all deps tools test-bins bench-core bench-guest bench-profile kernel kernel-debug initramfs check demo clean soak
 
 all: tools test-bins
 
@@ -121,6 +123,9 @@ $(U)/guest_report: tests/bench/guest_report.c | $(U)
 
 bench-guest: kernel initramfs
 	@tests/bench/guest.sh full
+
+bench-profile: kernel initramfs
+	@tests/bench/guest.sh profile
 
 # --- kernel and guest ------------------------------------------------------
 kernel: deps

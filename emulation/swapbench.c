@@ -3,6 +3,7 @@
  * (tests/bench/guest.sh), every page verified.
  *
  *   swapbench --workload W --mib N [--ops-per-page K] [--seed S] [--break]
+ *   swapbench --workload aging --mib N --cold-mib C [--passes P] ...
  *
  * Maps N MiB of anonymous memory, writes version 0 of every page (not
  * timed), then times one phase:
@@ -16,7 +17,13 @@
  *   seq     two passes in page order, each verifying and rewriting;
  *   fork    a child verifies every inherited page while the parent
  *           rewrites every page and verifies its own copy; both in a
- *           random order.
+ *           random order;
+ *   aging   the wear workload: a cold set of C MiB is written and swapped
+ *           out (MADV_PAGEOUT, as proactive reclaim does) and stays there
+ *           while a hot set of N MiB is rewritten and swapped out again P
+ *           times, then every cold page is verified.  Sized so the cold
+ *           set fills most of the swap device, it shows where a device's
+ *           writes land when most of it holds data nobody touches.
  * A page's contents derive from (seed, page, version), so a page served
  * from the wrong slot or from an older version is caught; --break flips
  * a bit in every page after writing them, to prove it.
@@ -38,18 +45,22 @@
 
 #include "guest_pages.h"
 
-enum workload { W_RANDOM, W_SAME, W_SKEWED, W_SEQ, W_FORK };
+enum workload { W_RANDOM, W_SAME, W_SKEWED, W_SEQ, W_FORK, W_AGING };
 
 static const char *const workload_names[] = {
 	[W_RANDOM] = "random", [W_SAME] = "same", [W_SKEWED] = "skewed",
-	[W_SEQ] = "seq", [W_FORK] = "fork",
+	[W_SEQ] = "seq", [W_FORK] = "fork", [W_AGING] = "aging",
 };
+
+/* aging's chunk: written, then swapped out, so RAM never fills. */
+#define AGING_CHUNK_PAGES 1024
 
 struct bench {
 	enum workload workload;
 	uint64_t *mem;
 	uint8_t *version;	/* each page's current version */
 	uint64_t pages;
+	uint64_t cold;		/* aging: pages [0, cold) are the cold set */
 	uint64_t seed;
 	uint64_t rng;
 	uint64_t verified;
@@ -142,6 +153,33 @@ static uint64_t run_seq(struct bench *b)
 	return 2 * b->pages;
 }
 
+static int pageout(struct bench *b, uint64_t first, uint64_t n)
+{
+	if (!madvise(b->mem + first * PAGE_WORDS, n * PAGE_BYTES, MADV_PAGEOUT))
+		return 0;
+	perror("swapbench: MADV_PAGEOUT (a kernel with ADVISE_SYSCALLS?)");
+	return -1;
+}
+
+/* aging: passes over the hot set, each swapped out after; then the cold. */
+static int run_aging(struct bench *b, uint64_t passes, uint64_t *accesses)
+{
+	uint64_t hot = b->pages - b->cold;
+
+	for (uint64_t pass = 0; pass < passes; pass++) {
+		for (uint64_t pg = b->cold; pg < b->pages; pg++) {
+			verify_page(b, pg, b->version[pg], "hot");
+			write_page(b, pg, ++b->version[pg]);
+		}
+		if (pageout(b, b->cold, hot))
+			return -1;
+	}
+	for (uint64_t pg = 0; pg < b->cold; pg++)
+		verify_page(b, pg, b->version[pg], "cold");
+	*accesses = passes * hot + b->cold;
+	return 0;
+}
+
 /* A permutation of the pages, so each is touched once in a random order. */
 static uint64_t *shuffled(struct bench *b)
 {
@@ -202,10 +240,13 @@ static int run_fork(struct bench *b, uint64_t *accesses)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: swapbench --workload random|same|skewed|seq|fork --mib N\n"
-		"                 [--ops-per-page K] [--seed S] [--break]\n"
+		"usage: swapbench --workload random|same|skewed|seq|fork|aging --mib N\n"
+		"                 [--ops-per-page K] [--cold-mib C] [--passes P]\n"
+		"                 [--seed S] [--break]\n"
 		"  --ops-per-page K  accesses per page in random, same, skewed\n"
 		"                    (default 2)\n"
+		"  --cold-mib C      aging: the cold set beside the N MiB hot set\n"
+		"  --passes P        aging: rewrites of the hot set (1-255, default 2)\n"
 		"  --break           corrupt every page first (self-test)\n");
 	exit(2);
 }
@@ -213,7 +254,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct bench b = { .workload = W_RANDOM, .seed = 1 };
-	uint64_t mib = 0, ops_per_page = 2, accesses = 0;
+	uint64_t mib = 0, ops_per_page = 2, accesses = 0, cold_mib = 0, passes = 2;
 	int flip = 0;
 	const char *name = NULL;
 	double t0, secs;
@@ -234,6 +275,10 @@ int main(int argc, char **argv)
 			;
 		else if (!strcmp(a, "--seed") && !parse_u64(v, &b.seed))
 			;
+		else if (!strcmp(a, "--cold-mib") && !parse_u64(v, &cold_mib))
+			;
+		else if (!strcmp(a, "--passes") && !parse_u64(v, &passes))
+			;
 		else
 			usage();
 		i++;
@@ -246,9 +291,14 @@ int main(int argc, char **argv)
 			b.workload = (enum workload)w;
 	if ((int)b.workload < 0)
 		usage();
+	/* versions are bytes: more passes would repeat a page's pattern */
+	if (cold_mib > (1u << 20) || !passes || passes > 255 ||
+	    (b.workload != W_AGING && cold_mib))
+		usage();
 
-	bytes = (size_t)mib << 20;
+	bytes = (size_t)(mib + cold_mib) << 20;
 	b.pages = bytes / PAGE_BYTES;
+	b.cold = ((size_t)cold_mib << 20) / PAGE_BYTES;
 	b.rng = mix64(b.seed ^ 0x5eed);
 	b.version = calloc(b.pages, 1);
 	b.mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -256,8 +306,13 @@ int main(int argc, char **argv)
 		perror("swapbench: allocating the working set");
 		return 2;
 	}
-	for (uint64_t pg = 0; pg < b.pages; pg++)
+	for (uint64_t pg = 0; pg < b.pages; pg++) {
 		write_page(&b, pg, 0);
+		if (b.workload == W_AGING && ((pg + 1) % AGING_CHUNK_PAGES == 0 ||
+					      pg + 1 == b.pages) &&
+		    pageout(&b, pg - pg % AGING_CHUNK_PAGES, pg % AGING_CHUNK_PAGES + 1))
+			return 2;
+	}
 	for (uint64_t pg = 0; flip && pg < b.pages; pg++)
 		b.mem[pg * PAGE_WORDS + 1] ^= 1ull << (pg % 64);
 
@@ -268,6 +323,10 @@ int main(int argc, char **argv)
 		break;
 	case W_FORK:
 		if (run_fork(&b, &accesses))
+			return 2;
+		break;
+	case W_AGING:
+		if (run_aging(&b, passes, &accesses))
 			return 2;
 		break;
 	default:

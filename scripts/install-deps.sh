@@ -15,8 +15,9 @@ pkgs=(
 	# kernel build (through ccache) and guest
 	ccache linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio kmod perl
 	busybox-static qemu-system-x86 ndctl
-	# the guest benchmark runs a program no one here wrote
-	stress-ng
+	# the guest benchmark runs a program no one here wrote; its profile
+	# runs perf in the guest
+	stress-ng linux-perf
 )
 
 missing=()

@@ -16,10 +16,16 @@
 # (frontswap_nvm.inplace_wear=1): BENCH-WEAR and BENCH-HIST lines.
 #
 # Kernel args (fsnvm.KEY=VALUE): modes (nvm,pmem,disk), workloads
-# (random,same,skewed,seq,fork,stress-ng), rounds (5), first (number of the
+# (random,same,skewed,seq,fork,stress-ng; aging on request), rounds (5),
+# first (number of the
 # first round, 1), ops (accesses per page, 2), bigpool (50), sets (1.5:
-# working set / RAM; seq 4/3 of that, fork 2/3 before its copies), sng
-# (stress-ng's seconds, 10; its row's "seconds" are per 1000 bogo ops).
+# working set / RAM; seq 4/3 of that, fork 2/3 before its copies),
+# cold (0.93) and hot (0.025): aging's sets as shares of the namespace,
+# passes (200): aging's rewrites of its hot set, sng
+# (stress-ng's seconds, 10; its row's "seconds" are per 1000 bogo ops),
+# profile (0; 1: each run under perf record, its flat kernel+user profile
+# printed as BENCH-PROF lines: the initramfs must have perf, see
+# tests/bench/guest.sh profile; the timings are then perf's, not the run's).
 . /guest/lib.sh
 
 modes=$(param modes nvm,pmem,disk | tr , ' ')
@@ -30,6 +36,10 @@ ops=$(param ops 2)
 bigpool=$(param bigpool 50)
 sng=$(param sng 10)
 sets=$(param sets 1.5)
+cold=$(param cold 0.93)
+hot=$(param hot 0.025)
+passes=$(param passes 200)
+profile=$(param profile 0)
 ram=$(ram_mib)
 FSNVM_PARAM=/sys/module/frontswap_nvm/parameters/device
 FSNVM_DEBUGFS=/sys/kernel/debug/frontswap_nvm
@@ -37,6 +47,7 @@ ZSWAP=/sys/module/zswap/parameters
 
 # MiB = RAM x sets x num / den
 mib_of() { awk -v r="$ram" -v s="$sets" -v n="$1" -v d="$2" 'BEGIN { printf "%d", r * s * n / d }'; }
+share_of() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", n * s }'; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 pmem=$(sh /guest/ns-setup.sh)
@@ -51,6 +62,12 @@ workload_cmd() {
 		echo "swapbench --workload $1 --mib $(mib_of 1 1) --ops-per-page $ops --seed $2" ;;
 	seq) echo "swapbench --workload seq --mib $(mib_of 4 3) --seed $2" ;;
 	fork) echo "swapbench --workload fork --mib $(mib_of 2 3) --seed $2" ;;
+	aging)
+		# Shares of the namespace: the cold set fills most of it, so
+		# the hot set's rewrites land in what is left.
+		ns=$(($(cat "/sys/class/block/${pmem#/dev/}/size") / 2048))
+		echo "swapbench --workload aging --cold-mib $(share_of "$ns" "$cold")" \
+			"--mib $(share_of "$ns" "$hot") --passes $passes --seed $2" ;;
 	stress-ng)
 		# Two workers sharing the set (stress-ng splits --vm-bytes between
 		# them), each flipping the bits of its half and checking
@@ -124,6 +141,23 @@ wear_inplace() {
 		hist_lines "$workload" "$round" inplace
 }
 
+# BENCH-PROF lines: the run's samples by symbol (kernel and user), the
+# busiest first, then the samples in total.
+profile_lines() {
+	perf report -i /tmp/perf.data --stdio --no-children --sort sym \
+		--percent-limit 0.3 2>/dev/null |
+		awk -v m="$1" -v w="$2" '
+			/^# Samples:/ { n = $3 }
+			/^ *[0-9.]+%/ { s = $0; sub(/^ */, "", s); print "BENCH-PROF mode=" m " workload=" w " " s }
+			END { print "BENCH-PROF mode=" m " workload=" w " samples=" n }'
+	# Who takes the contended locks and sends the IPIs: their callers.
+	perf report -i /tmp/perf.data --stdio --no-children --sort sym \
+		-S queued_spin_lock_slowpath,smp_call_function_many_cond \
+		-g callee,0.5,5 --max-stack 8 2>/dev/null |
+		grep -v '^#' | grep -v '^$' | sed "s/^/BENCH-PROF-CALLERS mode=$1 workload=$2 /"
+	rm -f /tmp/perf.data
+}
+
 round=$first
 last=$((first + rounds - 1))
 while [ "$round" -le "$last" ]; do
@@ -136,7 +170,12 @@ while [ "$round" -le "$last" ]; do
 			out0=$(vmstat pswpout) in0=$(vmstat pswpin)
 			st0=$(counter succ_stores) ld0=$(counter loads) fl0=$(counter failed_stores)
 			rc=0
-			$cmd >/tmp/run.out 2>&1 || rc=$?
+			if [ "$profile" = 1 ]; then
+				perf record -q -e cpu-clock -F 499 -a -g -o /tmp/perf.data -- \
+					$cmd >/tmp/run.out 2>&1 || rc=$?
+			else
+				$cmd >/tmp/run.out 2>&1 || rc=$?
+			fi
 			if [ "$rc" != 0 ]; then
 				tail -n 20 /tmp/run.out
 				die "$workload in mode $mode failed (rc $rc)"
@@ -152,6 +191,7 @@ while [ "$round" -le "$last" ]; do
 				"pswpout=$(($(vmstat pswpout) - out0)) pswpin=$(($(vmstat pswpin) - in0))" \
 				"stores=$(($(counter succ_stores) - st0)) loads=$(($(counter loads) - ld0))" \
 				"refused=$(($(counter failed_stores) - fl0))"
+			[ "$profile" != 1 ] || profile_lines "$mode" "$workload"
 			case $mode in
 			nvm) wear_nvm "$workload" "$round" ;;
 			pmem) wear_inplace ;;

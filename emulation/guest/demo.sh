@@ -36,13 +36,8 @@ dmesg | grep 'frontswap_nvm: bound' | tail -n 1
 fsnvmctl list
 swap=$(sh /guest/swap-setup.sh)
 log "stage: workload: a cold set of $cold_mib MiB left in swap, then memstress --mib $mib --passes $passes (guest RAM ${ram_mib} MiB), every page verified"
-rm -f /tmp/cold
-memstress --mib "$cold_mib" --passes 1 --seed 7 --hold /tmp/cold >/tmp/cold.out 2>&1 &
-cold=$!
-while [ ! -e /tmp/cold ]; do
-	kill -0 "$cold" 2>/dev/null || die "the cold set's memstress ended early: $(cat /tmp/cold.out)"
-	sleep 1
-done
+hold /tmp/cold /tmp/cold.out --mib "$cold_mib" --passes 1 --seed 7
+cold=$held
 rc=0
 memstress --mib "$mib" --passes "$passes" --same-filled | tee /tmp/memstress.out || rc=$?
 rm -f /tmp/cold

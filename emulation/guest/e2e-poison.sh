@@ -28,13 +28,8 @@ log "namespace at $phys: $frames frames, index at $idx, data at $data"
 bind "$pmem" || die "bind failed"
 swap=$(sh /guest/swap-setup.sh)
 
-rm -f /tmp/hold
-memstress --mib $((ram * 3 / 2)) --passes 1 --hold /tmp/hold >/tmp/ms.out 2>&1 &
-ms=$!
-while [ ! -e /tmp/hold ]; do
-	kill -0 "$ms" 2>/dev/null || die "memstress ended early: $(cat /tmp/ms.out)"
-	sleep 1
-done
+hold /tmp/hold /tmp/ms.out --mib $((ram * 3 / 2)) --passes 1
+ms=$held
 stored=$(counter frames_used)
 [ "$stored" -gt 1000 ] || die "only $stored pages stored"
 

@@ -22,10 +22,7 @@ log "$pmem: namespace $ns, nd_pmem device $drv"
 # Both swap their own pages out (MADV_PAGEOUT) without memory pressure:
 # the pages lost with the namespace are theirs, not the shell's or init's,
 # which would die of it.
-rm -f /tmp/hold
-memstress --mib $((ram / 4)) --passes 1 --pageout --hold /tmp/hold >/tmp/held.out 2>&1 &
-held=$!
-while [ ! -e /tmp/hold ]; do sleep 1; done
+hold /tmp/hold /tmp/held.out --mib $((ram / 4)) --passes 1 --pageout
 soak --procs 1 --mib $((ram / 8)) --seconds 600 >/tmp/busy.out 2>&1 &
 busy=$!
 sleep 3

@@ -5,6 +5,9 @@
 # param KEY [DEF]  value of fsnvm.KEY=VALUE on the kernel command line, or DEF
 # jnum KEY         the first number named KEY in the JSON on stdin
 # ram_mib          the guest's RAM in MiB
+# hold FILE OUT MEMSTRESS-ARGS...
+#                  memstress --hold FILE in the background (output in OUT,
+#                  pid in $held), back once its pages are written
 set -euo pipefail
 export PATH=/bin
 
@@ -35,4 +38,19 @@ jnum() {
 
 ram_mib() {
 	echo $(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
+}
+
+# hold FILE OUT ARGS...: start memstress ARGS --hold FILE in the background,
+# its pid in $held, and return once it has written its set (FILE exists);
+# die if it ends before that.  rm FILE lets it verify and exit.
+hold() {
+	local file=$1 out=$2
+	shift 2
+	rm -f "$file"
+	memstress "$@" --hold "$file" >"$out" 2>&1 &
+	held=$!
+	while [ ! -e "$file" ]; do
+		kill -0 "$held" 2>/dev/null || die "memstress $* ended early: $(cat "$out")"
+		sleep 1
+	done
 }
