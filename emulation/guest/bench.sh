@@ -20,8 +20,8 @@
 # first (number of the
 # first round, 1), ops (accesses per page, 2), bigpool (50), sets (1.5:
 # working set / RAM; seq 4/3 of that, fork 2/3 before its copies),
-# cold (0.93) and hot (0.025): aging's sets as shares of the namespace,
-# passes (200): aging's rewrites of its hot set, sng
+# cold (0.95) and hot (0.015): aging's sets as shares of the namespace,
+# passes (1000): aging's rewrites of its hot set, sng
 # (stress-ng's seconds, 10; its row's "seconds" are per 1000 bogo ops),
 # profile (0; 1: each run under perf record, its flat kernel+user profile
 # printed as BENCH-PROF lines: the initramfs must have perf, see
@@ -36,9 +36,9 @@ ops=$(param ops 2)
 bigpool=$(param bigpool 50)
 sng=$(param sng 10)
 sets=$(param sets 1.5)
-cold=$(param cold 0.93)
-hot=$(param hot 0.025)
-passes=$(param passes 200)
+cold=$(param cold 0.95)
+hot=$(param hot 0.015)
+passes=$(param passes 1000)
 profile=$(param profile 0)
 ram=$(ram_mib)
 FSNVM_PARAM=/sys/module/frontswap_nvm/parameters/device
