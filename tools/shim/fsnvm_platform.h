@@ -56,9 +56,9 @@ typedef int64_t s64;
  */
 typedef pthread_spinlock_t spinlock_t;
 #define spin_lock_init(l) pthread_spin_init((l), PTHREAD_PROCESS_PRIVATE)
+#define spin_lock_destroy(l) pthread_spin_destroy(l)
 #define spin_lock(l) pthread_spin_lock(l)
 #define spin_unlock(l) pthread_spin_unlock(l)
-#define spin_lock_destroy(l) pthread_spin_destroy(l)
 
 /*
  * Lockless loads (fsnvm_engine.c) read the key map and frame states while
@@ -134,6 +134,8 @@ static inline void raw_write_seqcount_end(seqcount_t *s)
 #define pr_warn(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
 
 u32 crc32c(u32 crc, const void *buf, unsigned int len);
+/* Every crc32c implementation the CPU has against the table: 0 or -1. */
+int crc32c_selftest(void);
 
 /*
  * The engine's writers (fsnvm_engine.h): a store runs as writer 1..nr,
