@@ -582,13 +582,12 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
 			FSNVM_PAGE_SIZE);
 	*wear = fsnvm_wear_inc(s->wear);
-	if (fsnvm_pending_elsewhere(e, writer) ||
-	    fsnvm_pending_here(e, writer, type, offset) ||
+	if (fsnvm_pending_key(e, type, offset) ||
 	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
 	    FSNVM_NO_FRAME) {
 		/* Not ours to publish: the locked path takes the frame. */
 		*prewritten = s->frame;
-		s->taken = true;
+		WRITE_ONCE(s->taken, true);
 		/* Release: a publisher sees the slot taken. */
 		smp_store_release(&w->used, w->used + 1);
 		return -EAGAIN;
@@ -599,8 +598,8 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
 			   *wear, 0, false, data_crc);
 	s->wear = *wear;
-	s->type = type;
-	s->offset = offset;
+	WRITE_ONCE(s->type, type);
+	WRITE_ONCE(s->offset, offset);
 	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
 	smp_store_release(&w->used, w->used + 1);
 	return 0;

@@ -299,8 +299,7 @@ void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer);
 u64 fsnvm_stashed_frames(struct fsnvm_engine *e);
 void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer);
 bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer);
-bool fsnvm_pending_here(struct fsnvm_engine *e, unsigned int writer,
-			unsigned int type, u32 offset);
+bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type, u32 offset);
 
 /* Machine-check-safe read of a frame's entry: bytes NOT read, 0 is success. */
 static inline size_t fsnvm_read_entry(struct fsnvm_engine *e, u32 frame,
