@@ -64,8 +64,8 @@ $(U)/format_crash_test: tests/format_crash_test.c tests/crash_shim.c tests/crash
 # The checksum's implementations against its table, optimized as shipped.
 $(U)/crc32c_test: tests/crc32c_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
 	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/persist_memcpy.c $< -lpthread -o $@
-$(U)/bench_core: tests/bench/bench_core.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) -O2 -g -march=native $(INC) $(CORE_SRC) $< $(PMEM) -lm -o $@
+$(U)/bench_core: tests/bench/bench_core.c tools/shim/lock_stats.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O2 -g -march=native -DFSNVM_LOCK_STATS $(INC) $(CORE_SRC) tools/shim/lock_stats.c $< $(PMEM) -lm -o $@
 
 # --- fsnvmctl ------------------------------------------------------------
 $(U)/fsnvmctl: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
