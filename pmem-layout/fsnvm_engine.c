@@ -594,7 +594,8 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	    FSNVM_NO_FRAME) {
 		/* Not ours to publish: the locked path takes the frame. */
 		*prewritten = s->frame;
-		WRITE_ONCE(s->taken, true);
+		s->taken = true;
+		WRITE_ONCE(w->key[w->used % FSNVM_STASH], 0);
 		/* Release: a publisher sees the slot taken. */
 		smp_store_release(&w->used, w->used + 1);
 		return -EAGAIN;
@@ -603,8 +604,9 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
 			   *wear, 0, false, data_crc);
 	s->wear = *wear;
-	WRITE_ONCE(s->type, type);
-	WRITE_ONCE(s->offset, offset);
+	s->type = type;
+	s->offset = offset;
+	WRITE_ONCE(w->key[w->used % FSNVM_STASH], fsnvm_key(type, offset));
 	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
 	smp_store_release(&w->used, w->used + 1);
 	return 0;

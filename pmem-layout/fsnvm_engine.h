@@ -134,6 +134,12 @@ struct fsnvm_writer {
 	u32 done_frame;
 	/* its loads' counters, summed by fsnvm_get_stats() */
 	u64 loads;
+	/*
+	 * Each slot's key once stored (fsnvm_key(); 0 if a locked store
+	 * took the slot), packed on two lines of their own: what other
+	 * writers' key checks read on every store (fsnvm_pending_key()).
+	 */
+	u64 key[FSNVM_STASH];
 	u64 failed_loads;
 	struct fsnvm_stash_slot slot[FSNVM_STASH];
 	u8 pad[56];

@@ -113,7 +113,7 @@ void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer)
 		s = &w->slot[w->stocked % FSNVM_STASH];
 		s->frame = frame;
 		s->wear = wear;
-		WRITE_ONCE(s->taken, false);
+		s->taken = false;
 		w->stocked++;
 	}
 	if (w->seq_next == w->seq_end) {
@@ -190,34 +190,30 @@ bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer)
  * the key if the key was published before the reuse; the smp_rmb() then
  * orders the caller's lookup after that slot read, so the lookup sees
  * the key in the map.  A false hit only sends the store down the locked
- * path.  The slot fields are read once each (READ_ONCE), as their
- * writer may be rewriting them.
+ * path.  The keys are read once each (READ_ONCE), as their writer may be
+ * rewriting them.
  */
-static bool fsnvm_ring_has_key(struct fsnvm_writer *w, unsigned int type,
-			       u32 offset)
+static bool fsnvm_ring_has_key(struct fsnvm_writer *w, u64 key)
 {
 	/* Acquire: pairs with the publisher's release. */
 	u64 n = smp_load_acquire(&w->drained);
-	/* Acquire: pairs with the writer's release, slots first. */
+	/* Acquire: pairs with the writer's release, keys first. */
 	u64 used = smp_load_acquire(&w->used);
 
-	for (; n < used; n++) {
-		struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
-
-		if (!READ_ONCE(s->taken) && READ_ONCE(s->offset) == offset &&
-		    READ_ONCE(s->type) == type)
+	for (; n < used; n++)
+		if (READ_ONCE(w->key[n % FSNVM_STASH]) == key)
 			return true;
-	}
 	return false;
 }
 
 bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type, u32 offset)
 {
 	unsigned int i, seen = READ_ONCE(e->writers_seen);
+	u64 key = fsnvm_key(type, offset);
 	bool found = false;
 
 	for (i = 0; i < seen && !found; i++)
-		found = fsnvm_ring_has_key(&e->writers[i], type, offset);
+		found = fsnvm_ring_has_key(&e->writers[i], key);
 	smp_rmb();	/* the slots before the caller's lookup */
 	return found;
 }
