@@ -63,8 +63,11 @@ $(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h tests/
 # The format under crashes, through the tool's own wear reading.
 $(U)/format_crash_test: tests/format_crash_test.c tests/crash_shim.c tests/crash_shim.h tools/fsnvmctl/oldwear.c tools/fsnvmctl/oldwear.h $(CORE_SRC) $(CORE_HDR) | $(U)
 	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(CORE_SRC) tests/crash_shim.c tools/fsnvmctl/oldwear.c $< -lpthread -o $@
-$(U)/bench_core: tests/bench/bench_core.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) -O2 -g -march=native $(INC) $(CORE_SRC) $< $(PMEM) -lm -o $@
+# The checksum's implementations against its table, optimized as shipped.
+$(U)/crc32c_test: tests/crc32c_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/persist_memcpy.c $< -lpthread -o $@
+$(U)/bench_core: tests/bench/bench_core.c tools/shim/lock_stats.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O2 -g -march=native -DFSNVM_LOCK_STATS $(INC) $(CORE_SRC) tools/shim/lock_stats.c $< $(PMEM) -lm -o $@
 
 # --- fsnvmctl ------------------------------------------------------------
 $(U)/fsnvmctl: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
@@ -111,6 +114,7 @@ fuzz: $(FUZZ_BINS) $(U)/fuzz_seed $(U)/fill_image $(U)/fsnvmctl
 	tests/fuzz/run.sh $(FUZZ_TIME)
 
 TEST_BINS := $(PMEM_TESTS:%=$(U)/%) $(PLAIN_TESTS:%=$(U)/%) $(U)/engine_threads_test $(U)/crash_test \
+	     $(U)/crc32c_test \
 	     $(U)/poison_test_tsan \
 	     $(U)/format_crash_test
 test-bins: $(TEST_BINS)

@@ -536,11 +536,11 @@ static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 	spin_unlock(&e->lock);
 
 	if (!filled) {
+		if (e->data_crc)	/* first, as in fsnvm_store_lockless() */
+			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 		if (prewritten == FSNVM_NO_FRAME)
 			fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, frame),
 					page, FSNVM_PAGE_SIZE);
-		if (e->data_crc)
-			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 		if (!writer)	/* nothing will vouch: the data goes first */
 			fsnvm_pmem_fence();
 	}
@@ -579,28 +579,34 @@ static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	if (w->used == w->stocked)
 		return -EAGAIN;		/* the pool is empty too */
 	s = &w->slot[w->used % FSNVM_STASH];
+	/*
+	 * The crc first: it brings the page into L1 for the copy, and costs
+	 * less there than after the copy, where its loads wait behind the
+	 * copy's non-temporal stores.
+	 */
+	if (e->data_crc)
+		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
 			FSNVM_PAGE_SIZE);
 	*wear = fsnvm_wear_inc(s->wear);
-	if (fsnvm_pending_elsewhere(e, writer) ||
-	    fsnvm_pending_here(e, writer, type, offset) ||
+	if (fsnvm_pending_key(e, type, offset) ||
 	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
 	    FSNVM_NO_FRAME) {
 		/* Not ours to publish: the locked path takes the frame. */
 		*prewritten = s->frame;
 		s->taken = true;
+		WRITE_ONCE(w->key[w->used % FSNVM_STASH], 0);
 		/* Release: a publisher sees the slot taken. */
 		smp_store_release(&w->used, w->used + 1);
 		return -EAGAIN;
 	}
-	if (e->data_crc)
-		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
 	seq = w->seq_next++;
 	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
 			   *wear, 0, false, data_crc);
 	s->wear = *wear;
 	s->type = type;
 	s->offset = offset;
+	WRITE_ONCE(w->key[w->used % FSNVM_STASH], fsnvm_key(type, offset));
 	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
 	smp_store_release(&w->used, w->used + 1);
 	return 0;

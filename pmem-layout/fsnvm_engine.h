@@ -134,6 +134,12 @@ struct fsnvm_writer {
 	u32 done_frame;
 	/* its loads' counters, summed by fsnvm_get_stats() */
 	u64 loads;
+	/*
+	 * Each slot's key once stored (fsnvm_key(); 0 if a locked store
+	 * took the slot), packed on two lines of their own: what other
+	 * writers' key checks read on every store (fsnvm_pending_key()).
+	 */
+	u64 key[FSNVM_STASH];
 	u64 failed_loads;
 	struct fsnvm_stash_slot slot[FSNVM_STASH];
 	u8 pad[56];
@@ -299,8 +305,7 @@ void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer);
 u64 fsnvm_stashed_frames(struct fsnvm_engine *e);
 void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer);
 bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer);
-bool fsnvm_pending_here(struct fsnvm_engine *e, unsigned int writer,
-			unsigned int type, u32 offset);
+bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type, u32 offset);
 
 /* Machine-check-safe read of a frame's entry: bytes NOT read, 0 is success. */
 static inline size_t fsnvm_read_entry(struct fsnvm_engine *e, u32 frame,

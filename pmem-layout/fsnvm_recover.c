@@ -83,20 +83,54 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
  * Clear the entry of a frame that is not mapped but whose entry still
  * names a key (a duplicate's loser) or is torn or implausible (then with
  * the highest wear known: stats.wear_max, complete after the scan).
- * Called in ATTACH only.
+ * Returns the wear the entry now holds, as fsnvm_entry_wear() would read
+ * it.  Called in ATTACH only.
  */
-static void fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
+static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 {
 	struct fsnvm_entry ent;
 	u64 wear;
 
 	if (fsnvm_read_entry(e, frame, &ent))
-		return;
-	if (fsnvm_entry_untrusted(&ent))
+		return e->stats.wear_max;
+	if (fsnvm_entry_untrusted(&ent)) {
 		fsnvm_write_entry(e, frame, 0, 0, e->stats.wear_max, 0, 0, 0,
 				  NULL);
-	else if (le64_to_cpu(ent.key))
+		return e->stats.wear_max;
+	}
+	wear = le64_to_cpu(ent.wear);
+	if (le64_to_cpu(ent.key))
 		fsnvm_clear_entry(e, frame, &wear);
+	return wear;
+}
+
+/*
+ * ATTACH: every key found is stale (fsnvm_recover.c's header): clear its
+ * entry, and put every frame not bad into the pool with the wear its
+ * entry holds, known here without reading the entry again.
+ */
+static void fsnvm_recover_release_all(struct fsnvm_engine *e,
+				      struct fsnvm_recovery *rep)
+{
+	u64 f, wear;
+
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		if (f % 4096 == 0)
+			cond_resched();
+		if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
+			fsnvm_clear_entry(e, f, &wear);
+			WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
+			rep->released++;
+		} else if (fsnvm_fstate(e, f) == FSNVM_FS_FREE) {
+			wear = fsnvm_recover_clean(e, f);
+		} else {
+			continue;
+		}
+		fsnvm_wear_pool_put(&e->pool, f, wear);
+	}
+	fsnvm_pmem_fence();
+	fsnvm_keymap_clear(&e->map);
+	e->stats.pages_filled = 0;
 }
 
 /* Unmap every key whose winning entry is not committed: it holds nothing. */
@@ -123,10 +157,33 @@ static void fsnvm_drop_uncommitted(struct fsnvm_engine *e,
 	}
 }
 
+/*
+ * The scan's key map lookups go to random slots, each a cache miss that
+ * would otherwise stall it: look at the key of the entry this far ahead
+ * and prefetch its slot.  Only the key is read, machine-check safe; a
+ * garbage key still hashes into the map, so the hint is always harmless.
+ */
+#define FSNVM_RECOVER_AHEAD 8
+
+static void fsnvm_recover_prefetch(struct fsnvm_engine *e, u64 f)
+{
+	__le64 key;
+	u64 k;
+
+	if (f >= e->geo.nr_frames ||
+	    fsnvm_pmem_read(&key, &fsnvm_entry_at(e->base, &e->geo, f)->key,
+			    sizeof(key)))
+		return;
+	k = le64_to_cpu(key);
+	if (k & FSNVM_KEY_VALID)
+		fsnvm_keymap_prefetch(&e->map, fsnvm_key_type(k),
+				      (u32)fsnvm_key_offset(k));
+}
+
 int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		  struct fsnvm_recovery *rep)
 {
-	u64 f, untrusted, min_free = ~0ULL;
+	u64 f, untrusted, min_wear = ~0ULL;
 
 	memset(rep, 0, sizeof(*rep));
 	memset(e->vouched, 0, FSNVM_MAX_WRITERS * sizeof(*e->vouched));
@@ -137,6 +194,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 
 		if (f % 4096 == 0)
 			cond_resched();
+		fsnvm_recover_prefetch(e, f + FSNVM_RECOVER_AHEAD);
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
 		if (fsnvm_read_entry(e, f, &ent)) {
@@ -164,6 +222,8 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 			WRITE_ONCE(e->state[f], FSNVM_FS_BAD);
 			e->stats.frames_bad++;
 			rep->retired++;
+		} else if (wear < min_wear) {
+			min_wear = wear;
 		}
 		fsnvm_entry_vouch(&ent, e->vouched);
 		if (le64_to_cpu(ent.seq) > rep->max_seq)
@@ -183,42 +243,25 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
 	e->user_wear_max = e->stats.wear_max;
 
+	/*
+	 * The pool's window starts at the least wear of any frame not bad,
+	 * known from the scan without reading the index again: exact when
+	 * attaching (every such frame is free), a lower bound when
+	 * inspecting (mapped frames count too), which the pool handles.
+	 */
+	if (untrusted && e->stats.wear_max < min_wear)
+		min_wear = e->stats.wear_max;
+	fsnvm_wear_pool_reset(&e->pool, min_wear == ~0ULL ? 0 : min_wear);
 	if (mode == FSNVM_RECOVER_ATTACH) {
+		fsnvm_recover_release_all(e, rep);
+	} else {
 		for (f = 0; f < e->geo.nr_frames; f++) {
 			if (f % 4096 == 0)
 				cond_resched();
-			if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
-				u64 wear;
-
-				fsnvm_clear_entry(e, f, &wear);
-				WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
-				rep->released++;
-			} else if (fsnvm_fstate(e, f) == FSNVM_FS_FREE) {
-				fsnvm_recover_clean(e, f);
-			}
+			if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
+				fsnvm_wear_pool_put(&e->pool, f,
+						    fsnvm_entry_wear(e, f));
 		}
-		fsnvm_pmem_fence();
-		fsnvm_keymap_clear(&e->map);
-		e->stats.pages_filled = 0;
-	}
-
-	for (f = 0; f < e->geo.nr_frames; f++) {
-		u64 wear;
-
-		if (f % 4096 == 0)
-			cond_resched();
-		if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
-			continue;
-		wear = fsnvm_entry_wear(e, f);
-		if (wear < min_free)
-			min_free = wear;
-	}
-	fsnvm_wear_pool_reset(&e->pool, min_free == ~0ULL ? 0 : min_free);
-	for (f = 0; f < e->geo.nr_frames; f++) {
-		if (f % 4096 == 0)
-			cond_resched();
-		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
-			fsnvm_wear_pool_put(&e->pool, f, fsnvm_entry_wear(e, f));
 	}
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
 	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {

@@ -19,16 +19,17 @@
  *    since the key may have been published after its first look (only a
  *    lookup after the "nothing pending" check is sure to see it).
  *  - A key is never pending twice, nor pending while mapped, so publishing
- *    never replaces a mapping: a store runs lockless only if no other
- *    writer has anything pending, this writer has nothing pending for the
- *    key, and the key is not mapped.  A store of the key that returned
- *    earlier, on any writer, is then either visible in the map or in a
- *    ring (drained and used read in that order, acquire); otherwise the
- *    store takes the locked path, which publishes first.  This is what a
+ *    never replaces a mapping: a store runs lockless only if no writer's
+ *    ring holds the key pending and the key is not mapped, looked up in
+ *    that order.  A store of the key that returned earlier, on any writer,
+ *    is then either visible in the map or in a ring (drained and used read
+ *    in that order, acquire; fsnvm_pending_key()); otherwise the store
+ *    takes the locked path, which publishes first.  This is what a
  *    duplicate store across CPUs needs without ordering sequence numbers
- *    across CPUs.  CPUs storing at the same time thus mostly take the
- *    locked path; a single CPU's burst, the common case of kswapd, does
- *    not.
+ *    across CPUs.  It costs a scan of at most FSNVM_STASH slots per
+ *    writer seen, and CPUs storing different keys at the same time all
+ *    stay lockless; refusing whenever another writer has anything pending
+ *    would send most of their stores down the locked path.
  *  - Each writer's sequence numbers grow (its batches come from the
  *    engine's counter, and a locked store of a writer takes its own batch
  *    first), which its vouches need (fsnvm_format.h).  The balancer takes
@@ -182,18 +183,37 @@ bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer)
 	return false;
 }
 
-bool fsnvm_pending_here(struct fsnvm_engine *e, unsigned int writer,
-			unsigned int type, u32 offset)
+/*
+ * Is a store of this key pending in any writer's ring?  Another writer's
+ * ring moves under the scan: a slot may be drained and reused meanwhile
+ * (restocked, then stored into).  Reading the reused slot can only miss
+ * the key if the key was published before the reuse; the smp_rmb() then
+ * orders the caller's lookup after that slot read, so the lookup sees
+ * the key in the map.  A false hit only sends the store down the locked
+ * path.  The keys are read once each (READ_ONCE), as their writer may be
+ * rewriting them.
+ */
+static bool fsnvm_ring_has_key(struct fsnvm_writer *w, u64 key)
 {
-	struct fsnvm_writer *w = &e->writers[writer - 1];
-	u64 n;
+	/* Acquire: pairs with the publisher's release. */
+	u64 n = smp_load_acquire(&w->drained);
+	/* Acquire: pairs with the writer's release, keys first. */
+	u64 used = smp_load_acquire(&w->used);
 
-	/* Slots behind a concurrent drain still hold their keys: no harm. */
-	for (n = smp_load_acquire(&w->drained); n < w->used; n++) {
-		struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
-
-		if (!s->taken && s->offset == offset && s->type == type)
+	for (; n < used; n++)
+		if (READ_ONCE(w->key[n % FSNVM_STASH]) == key)
 			return true;
-	}
 	return false;
+}
+
+bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type, u32 offset)
+{
+	unsigned int i, seen = READ_ONCE(e->writers_seen);
+	u64 key = fsnvm_key(type, offset);
+	bool found = false;
+
+	for (i = 0; i < seen && !found; i++)
+		found = fsnvm_ring_has_key(&e->writers[i], key);
+	smp_rmb();	/* the slots before the caller's lookup */
+	return found;
 }

@@ -27,12 +27,16 @@
  *                   [--first-move F] [--budget B]
  * BENCH_HIST=1 in the environment prints the final wear histogram by kind
  * of frame (hot, cold, free) on stderr; BENCH_WEAR_ONLY=1 skips the
- * latencies (and the JSON), for tuning the balancer.
+ * latencies (and the JSON), for tuning the balancer; BENCH_ONLY=crc,
+ * writers or attach measures that part properly and the rest only
+ * briefly (no JSON).
  */
 #include <libpmem.h>
+#include <malloc.h>
 #include <math.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include "test_util.h"
 
@@ -71,6 +75,7 @@ static void *page_src(u64 i)
 struct latency {
 	double store, store_raw, load, load_raw, invalidate;
 	double store_floor, load_floor;
+	double lookup;		/* the key map lookup alone, lockless */
 };
 
 static void format_engine(void *img, u64 bytes, u64 compat)
@@ -97,6 +102,7 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	double *ld = calloc(rounds, sizeof(double)), *lr = calloc(rounds, sizeof(double));
 	double *iv = calloc(rounds, sizeof(double));
 	double *sf = calloc(rounds, sizeof(double)), *lf = calloc(rounds, sizeof(double));
+	double *lk = calloc(rounds, sizeof(double));
 	u8 *dst = aligned_alloc(4096, FSNVM_PAGE_SIZE);
 	u8 entry[FSNVM_ENTRY_BYTES] __attribute__((aligned(64))) = { 1 };
 	u64 freed[BATCH];
@@ -108,7 +114,7 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	format_engine(img, bytes, compat);
 	e = attach(img, bytes);
 	index = calloc(live, sizeof(*index));
-	CHECK(index && st && sr && ld && lr && iv && sf && lf && dst, "oom");
+	CHECK(index && st && sr && ld && lr && iv && sf && lf && lk && dst, "oom");
 	/* Fill half the device so loads read from everywhere. */
 	for (u64 k = 0; k < live; k++)
 		CHECK(fsnvm_store(e, 0, k, page_src(k)) == 0, "fill");
@@ -162,6 +168,14 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 				lf[r] = (double)(now_ns() - t) / BATCH;
 			}
 		}
+		/* What the engine's lookup alone costs of a load. */
+		for (int i = 0; i < BATCH; i++)
+			keys[i] = splitmix64(&rng) % live;
+		t = now_ns();
+		for (int i = 0; i < BATCH; i++)
+			frames[i] = fsnvm_keymap_find_lockless(&e->map, 0, (u32)keys[i]);
+		lk[r] = (double)(now_ns() - t) / BATCH;
+		CHECK(frames[0] != FSNVM_NO_FRAME, "lookup");
 		/*
 		 * Stores, rotated the same way: the engine's of new keys (then
 		 * a timed invalidate of them), the raw copy and the floor, both
@@ -220,9 +234,376 @@ static void measure_latency(void *img, u64 bytes, u64 compat, unsigned int round
 	out->load_raw = median(lr, rounds);
 	out->load_floor = median(lf, rounds);
 	out->invalidate = median(iv, rounds);
+	out->lookup = median(lk, rounds);
 	fsnvm_engine_close(e);
-	free(st), free(sr), free(ld), free(lr), free(iv), free(sf), free(lf);
+	free(st), free(sr), free(ld), free(lr), free(iv), free(sf), free(lf), free(lk);
 	free(dst), free(index);
+}
+
+/*
+ * The data crc's own cost per 4 KiB page, and whether folding it into the
+ * copy would pay: the copy then crc as a store does them (the crc runs
+ * while the copy's non-temporal stores drain, before the fence), against
+ * one loop that loads each word once, streams it out and crcs it in three
+ * streams (less the streams' combination, two carry-less multiplies).
+ */
+struct crc_cost {
+	double crc_ns, copy_ns, copy_then_crc_ns, fused_ns;
+	double floor_crc_ns;	/* the store floor with the crc before its fence */
+};
+
+#define FUSED_BLOCK 1344	/* 3 x 21 lines, the rest single stream */
+
+static u32 copy_crc_fused(u8 *dst, const u8 *src)
+{
+	u64 c[3] = { ~0U, 0, 0 }, w;
+	size_t i, j, k;
+
+	for (i = 0; i < FUSED_BLOCK; i += 64) {
+		for (k = 0; k < 3; k++)
+			for (j = 0; j < 64; j += 16)
+				_mm_stream_si128((__m128i *)(dst + k * FUSED_BLOCK + i + j),
+						 _mm_load_si128((const __m128i *)
+								(src + k * FUSED_BLOCK + i + j)));
+		for (j = 0; j < 64; j += 8)
+			for (k = 0; k < 3; k++) {
+				memcpy(&w, src + k * FUSED_BLOCK + i + j, 8);
+				c[k] = _mm_crc32_u64(c[k], w);
+			}
+	}
+	for (i = 3 * FUSED_BLOCK; i < FSNVM_PAGE_SIZE; i += 16) {
+		_mm_stream_si128((__m128i *)(dst + i),
+				 _mm_load_si128((const __m128i *)(src + i)));
+		memcpy(&w, src + i, 8);
+		c[2] = _mm_crc32_u64(c[2], w);
+		memcpy(&w, src + i + 8, 8);
+		c[2] = _mm_crc32_u64(c[2], w);
+	}
+	return (u32)(c[0] ^ c[1] ^ c[2]);
+}
+
+static void measure_crc(void *img, const struct fsnvm_geometry *geo,
+			unsigned int rounds, struct crc_cost *out)
+{
+	u8 entry[FSNVM_ENTRY_BYTES] __attribute__((aligned(64))) = { 1 };
+	double *v[5];
+	volatile u32 sink = 0;
+
+	for (int k = 0; k < 5; k++)
+		CHECK((v[k] = calloc(rounds, sizeof(double))), "oom");
+	for (unsigned int r = 0; r < rounds; r++) {
+		for (unsigned int slot = 0; slot < 5; slot++) {
+			unsigned int which = (slot + r) % 5;
+			u64 t = now_ns();
+
+			for (int i = 0; i < BATCH; i++) {
+				void *dst = fsnvm_frame_at(img, geo, (r * BATCH + i) % 4096);
+				void *src = page_src(r + i);
+
+				if (which == 0) {
+					sink += crc32c(~0U, src, FSNVM_PAGE_SIZE);
+					continue;
+				}
+				if (which == 3) {
+					sink += copy_crc_fused(dst, src);
+					pmem_drain();
+					continue;
+				}
+				pmem_memcpy(dst, src, FSNVM_PAGE_SIZE,
+					    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
+				if (which >= 2)
+					sink += crc32c(~0U, src, FSNVM_PAGE_SIZE);
+				if (which == 4)
+					pmem_memcpy(fsnvm_entry_at(img, geo, (r * BATCH + i) % 4096),
+						    entry, sizeof(entry),
+						    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
+				pmem_drain();
+			}
+			v[which][r] = (double)(now_ns() - t) / BATCH;
+		}
+	}
+	out->crc_ns = median(v[0], rounds);
+	out->copy_ns = median(v[1], rounds);
+	out->copy_then_crc_ns = median(v[2], rounds);
+	out->fused_ns = median(v[3], rounds);
+	out->floor_crc_ns = median(v[4], rounds);
+	for (int k = 0; k < 5; k++)
+		free(v[k]);
+	(void)sink;
+}
+
+/*
+ * Store throughput of concurrent writers.  Two writer threads live for the
+ * whole run (writer ids are per thread and never reused) and are given a
+ * job per phase: stores of distinct keys (one swap type per thread) into
+ * an engine, started together; a phase's throughput is its stores over
+ * its wall time.  The same work is done by one writer, by two on one
+ * engine, by two with the balancer stepping every millisecond, and, for
+ * the ceiling this machine allows, by two on an engine each.  Between
+ * phases the keys are invalidated, untimed.  Lock figures come from extra
+ * phases with the counting switched on (tools/shim/lock_stats.c).
+ */
+struct writer_job {
+	struct fsnvm_engine *e;
+	unsigned int type;
+	u64 stores;
+	struct fsnvm_lock_stats lock;
+};
+
+static struct {
+	pthread_barrier_t start, done;
+	struct writer_job job[2];
+	struct fsnvm_engine *balance_on;
+	bool balancing, quit;
+	struct fsnvm_lock_stats balancer_lock;
+} wr;
+
+static void *writer_main(void *arg)
+{
+	struct writer_job *j = arg;
+
+	for (;;) {
+		pthread_barrier_wait(&wr.start);
+		if (wr.quit)
+			return NULL;
+		memset(&fsnvm_lock_stats, 0, sizeof(fsnvm_lock_stats));
+		for (u64 k = 0; k < j->stores; k++)
+			CHECK(fsnvm_store(j->e, j->type, k, page_src(k + j->type)) == 0,
+			      "writer store");
+		j->lock = fsnvm_lock_stats;
+		pthread_barrier_wait(&wr.done);
+	}
+}
+
+static void *balancer_main(void *arg)
+{
+	const struct fsnvm_balance_params *bp = arg;
+	struct timespec ms = { .tv_nsec = 1000000 };
+
+	memset(&fsnvm_lock_stats, 0, sizeof(fsnvm_lock_stats));
+	while (READ_ONCE(wr.balancing)) {
+		fsnvm_balance_step(wr.balance_on, bp);
+		nanosleep(&ms, NULL);
+	}
+	wr.balancer_lock = fsnvm_lock_stats;
+	return NULL;
+}
+
+static void lock_stats_add(struct fsnvm_lock_stats *sum,
+			   const struct fsnvm_lock_stats *s)
+{
+	sum->acquired += s->acquired;
+	sum->found_held += s->found_held;
+	sum->held_ticks += s->held_ticks;
+}
+
+static u64 cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/*
+ * One phase: stores per second; the lock counts are added to *ls, and
+ * *cpus is the CPUs the process had meanwhile (CPU time over wall time):
+ * on a shared machine, what caps the speedup.
+ */
+static double writers_phase(struct fsnvm_engine *e0, struct fsnvm_engine *e1,
+			    u64 n0, u64 n1, const struct fsnvm_balance_params *bp,
+			    struct fsnvm_lock_stats *ls, double *cpus)
+{
+	pthread_t balancer;
+	u64 t, c;
+
+	wr.job[0].e = e0, wr.job[0].stores = n0;
+	wr.job[1].e = e1, wr.job[1].stores = n1;
+	memset(&wr.balancer_lock, 0, sizeof(wr.balancer_lock));
+	if (bp) {
+		wr.balance_on = e0;
+		WRITE_ONCE(wr.balancing, true);
+		CHECK(!pthread_create(&balancer, NULL, balancer_main, (void *)bp),
+		      "balancer thread");
+	}
+	c = cpu_ns();
+	t = now_ns();
+	pthread_barrier_wait(&wr.start);
+	pthread_barrier_wait(&wr.done);
+	t = now_ns() - t;
+	*cpus = (double)(cpu_ns() - c) / (double)t;
+	if (bp) {
+		WRITE_ONCE(wr.balancing, false);
+		pthread_join(balancer, NULL);
+	}
+	lock_stats_add(ls, &wr.job[0].lock);
+	lock_stats_add(ls, &wr.job[1].lock);
+	lock_stats_add(ls, &wr.balancer_lock);
+	for (unsigned int type = 0; type < 2; type++) {
+		fsnvm_invalidate_area(e0, type);
+		if (e1 != e0)
+			fsnvm_invalidate_area(e1, type);
+	}
+	return (double)(n0 + n1) * 1e9 / (double)t;
+}
+
+enum { W_ONE, W_TWO, W_TWO_BAL, W_CEIL_ONE, W_CEIL_TWO, W_MODES };
+
+struct lock_figures {
+	double per_store, found_held, hold_ns;
+};
+
+struct writers_result {
+	double rate[W_MODES];		/* stores per second, medians */
+	double cpus[W_MODES];		/* CPUs the process had, medians */
+	struct lock_figures lock[W_MODES];
+};
+
+static double phase_of(unsigned int mode, struct fsnvm_engine *e,
+		       struct fsnvm_engine *e2, u64 n,
+		       const struct fsnvm_balance_params *bp,
+		       struct fsnvm_lock_stats *ls, double *cpus)
+{
+	switch (mode) {
+	case W_ONE:
+		return writers_phase(e, e, 2 * n, 0, NULL, ls, cpus);
+	case W_TWO:
+		return writers_phase(e, e, n, n, NULL, ls, cpus);
+	case W_TWO_BAL:
+		return writers_phase(e, e, n, n, bp, ls, cpus);
+	case W_CEIL_ONE:
+		return writers_phase(e2, e2, 2 * n, 0, NULL, ls, cpus);
+	default:
+		return writers_phase(e, e2, n, n, NULL, ls, cpus);
+	}
+}
+
+static double tsc_per_ns(void)
+{
+	struct timespec d = { .tv_nsec = 50000000 };
+	u64 t = now_ns(), c = __rdtsc();
+
+	nanosleep(&d, NULL);
+	return (double)(__rdtsc() - c) / (double)(now_ns() - t);
+}
+
+static void measure_writers(void *img, void *img2, u64 bytes, unsigned int rounds,
+			    const struct fsnvm_balance_params *bp,
+			    struct writers_result *out)
+{
+	const u64 n = FRAMES / 4;	/* per writer, two writers: half full */
+	struct fsnvm_engine *e, *e2;
+	pthread_t th[2];
+	double *v[W_MODES], *cpus[W_MODES], ticks = tsc_per_ns(), unused;
+
+	format_engine(img, bytes, 0);
+	format_engine(img2, bytes, 0);
+	e = attach(img, bytes);
+	e2 = attach(img2, bytes);
+	pthread_barrier_init(&wr.start, NULL, 3);
+	pthread_barrier_init(&wr.done, NULL, 3);
+	for (int i = 0; i < 2; i++) {
+		wr.job[i].type = i;
+		CHECK(!pthread_create(&th[i], NULL, writer_main, &wr.job[i]), "thread");
+	}
+	for (int m = 0; m < W_MODES; m++)
+		CHECK((v[m] = calloc(rounds, sizeof(double))) &&
+		      (cpus[m] = calloc(rounds, sizeof(double))), "oom");
+	for (unsigned int r = 0; r < rounds; r++)
+		for (unsigned int slot = 0; slot < W_MODES; slot++) {
+			unsigned int m = (slot + r) % W_MODES;
+			struct fsnvm_lock_stats ls = { 0 };
+
+			v[m][r] = phase_of(m, e, e2, n, bp, &ls, &cpus[m][r]);
+		}
+	fsnvm_lock_stats_on = true;
+	for (unsigned int m = 0; m < W_MODES; m++) {
+		struct fsnvm_lock_stats ls = { 0 };
+
+		for (unsigned int r = 0; r < 4; r++)
+			phase_of(m, e, e2, n, bp, &ls, &unused);
+		out->rate[m] = median(v[m], rounds);
+		out->cpus[m] = median(cpus[m], rounds);
+		out->lock[m].per_store = (double)ls.acquired / (4.0 * 2 * n);
+		out->lock[m].found_held = ls.acquired ?
+			(double)ls.found_held / (double)ls.acquired : 0;
+		out->lock[m].hold_ns = ls.acquired ?
+			(double)ls.held_ticks / ticks / (double)ls.acquired : 0;
+	}
+	fsnvm_lock_stats_on = false;
+	wr.quit = true;
+	pthread_barrier_wait(&wr.start);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	for (int m = 0; m < W_MODES; m++)
+		free(v[m]), free(cpus[m]);
+	fsnvm_engine_close(e);
+	fsnvm_engine_close(e2);
+}
+
+/*
+ * Attach (recovery) of a large namespace: a sparse file whose index names
+ * a key in every entry (the worst case: every entry is mapped, resolved
+ * and cleared) and whose frames are never touched, as recovery reads
+ * only the index.  The rate is index bytes per second; the DRAM the
+ * engine keeps per frame is what the allocator handed out for it.
+ */
+struct attach_result {
+	u64 frames;
+	double seconds, gbps, dram_per_frame;
+};
+
+static u64 heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+static void measure_attach(const char *path, u64 frames, struct attach_result *out)
+{
+	u64 bytes = FSNVM_SUPER_BYTES + frames * FSNVM_ENTRY_BYTES +
+		    frames * FSNVM_PAGE_SIZE, heap, t, rng = 5;
+	struct fsnvm_recovery rep;
+	struct fsnvm_geometry geo;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e;
+	size_t mapped;
+	int is_pmem;
+	void *img;
+
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK, "geometry");
+	img = pmem_map_file(path, bytes, PMEM_FILE_CREATE | PMEM_FILE_SPARSE, 0600,
+			    &mapped, &is_pmem);
+	CHECK(img, "map %s: %s", path, pmem_errormsg());
+	format_engine(img, bytes, 0);
+	for (u64 f = 0; f < geo.nr_frames; f++) {
+		struct fsnvm_entry ent = { 0 };
+
+		ent.key = cpu_to_le64(fsnvm_key(f & 1, f >> 1));
+		ent.seq = cpu_to_le64(f + 1);
+		ent.wear = cpu_to_le64(splitmix64(&rng) % 8);
+		fsnvm_entry_seal(&ent);
+		pmem_memcpy(fsnvm_entry_at(img, &geo, f), &ent, sizeof(ent),
+			    PMEM_F_MEM_NONTEMPORAL | PMEM_F_MEM_NODRAIN);
+	}
+	pmem_drain();
+	heap = heap_bytes();
+	t = now_ns();
+	e = fsnvm_engine_open(img, bytes, &st);
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	CHECK(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0, "recover");
+	t = now_ns() - t;
+	CHECK(rep.valid == geo.nr_frames && rep.released == geo.nr_frames,
+	      "recovered %llu of %llu keys", (unsigned long long)rep.valid,
+	      (unsigned long long)geo.nr_frames);
+	out->frames = geo.nr_frames;
+	out->seconds = (double)t / 1e9;
+	out->gbps = (double)(geo.nr_frames * FSNVM_ENTRY_BYTES) / (double)t;
+	out->dram_per_frame = (double)(heap_bytes() - heap) / (double)geo.nr_frames;
+	fsnvm_engine_close(e);
+	pmem_unmap(img, mapped);
+	unlink(path);
 }
 
 /* Zipf(s) over n ranks by inverse CDF. */
@@ -392,6 +773,52 @@ static void measure_wear(void *img, u64 bytes, double scale,
 	free(base_wear), free(perm), free(page), free(want), free(z.cdf);
 }
 
+/* The figures of issue 12 beyond the first ones, closing the object. */
+static void json_new_figures(FILE *f, const struct latency *plain,
+			     const struct latency *crc, const struct crc_cost *cc,
+			     const struct writers_result *wres,
+			     const struct attach_result *at, double tib_frames)
+{
+	const struct lock_figures *l = wres->lock;
+
+	fprintf(f, "  \"store_floor_ratio\": %.4f,\n  \"load_floor_ratio\": %.4f,\n"
+		"  \"keymap_lookup_ns\": %.1f,\n"
+		"  \"store_data_crc_ns\": %.1f,\n  \"store_ratio_data_crc_vs_plain_raw\": %.4f,\n"
+		"  \"crc32c_4k_ns\": %.1f,\n  \"copy_4k_ns\": %.1f,\n"
+		"  \"copy_then_crc_4k_ns\": %.1f,\n  \"copy_crc_fused_4k_ns\": %.1f,\n"
+		"  \"store_floor_crc_ns\": %.1f,\n",
+		plain->store / plain->store_floor, plain->load / plain->load_floor,
+		plain->lookup, crc->store, crc->store / plain->store_raw,
+		cc->crc_ns, cc->copy_ns, cc->copy_then_crc_ns, cc->fused_ns,
+		cc->floor_crc_ns);
+	fprintf(f, "  \"writers1_stores_per_s\": %.0f,\n  \"writers2_stores_per_s\": %.0f,\n"
+		"  \"writers2_speedup\": %.4f,\n  \"writers2_speedup_balancer\": %.4f,\n"
+		"  \"writers2_ceiling_speedup\": %.4f,\n  \"writers2_vs_ceiling\": %.4f,\n"
+		"  \"writers1_cpus\": %.3f,\n  \"writers2_cpus\": %.3f,\n"
+		"  \"writers2_ceiling_cpus\": %.3f,\n",
+		wres->rate[W_ONE], wres->rate[W_TWO],
+		wres->rate[W_TWO] / wres->rate[W_ONE],
+		wres->rate[W_TWO_BAL] / wres->rate[W_ONE],
+		wres->rate[W_CEIL_TWO] / wres->rate[W_CEIL_ONE],
+		(wres->rate[W_TWO] / wres->rate[W_ONE]) /
+		(wres->rate[W_CEIL_TWO] / wres->rate[W_CEIL_ONE]),
+		wres->cpus[W_ONE], wres->cpus[W_TWO], wres->cpus[W_CEIL_TWO]);
+	fprintf(f, "  \"lock_per_store_1w\": %.4f,\n  \"lock_per_store_2w\": %.4f,\n"
+		"  \"lock_per_store_2w_balancer\": %.4f,\n"
+		"  \"lock_found_held_2w\": %.4f,\n  \"lock_found_held_2w_balancer\": %.4f,\n"
+		"  \"lock_hold_ns_1w\": %.1f,\n  \"lock_hold_ns_2w\": %.1f,\n"
+		"  \"lock_hold_ns_2w_balancer\": %.1f,\n",
+		l[W_ONE].per_store, l[W_TWO].per_store, l[W_TWO_BAL].per_store,
+		l[W_TWO].found_held, l[W_TWO_BAL].found_held,
+		l[W_ONE].hold_ns, l[W_TWO].hold_ns, l[W_TWO_BAL].hold_ns);
+	fprintf(f, "  \"attach_frames\": %llu,\n  \"attach_s\": %.3f,\n"
+		"  \"attach_gbps\": %.4f,\n  \"dram_bytes_per_frame\": %.2f,\n"
+		"  \"attach_1tib_s\": %.1f,\n  \"dram_1tib_gib\": %.3f\n}\n",
+		(unsigned long long)at->frames, at->seconds, at->gbps,
+		at->dram_per_frame, tib_frames * FSNVM_ENTRY_BYTES / at->gbps / 1e9,
+		tib_frames * at->dram_per_frame / (double)(1ULL << 30));
+}
+
 int main(int argc, char **argv)
 {
 	const char *json = NULL, *path = "/dev/shm/fsnvm-bench.img";
@@ -402,12 +829,18 @@ int main(int argc, char **argv)
 	struct latency plain, crc;
 	struct fsnvm_geometry geo;
 	struct wear_result w;
-	double scale = 1.0;
-	unsigned int rounds = 2000;
-	size_t mapped;
+	struct crc_cost cc = { 0 };
+	struct writers_result wres = { 0 };
+	struct attach_result at = { 0 };
+	const char *only = getenv("BENCH_ONLY");
+	double scale = 1.0, tib_frames;
+	unsigned int rounds = 2000, writer_rounds = 40;
+	u64 attach_frames = 16ULL << 20;	/* 64 GiB of frames */
+	char path2[4096], attach_path[4096];
+	size_t mapped, mapped2;
 	int is_pmem;
 	u64 bytes, rng = 3;
-	void *img;
+	void *img, *img2;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") && i + 1 < argc)
@@ -421,7 +854,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--budget") && i + 1 < argc)
 			bp.budget = (unsigned int)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--quick"))
-			scale = 0.1, rounds = 400;
+			scale = 0.1, rounds = 400, writer_rounds = 12,
+			attach_frames = 4ULL << 20;
 		else
 			CHECK(0, "usage: bench_core [--json FILE] [--quick] [--image PATH]");
 	}
@@ -431,6 +865,11 @@ int main(int argc, char **argv)
 	img = pmem_map_file(path, bytes, PMEM_FILE_CREATE, 0600, &mapped, &is_pmem);
 	CHECK(img, "map %s: %s", path, pmem_errormsg());
 	memset(img, 0, bytes);	/* fault the mapping in before timing */
+	snprintf(path2, sizeof(path2), "%s.2", path);
+	snprintf(attach_path, sizeof(attach_path), "%s.attach", path);
+	img2 = pmem_map_file(path2, bytes, PMEM_FILE_CREATE, 0600, &mapped2, &is_pmem);
+	CHECK(img2, "map %s: %s", path2, pmem_errormsg());
+	memset(img2, 0, bytes);
 	pages = aligned_alloc(4096, PAGES * FSNVM_PAGE_SIZE);
 	for (u64 i = 0; i < PAGES * FSNVM_PAGE_SIZE / 8; i++)
 		((u64 *)pages)[i] = splitmix64(&rng);
@@ -439,8 +878,17 @@ int main(int argc, char **argv)
 	       path, is_pmem ? "pmem" : "not pmem: DRAM-backed file, libpmem flushes");
 	if (getenv("BENCH_WEAR_ONLY"))	/* tuning the balancer: no latency */
 		goto wear;
+	if (only)	/* one part alone, for tuning it: no JSON */
+		json = NULL, rounds = 20, scale = 0.002;
 	measure_latency(img, bytes, 0, rounds, &plain);
 	measure_latency(img, bytes, FSNVM_COMPAT_DATA_CRC, rounds, &crc);
+	if (!only || !strcmp(only, "crc"))
+		measure_crc(img, &geo, rounds, &cc);
+	if (!only || !strcmp(only, "writers"))
+		measure_writers(img, img2, bytes, writer_rounds, &bp, &wres);
+	if (!only || !strcmp(only, "attach"))
+		measure_attach(attach_path, attach_frames, &at);
+	tib_frames = (double)(1ULL << 40) / (FSNVM_PAGE_SIZE + FSNVM_ENTRY_BYTES);
 	printf("  %-22s %8s %8s %7s\n", "median ns/op", "engine", "raw", "ratio");
 	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.10)\n", "store", plain.store,
 	       plain.store_raw, plain.store / plain.store_raw);
@@ -457,6 +905,36 @@ int main(int argc, char **argv)
 	       crc.store_raw, crc.store / crc.store_raw);
 	printf("  %-22s %8.0f %8.0f %7.3f\n", "load, data crc on", crc.load,
 	       crc.load_raw, crc.load / crc.load_raw);
+	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.30)\n", "store crc vs raw copy",
+	       crc.store, plain.store_raw, crc.store / plain.store_raw);
+	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.10)\n", "store vs its floor",
+	       plain.store, plain.store_floor, plain.store / plain.store_floor);
+	printf("  %-22s %8.0f %8.0f %7.3f  (target <= 1.05)\n", "load vs its floor",
+	       plain.load, plain.load_floor, plain.load / plain.load_floor);
+	printf("  key map lookup alone: %.0f ns\n", plain.lookup);
+	printf("  crc32c of 4 KiB: %.0f ns; copy %.0f ns, copy then crc %.0f ns, fused %.0f ns, floor with crc %.0f ns\n",
+	       cc.crc_ns, cc.copy_ns, cc.copy_then_crc_ns, cc.fused_ns, cc.floor_crc_ns);
+	printf("  %-22s %10s %8s %8s %8s %6s\n", "writers (stores/s)", "rate", "locks/st",
+	       "held%", "hold ns", "CPUs");
+	{
+		static const char *const name[W_MODES] = {
+			"1 writer", "2 writers", "2 writers + balancer",
+			"1 writer, own engine", "2 writers, engine each",
+		};
+
+		for (int m = 0; m < W_MODES; m++)
+			printf("  %-22s %10.0f %8.3f %8.1f %8.0f %6.2f\n", name[m], wres.rate[m],
+			       wres.lock[m].per_store, 100 * wres.lock[m].found_held,
+			       wres.lock[m].hold_ns, wres.cpus[m]);
+	}
+	printf("  writers2_speedup %.3f (target >= 1.8), with balancer %.3f, engine per writer %.3f\n",
+	       wres.rate[W_TWO] / wres.rate[W_ONE], wres.rate[W_TWO_BAL] / wres.rate[W_ONE],
+	       wres.rate[W_CEIL_TWO] / wres.rate[W_CEIL_ONE]);
+	printf("  attach: %llu frames in %.2f s, %.3f GB/s of index, %.1f DRAM bytes per frame\n",
+	       (unsigned long long)at.frames, at.seconds, at.gbps, at.dram_per_frame);
+	printf("  1 TiB namespace (%.0f frames): attach %.1f s, DRAM %.2f GiB\n",
+	       tib_frames, tib_frames * FSNVM_ENTRY_BYTES / at.gbps / 1e9,
+	       tib_frames * at.dram_per_frame / (double)(1ULL << 30));
 
 wear:
 	measure_wear(img, bytes, scale, &bp, balance_every, &w);
@@ -488,7 +966,7 @@ wear:
 			"  \"endurance\": %.4f,\n  \"extra_write_pct\": %.3f,\n"
 			"  \"endurance_median\": %.4f,\n  \"endurance_min\": %.4f,\n"
 			"  \"baseline_endurance\": %.6f,\n  \"wear_max\": %llu,\n"
-			"  \"wear_mean\": %.2f,\n  \"user_stores\": %llu,\n  \"migrations\": %llu\n}\n",
+			"  \"wear_mean\": %.2f,\n  \"user_stores\": %llu,\n  \"migrations\": %llu,\n",
 			(unsigned long long)FRAMES, scale < 1 ? "true" : "false",
 			plain.store, plain.store_raw, plain.store / plain.store_raw,
 			plain.load, plain.load_raw, plain.load / plain.load_raw,
@@ -498,10 +976,13 @@ wear:
 			w.checkpoint_median, w.checkpoint_min,
 			w.baseline_endurance, (unsigned long long)w.wear_max, w.wear_mean,
 			(unsigned long long)w.user_stores, (unsigned long long)w.migrations);
+		json_new_figures(f, &plain, &crc, &cc, &wres, &at, tib_frames);
 		CHECK(!fclose(f), "write %s", json);
 		printf("  results: %s\n", json);
 	}
 	pmem_unmap(img, mapped);
+	pmem_unmap(img2, mapped2);
 	unlink(path);
+	unlink(path2);
 	return 0;
 }

@@ -1,6 +1,7 @@
 # Shared core (pmem-layout/) in userspace: sourced by tests/run.sh.
 U=build/user
 run build-core-tests make -s test-bins
+run core-crc32c $U/crc32c_test
 run core-media $U/media_test
 run core-wear-pool $U/wear_pool_test 300000
 run core-media-errors $U/media_error_test

@@ -56,9 +56,28 @@ typedef int64_t s64;
  */
 typedef pthread_spinlock_t spinlock_t;
 #define spin_lock_init(l) pthread_spin_init((l), PTHREAD_PROCESS_PRIVATE)
+#define spin_lock_destroy(l) pthread_spin_destroy(l)
+#ifdef FSNVM_LOCK_STATS
+/*
+ * bench_core's build counts, per thread and while fsnvm_lock_stats_on is
+ * set, how often the lock is taken, how often it was found held, and the
+ * TSC ticks it was held (tools/shim/lock_stats.c).
+ */
+struct fsnvm_lock_stats {
+	u64 acquired;
+	u64 found_held;
+	u64 held_ticks;
+};
+extern bool fsnvm_lock_stats_on;
+extern _Thread_local struct fsnvm_lock_stats fsnvm_lock_stats;
+void fsnvm_lock_counted(spinlock_t *l);
+void fsnvm_unlock_counted(spinlock_t *l);
+#define spin_lock(l) fsnvm_lock_counted(l)
+#define spin_unlock(l) fsnvm_unlock_counted(l)
+#else
 #define spin_lock(l) pthread_spin_lock(l)
 #define spin_unlock(l) pthread_spin_unlock(l)
-#define spin_lock_destroy(l) pthread_spin_destroy(l)
+#endif
 
 /*
  * Lockless loads (fsnvm_engine.c) read the key map and frame states while
@@ -134,6 +153,8 @@ static inline void raw_write_seqcount_end(seqcount_t *s)
 #define pr_warn(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
 
 u32 crc32c(u32 crc, const void *buf, unsigned int len);
+/* Every crc32c implementation the CPU has against the table: 0 or -1. */
+int crc32c_selftest(void);
 
 /*
  * The engine's writers (fsnvm_engine.h): a store runs as writer 1..nr,
