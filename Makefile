@@ -8,7 +8,7 @@
 #   make bench-core   engine benchmark -> tests/bench/results-core.json
 #   make bench-guest  frontswap-nvm vs swap on pmem, zswap and a disk in
 #                     QEMU -> tests/bench/results-guest.{json,svg,md}
-#   make bench-profile  perf in the guest on the seq and stress-ng runs
+#   make bench-profile  perf in the guest on the random and seq runs
 #                     -> tests/bench/profile-guest.txt
 # Everything generated goes under build/ (git-ignored).
 

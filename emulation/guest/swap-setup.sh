@@ -17,7 +17,8 @@ if grep -q "^$dev " /proc/swaps; then
 	log "$dev already in use as swap"
 else
 	rot=/sys/block/${dev#/dev/}/queue/rotational
-	case $dev in /dev/vd*) [ ! -w "$rot" ] || echo 0 >"$rot" ;; esac
+	# fsnvm.disk_rotational=1 keeps QEMU's report, for comparisons.
+	case $dev in /dev/vd*) [ "$(param disk_rotational 0)" = 1 ] || [ ! -w "$rot" ] || echo 0 >"$rot" ;; esac
 	mkswap "$dev" >&2 || die "mkswap $dev failed"
 	swapon "$dev" || die "swapon $dev failed"
 	log "swapon $dev: $(awk -v d="$dev" '$1 == d { print $3 " KiB" }' /proc/swaps)"

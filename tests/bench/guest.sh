@@ -13,7 +13,7 @@
 #   quick: one small round of everything; asserts that every mode ran every
 #   workload with every page verified, and writes to build/bench/ only.
 #   profile: the full run's sizes, one round of modes nvm and pmem (or
-#   BENCH_MODES) on BENCH_WORKLOADS (seq,stress-ng), each under perf in the
+#   BENCH_MODES) on BENCH_WORKLOADS (random,seq), each under perf in the
 #   guest -> tests/bench/profile-guest.txt (make bench-profile).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +35,7 @@ if [ "$1" = profile ]; then
 	"$top/tests/e2e/run-guest.sh" bench-profile --run bench \
 		--initrd "$top/build/emu/initramfs-perf.cpio.gz" --mem "$mem" \
 		--nvdimm-size "$nvdimm" --swap-size "$swap" --timeout "$timeout" \
-		--append "frontswap_nvm.inplace_wear=1 fsnvm.profile=1 fsnvm.rounds=1 fsnvm.ops=$ops fsnvm.sets=$sets fsnvm.sng=$sng fsnvm.modes=${BENCH_MODES:-nvm,pmem} fsnvm.workloads=${BENCH_WORKLOADS:-seq,stress-ng}"
+		--append "frontswap_nvm.inplace_wear=1 fsnvm.profile=1 fsnvm.rounds=1 fsnvm.ops=$ops fsnvm.sets=$sets fsnvm.sng=$sng fsnvm.modes=${BENCH_MODES:-nvm,pmem} fsnvm.workloads=${BENCH_WORKLOADS:-random,seq}"
 	log=$top/build/emu/bench-profile/console.log
 	grep -q '^BENCH-DONE' "$log" || { echo "bench-profile: the guest did not finish" >&2; exit 1; }
 	{
