@@ -8,8 +8,9 @@
 # tests/bench/guest_report.c turns the two console logs into
 # tests/bench/results-guest.json, the chart and the README table.
 # usage: tests/bench/guest.sh quick|full|profile   (full: BENCH_ROUNDS, default 5)
-#   BENCH_BOOTS (default "main zswap wear"): the boots to run; the report
-#   also reads the consoles that earlier runs of the other boots left.
+#   BENCH_BOOTS (default "main zswap wear"): the boots to run; a subset
+#   reports on its own consoles only, to results-guest-BOOT-BOOT.* (the
+#   wear boot alone: results-guest-wear.*).
 #   quick: one small round of everything; asserts that every mode ran every
 #   workload with every page verified, and writes to build/bench/ only.
 #   profile: the full run's sizes, one round of modes nvm and pmem (or
@@ -56,22 +57,25 @@ args="fsnvm.rounds=$rounds fsnvm.ops=$ops fsnvm.sets=$sets fsnvm.sng=$sng"
 # this run's few hundred it would be most of the spread.
 wear_balancer="frontswap_nvm.balance_threshold=2 frontswap_nvm.balance_first_move=2 frontswap_nvm.balance_interval_ms=200"
 start=$SECONDS
-for boot in ${BENCH_BOOTS:-main zswap wear}; do
+boots=${BENCH_BOOTS:-main zswap wear}
+name=results-guest logs=()
+[ "$boots" = "main zswap wear" ] || name=results-guest-$(echo $boots | tr ' ' -)
+for boot in $boots; do
 	case $boot in
-	main) "$top/tests/e2e/run-guest.sh" bench "${common[@]}" \
+	main) logs+=("$top/build/emu/bench/console.log")
+		"$top/tests/e2e/run-guest.sh" bench "${common[@]}" \
 		--append "frontswap_nvm.inplace_wear=1 fsnvm.modes=nvm,pmem,disk $args" ;;
-	zswap) "$top/tests/e2e/run-guest.sh" bench-zswap "${common[@]}" --run bench \
+	zswap) logs+=("$top/build/emu/bench-zswap/console.log")
+		"$top/tests/e2e/run-guest.sh" bench-zswap "${common[@]}" --run bench \
 		--append "frontswap_nvm.register=0 zswap.enabled=1 fsnvm.modes=zswap,zswap-big $args" ;;
-	wear) "$top/tests/e2e/run-guest.sh" bench-wear "${common[@]}" --run bench \
+	wear) logs+=("$top/build/emu/bench-wear/console.log")
+		"$top/tests/e2e/run-guest.sh" bench-wear "${common[@]}" --run bench \
 		--append "frontswap_nvm.inplace_wear=1 $wear_balancer fsnvm.modes=nvm,pmem fsnvm.workloads=aging fsnvm.rounds=$wear_rounds fsnvm.passes=$passes" ;;
 	*) echo "BENCH_BOOTS: unknown boot $boot (main, zswap, wear)" >&2; exit 2 ;;
 	esac
 done
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="QEMU TCG, guest ${mem} MiB RAM, 2 vCPUs, ${nvdimm} NVDIMM; host $(nproc) x $cpu; $rounds rounds (aging $wear_rounds)"
-"$top/build/user/guest_report" --json "$out/results-guest.json" --svg "$out/results-guest.svg" \
-	--machine "$machine" --require-all \
-	"$top/build/emu/bench/console.log" "$top/build/emu/bench-zswap/console.log" \
-	"$top/build/emu/bench-wear/console.log" |
-	tee "$out/results-guest.md"
-echo "bench-guest: $rounds round(s) in $((SECONDS - start)) s; $out/results-guest.{json,svg,md}"
+"$top/build/user/guest_report" --json "$out/$name.json" --svg "$out/$name.svg" \
+	--machine "$machine" --require-all "${logs[@]}" | tee "$out/$name.md"
+echo "bench-guest: $rounds round(s) in $((SECONDS - start)) s; $out/$name.{json,svg,md}"

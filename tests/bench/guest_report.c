@@ -388,6 +388,8 @@ static void svg_hist(FILE *f, const char *workload, int round, const char *kind,
 		bx = x0 + w * (double)b->from / ((double)xmax + 1);
 		bw = w * (double)(b->to - b->from + 1) / ((double)xmax + 1);
 		bh = h * ((double)b->frames / (double)total) / peak;
+		if (b->frames && bh < 3)
+			bh = 3;	/* a worn tail of a few frames stays visible */
 		fprintf(f, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'>"
 			"<title>wear %llu-%llu: %llu frames</title></rect>\n",
 			bx, y0 + h - bh, bw > 1 ? bw - 0.5 : bw, bh, colour, b->from, b->to, b->frames);
@@ -480,7 +482,7 @@ static void write_svg(FILE *f, const char *machine)
 		svg_hist(f, hw, hr, "nvm", t1, left, 360, hwid, 80, xmax, colours[MODE_NVM]);
 		svg_hist(f, hw, hr, "inplace", t2, left, 500, hwid, 80, xmax, colours[MODE_PMEM]);
 		fprintf(f, "<text x='%.0f' y='612' font-size='11'>x: page writes to a frame (same scale); "
-			"y: share of frames, each histogram scaled to its tallest bin</text>\n", left);
+			"y: share of frames, each histogram scaled to its tallest bin (any non-empty bin at least 3 px)</text>\n", left);
 	}
 	fprintf(f, "</svg>\n");
 }
