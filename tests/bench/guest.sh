@@ -27,12 +27,7 @@ profile) mem=256 ops=2 sets=1.5 sng=10 nvdimm=1G swap=2G timeout=3600 ;;
 *) echo "usage: $0 quick|full|profile" >&2; exit 2 ;;
 esac
 if [ "$1" = profile ]; then
-	# perf and its libraries only here: they would take the timed runs' RAM.
-	make -s -C "$top" initramfs
-	bins="$top/build/user/fsnvmctl /usr/bin/perf"
-	for prog in memstress soak swapbench; do bins+=" $top/build/emu/$prog"; done
-	FSNVM_GUEST_BINS="$bins /usr/bin/stress-ng" \
-		"$top/emulation/mkinitramfs.sh" "$top/build/emu/initramfs-perf.cpio.gz"
+	"$top/scripts/build-guest.sh" --perf
 	"$top/tests/e2e/run-guest.sh" bench-profile --run bench \
 		--initrd "$top/build/emu/initramfs-perf.cpio.gz" --mem "$mem" \
 		--nvdimm-size "$nvdimm" --swap-size "$swap" --timeout "$timeout" \
@@ -76,6 +71,10 @@ for boot in $boots; do
 done
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="QEMU TCG, guest ${mem} MiB RAM, 2 vCPUs, ${nvdimm} NVDIMM; host $(nproc) x $cpu; $rounds rounds (aging $wear_rounds)"
-"$top/build/user/guest_report" --json "$out/$name.json" --svg "$out/$name.svg" \
-	--machine "$machine" --require-all "${logs[@]}" | tee "$out/$name.md"
+"$top/build/user/guest_report" \
+	--json "$out/.$name.json" --svg "$out/.$name.svg" \
+	--machine "$machine" --require-all "${logs[@]}" >"$out/.$name.md"
+# Only a report that passed replaces the last one.
+for ext in json svg md; do mv "$out/.$name.$ext" "$out/$name.$ext"; done
+cat "$out/$name.md"
 echo "bench-guest: $rounds round(s) in $((SECONDS - start)) s; $out/$name.{json,svg,md}"
