@@ -254,7 +254,7 @@ static int check_recovery(const struct dev *d, const struct vp_report *r,
 	memset(rep, 0, sizeof(*rep));
 	if (!e)
 		return fail("%s: engine: %s", d->path, fsnvm_media_str(st));
-	for (f = 0; bad && f < e->geo.nr_frames; f++)
+	for (f = 0; bad && f < fsnvm_engine_geo(e)->nr_frames; f++)
 		if (bad[f])
 			fsnvm_mark_bad(e, f);
 	ret = fsnvm_recover(e, FSNVM_RECOVER_INSPECT, rep);
