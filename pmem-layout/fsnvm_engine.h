@@ -139,7 +139,7 @@ enum fsnvm_recover_mode {
 void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame);
 /*
  * Rebuild the key map and the free pool from the index (fsnvm_recover.c).
- * 0, or in ATTACH -EOVERFLOW when the seqs found leave no room for new
+ * INSPECT always returns 0; ATTACH 0, or -EOVERFLOW when the seqs found leave no room for new
  * stores (the device needs a format --keep-wear; the engine stays
  * read-only).
  */

