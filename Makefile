@@ -18,7 +18,7 @@ U       := $(BUILD)/user
 CC      ?= gcc
 
 CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c tools/shim/writer_id.c \
-            tools/shim/race_point.c
+            tools/shim/race_point.c tools/shim/lockdep.c
 CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h) tools/shim/persist_libpmem.c
 WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INC      := -Itools/shim -Ipmem-layout -Itests
@@ -39,71 +39,102 @@ deps:
 $(U):
 	@mkdir -p $@
 
-# --- userspace tests of the shared core --------------------------------
-# Tests on the libpmem shim.
-PMEM_TESTS := engine_model_test wear_pool_test media_test
-$(PMEM_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
-# Tests on plain memory link tests/persist_memcpy.c (weak: they override).
-PLAIN := tests/persist_memcpy.c
-PLAIN_TESTS := media_error_test load_race_test load_miss_test writer_gone_test \
-	       pending_order_test vouch_close_test hostile_media_test area_race_test \
-	       poison_test
-$(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h \
-			tests/writer_threads.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $(PLAIN) $< -lpthread -o $@
-$(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
-# The poison test's threads, under ThreadSanitizer too.
-$(U)/poison_test_tsan: tests/poison_test.c tests/persist_tsan.c $(PLAIN) $(CORE_SRC) $(CORE_HDR) tests/test_util.h tests/writer_threads.h | $(U)
-	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) $(CORE_SRC) tests/persist_tsan.c $(PLAIN) $< -lpthread -o $@
-$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h tests/writer_threads.h \
-		  $(CORE_SRC) $(CORE_HDR) | $(U)
-	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/crash_shim.c $< -lpthread -o $@
-# The format under crashes, through the tool's own wear reading.
-$(U)/format_crash_test: tests/format_crash_test.c tests/crash_shim.c tests/crash_shim.h tools/fsnvmctl/oldwear.c tools/fsnvmctl/oldwear.h $(CORE_SRC) $(CORE_HDR) | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(CORE_SRC) tests/crash_shim.c tools/fsnvmctl/oldwear.c $< -lpthread -o $@
-# The checksum's implementations against its table, optimized as shipped.
-$(U)/crc32c_test: tests/crc32c_test.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) $(CORE_SRC) tests/persist_memcpy.c $< -lpthread -o $@
-$(U)/bench_core: tests/bench/bench_core.c tools/shim/lock_stats.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) -O2 -g -march=native -DFSNVM_LOCK_STATS $(INC) $(CORE_SRC) tools/shim/lock_stats.c $< $(PMEM) -lm -o $@
-
-# --- fsnvmctl ------------------------------------------------------------
-$(U)/fsnvmctl: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
-	$(CC) $(WARN) -O2 -g $(INC) -Itools/fsnvmctl $(CORE_SRC) $(TOOL_SRC) $(PMEM) $(TOOL_LIBS) -o $@
-$(U)/fsnvmctl-asan: $(TOOL_SRC) $(TOOL_HDR) $(CORE_SRC) $(CORE_HDR) | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(CORE_SRC) $(TOOL_SRC) $(PMEM) $(TOOL_LIBS) -o $@
-
-tools: $(U)/fsnvmctl
-
-# Test helpers of the tool: fill_image fills an image through the engine.
-$(U)/fill_image: tests/tool/fill_image.c $(CORE_SRC) $(CORE_HDR) tests/test_util.h | $(U)
-	$(CC) $(WARN) $(SAN) $(INC) $(CORE_SRC) $< $(PMEM) -o $@
+# --- the shared core, built once per flavour -----------------------------
+# Every binary links the core from libfsnvm-FLAVOUR.a, compiled with the
+# flags of its sanitizer or optimization level.  Test objects come before
+# the archive, so a test's own fsnvm_race_point() (or persistence) wins over
+# the weak defaults.
+CORE_OBJ_NAMES := $(notdir $(CORE_SRC:.c=.o))
+# Tests' flavours assert the lock where the core says it is held, and make
+# a WARN_ON_ONCE fatal (tools/shim/fsnvm_platform.h).
+DEBUG_CHECKS  := -DFSNVM_DEBUG_CHECKS
+CORE_CC_san   := $(CC) $(WARN) $(SAN) $(DEBUG_CHECKS)
+CORE_CC_tsan  := $(CC) $(WARN) -O1 -g -fsanitize=thread $(DEBUG_CHECKS)
+CORE_CC_ubsan := $(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(DEBUG_CHECKS)
+CORE_CC_bench := $(CC) $(WARN) -O2 -g -march=native -DFSNVM_LOCK_STATS
+CORE_CC_opt   := $(CC) $(WARN) -O2 -g
+CORE_CC_o1    := $(CC) $(WARN) -O1 -g $(DEBUG_CHECKS)
 # The fuzz targets, libFuzzer's (clang only; tests/fuzz/README.md).
-FUZZ_TARGETS := fuzz_super fuzz_recover fuzz_tool
-FUZZ_BINS := $(FUZZ_TARGETS:%=$(U)/%)
 FUZZ_CC := clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
 	   -fno-sanitize-recover=all $(INC) -Itools/fsnvmctl \
 	   -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt $(FUZZ_FLAGS)
-FUZZ_DEP := tests/fuzz/fuzz_image.h tests/fuzz/coverage-ignore.txt tests/persist_memcpy.c \
-	    $(CORE_SRC) $(CORE_HDR) \
-	    tools/fsnvmctl/verify.c tools/fsnvmctl/verify.h
-$(U)/fuzz_super: tests/fuzz/fuzz_super.c $(FUZZ_DEP) | $(U)
-	$(FUZZ_CC) $(CORE_SRC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< -lpthread -o $@
 # The image targets walk every frame several times a run, where tracing
 # every comparison would take most of the time; their mutator supplies
 # the values that tracing would find.
 FUZZ_NOCMP := -fno-sanitize-coverage=trace-cmp
-$(U)/fuzz_recover: tests/fuzz/fuzz_recover.c $(FUZZ_DEP) | $(U)
-	$(FUZZ_CC) $(FUZZ_NOCMP) $(CORE_SRC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< -lpthread -o $@
+CORE_CC_fuzz  := $(FUZZ_CC) $(DEBUG_CHECKS)
+CORE_CC_fuzznocmp := $(FUZZ_CC) $(FUZZ_NOCMP) $(DEBUG_CHECKS)
+CORE_FLAVOURS := san tsan ubsan bench opt o1 fuzz fuzznocmp
+define core_flavour
+$(U)/core-$(1)/%.o: pmem-layout/%.c $(CORE_HDR) tests/fuzz/coverage-ignore.txt
+	@mkdir -p $$(@D)
+	$$(CORE_CC_$(1)) $(INC) -c $$< -o $$@
+$(U)/core-$(1)/%.o: tools/shim/%.c $(CORE_HDR) tests/fuzz/coverage-ignore.txt
+	@mkdir -p $$(@D)
+	$$(CORE_CC_$(1)) $(INC) -c $$< -o $$@
+$(U)/libfsnvm-$(1).a: $(CORE_OBJ_NAMES:%=$(U)/core-$(1)/%)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach f,$(CORE_FLAVOURS),$(eval $(call core_flavour,$(f))))
+CORE_LIB = $(U)/libfsnvm-$(1).a
+
+# --- userspace tests of the shared core --------------------------------
+# Tests on the libpmem shim.
+PMEM_TESTS := engine_model_test wear_pool_test media_test
+$(PMEM_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(call CORE_LIB,san) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(DEBUG_CHECKS) $(INC) $< $(call CORE_LIB,san) $(PMEM) -o $@
+# Tests on plain memory link tests/persist_memcpy.c (weak: they override).
+PLAIN := tests/persist_memcpy.c
+PLAIN_TESTS := media_error_test load_race_test load_miss_test writer_gone_test \
+	       pending_order_test vouch_close_test hostile_media_test area_race_test \
+	       poison_test lock_assert_test
+$(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(call CORE_LIB,san) $(CORE_HDR) tests/test_util.h \
+			tests/writer_threads.h | $(U)
+	$(CC) $(WARN) $(SAN) $(DEBUG_CHECKS) $(INC) $(PLAIN) $< $(call CORE_LIB,san) -lpthread -o $@
+$(U)/engine_threads_test: tests/engine_threads_test.c tests/persist_tsan.c $(PLAIN) $(call CORE_LIB,tsan) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) tests/persist_tsan.c $(PLAIN) $< $(call CORE_LIB,tsan) -lpthread -o $@
+# The poison test's threads, under ThreadSanitizer too.
+$(U)/poison_test_tsan: tests/poison_test.c tests/persist_tsan.c $(PLAIN) $(call CORE_LIB,tsan) $(CORE_HDR) tests/test_util.h tests/writer_threads.h | $(U)
+	$(CC) $(WARN) -O1 -g -fsanitize=thread $(INC) tests/persist_tsan.c $(PLAIN) $< $(call CORE_LIB,tsan) -lpthread -o $@
+$(U)/crash_test: tests/crash_test.c tests/crash_shim.c tests/crash_shim.h tests/writer_threads.h \
+		  $(call CORE_LIB,ubsan) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) tests/crash_shim.c $< $(call CORE_LIB,ubsan) -lpthread -o $@
+# The format under crashes, through the tool's own wear reading.
+$(U)/format_crash_test: tests/format_crash_test.c tests/crash_shim.c tests/crash_shim.h tools/fsnvmctl/oldwear.c tools/fsnvmctl/oldwear.h $(call CORE_LIB,san) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl tests/crash_shim.c tools/fsnvmctl/oldwear.c $< $(call CORE_LIB,san) -lpthread -o $@
+# The checksum's implementations against its table, optimized as shipped.
+$(U)/crc32c_test: tests/crc32c_test.c $(call CORE_LIB,ubsan) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O2 -g -fsanitize=undefined -fno-sanitize-recover=all $(INC) tests/persist_memcpy.c $< $(call CORE_LIB,ubsan) -lpthread -o $@
+$(U)/bench_core: tests/bench/bench_core.c tools/shim/lock_stats.c $(call CORE_LIB,bench) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) -O2 -g -march=native -DFSNVM_LOCK_STATS $(INC) tools/shim/lock_stats.c $< $(call CORE_LIB,bench) $(PMEM) -lm -o $@
+
+# --- fsnvmctl ------------------------------------------------------------
+$(U)/fsnvmctl: $(TOOL_SRC) $(TOOL_HDR) $(call CORE_LIB,opt) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) -O2 -g $(INC) -Itools/fsnvmctl $(TOOL_SRC) $(call CORE_LIB,opt) $(PMEM) $(TOOL_LIBS) -o $@
+$(U)/fsnvmctl-asan: $(TOOL_SRC) $(TOOL_HDR) $(call CORE_LIB,san) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) -Itools/fsnvmctl $(TOOL_SRC) $(call CORE_LIB,san) $(PMEM) $(TOOL_LIBS) -o $@
+
+tools: $(U)/fsnvmctl
+
+# Test helpers of the tool: fill_image fills an image through the engine.
+$(U)/fill_image: tests/tool/fill_image.c $(call CORE_LIB,san) $(CORE_HDR) tests/test_util.h | $(U)
+	$(CC) $(WARN) $(SAN) $(INC) $< $(call CORE_LIB,san) $(PMEM) -o $@
+FUZZ_TARGETS := fuzz_super fuzz_recover fuzz_tool
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(U)/%)
+FUZZ_DEP := tests/fuzz/fuzz_image.h tests/fuzz/coverage-ignore.txt tests/persist_memcpy.c \
+	    $(CORE_HDR) tools/fsnvmctl/verify.c tools/fsnvmctl/verify.h
+$(U)/fuzz_super: tests/fuzz/fuzz_super.c $(FUZZ_DEP) $(call CORE_LIB,fuzz) | $(U)
+	$(FUZZ_CC) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< $(call CORE_LIB,fuzz) -lpthread -o $@
+$(U)/fuzz_recover: tests/fuzz/fuzz_recover.c $(FUZZ_DEP) $(call CORE_LIB,fuzznocmp) | $(U)
+	$(FUZZ_CC) $(FUZZ_NOCMP) tools/fsnvmctl/verify.c tests/persist_memcpy.c $< $(call CORE_LIB,fuzznocmp) -lpthread -o $@
 $(U)/fuzz_tool: tests/fuzz/fuzz_tool.c $(FUZZ_DEP) tools/fsnvmctl/wearstat.c \
-		tools/fsnvmctl/wearstat.h tools/fsnvmctl/media.c tools/fsnvmctl/media.h | $(U)
-	$(FUZZ_CC) $(FUZZ_NOCMP) $(CORE_SRC) tools/fsnvmctl/verify.c tools/fsnvmctl/wearstat.c \
-		tools/fsnvmctl/media.c tests/persist_memcpy.c $< -lpthread -lm -o $@
+		tools/fsnvmctl/wearstat.h tools/fsnvmctl/media.c tools/fsnvmctl/media.h $(call CORE_LIB,fuzznocmp) | $(U)
+	$(FUZZ_CC) $(FUZZ_NOCMP) tools/fsnvmctl/verify.c tools/fsnvmctl/wearstat.c \
+		tools/fsnvmctl/media.c tests/persist_memcpy.c $< $(call CORE_LIB,fuzznocmp) -lpthread -lm -o $@
 # Seeds for them, made from real images by tests/fuzz/run.sh.
-$(U)/fuzz_seed: tests/fuzz/fuzz_seed.c $(CORE_SRC) $(CORE_HDR) | $(U)
-	$(CC) $(WARN) -O1 -g $(INC) $(CORE_SRC) tests/persist_memcpy.c $< -lpthread -o $@
+$(U)/fuzz_seed: tests/fuzz/fuzz_seed.c $(call CORE_LIB,o1) $(CORE_HDR) | $(U)
+	$(CC) $(WARN) -O1 -g $(INC) tests/persist_memcpy.c $< $(call CORE_LIB,o1) -lpthread -o $@
 
 .PHONY: tool-test-bins fuzz
 tool-test-bins: $(U)/fsnvmctl $(U)/fsnvmctl-asan $(U)/fill_image $(FUZZ_BINS) $(U)/fuzz_seed

@@ -23,9 +23,8 @@
  * A cold page moves once per `threshold` levels of wear, so the extra
  * writes are about cold_fraction / threshold and cold frames lag the rest
  * by up to `threshold`; a page is first moved only at balance_first_move
- * times that (see below).  bench_core measures the trade-off: at 8,
- * 0.983 of ideal endurance at the end of its Zipf(0.99) workload with 30%
- * cold data (0.978 median over the last tenth) for 1.98% extra writes.
+ * times that (see below).  bench_core measures the trade-off (the README
+ * has the figures of the default, 8).
  */
 static unsigned long fsnvm_balance_threshold = 8;
 

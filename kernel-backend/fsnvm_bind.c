@@ -2,9 +2,14 @@
 /*
  * Binding frontswap-nvm to a pmem namespace, and letting go of it.
  *
- *   echo /dev/pmem0 > /sys/module/frontswap_nvm/parameters/device   bind
- *   echo > /sys/module/frontswap_nvm/parameters/device              unbind
- *   frontswap_nvm.device=/dev/pmem0                      on the command line
+ *   echo /dev/pmem0 > /sys/kernel/mm/frontswap_nvm/device   bind
+ *   echo > /sys/kernel/mm/frontswap_nvm/device              unbind
+ *   frontswap_nvm.device=/dev/pmem0               on the command line
+ *
+ * The module parameter serves the command line only: a parameter's .set
+ * runs under the kernel's global param_lock, and a bind recovers the whole
+ * index, which on a large namespace takes seconds.  At run time the
+ * sysfs file (fsnvm_sysfs.c) binds, under fsnvm_bind_mutex alone.
  *
  * nd_pmem probes asynchronously, so a device named on the command line is
  * retried for a while until it appears.  Binding opens the block device
@@ -68,7 +73,7 @@ static unsigned int fsnvm_boot_tries;
 static void fsnvm_mark_badblocks(struct fsnvm_dev *d, u64 start_off)
 {
 	struct badblocks *bb = d->bdev->bd_disk->bb;
-	const struct fsnvm_geometry *geo = &d->engine->geo;
+	const struct fsnvm_geometry *geo = fsnvm_engine_geo(d->engine);
 	u64 f, bad = 0;
 
 	if (!bb || !bb->count)
@@ -181,10 +186,10 @@ static void fsnvm_super_refused(struct fsnvm_dev *d, void *kaddr, u64 bytes)
  * device is attached read-write; a stale or damaged backup is rewritten
  * from the primary the same way.  Each is said in the log.
  */
-static void fsnvm_super_fixup(struct fsnvm_dev *d)
+static void fsnvm_super_fixup(struct fsnvm_dev *d, void *kaddr)
 {
-	struct fsnvm_engine *e = d->engine;
-	const struct fsnvm_super_pick *pick = &e->super_pick;
+	const struct fsnvm_super_pick *pick = fsnvm_engine_super_pick(d->engine);
+	const struct fsnvm_super *sb = fsnvm_engine_super(d->engine);
 	enum fsnvm_super_copy fixed;
 	char why[192];
 
@@ -192,7 +197,7 @@ static void fsnvm_super_fixup(struct fsnvm_dev *d)
 		fsnvm_super_problem_str(&pick->primary, why, sizeof(why));
 		pr_warn("%s: primary superblock unusable (%s); bound with the backup at %u\n",
 			d->path, why, FSNVM_SUPER_BACKUP);
-	} else if (le64_to_cpu(e->super.compat) & FSNVM_COMPAT_BACKUP_SB) {
+	} else if (le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB) {
 		if (pick->backup_differs)
 			pr_warn("%s: backup superblock differs from the primary (a format cut short?)\n",
 				d->path);
@@ -202,7 +207,7 @@ static void fsnvm_super_fixup(struct fsnvm_dev *d)
 				d->path, FSNVM_SUPER_BACKUP, why);
 		}
 	}
-	fixed = fsnvm_super_repair(e->base, &e->super, pick);
+	fixed = fsnvm_super_repair(kaddr, sb, pick);
 	if (fixed == FSNVM_SB_PRIMARY)
 		pr_warn("%s: primary superblock rewritten from the backup\n",
 			d->path);
@@ -301,6 +306,7 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 {
 	enum fsnvm_media_status st;
 	struct fsnvm_recovery rep;
+	struct fsnvm_stats s;
 	u64 start_off, bytes;
 	void *kaddr;
 	int ret, id;
@@ -341,17 +347,19 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 	ret = fsnvm_map(d, start_off, bytes, &kaddr);
 	if (!ret) {
 		d->engine = fsnvm_engine_open(kaddr, bytes, &st);
-		if (!d->engine) {
+		if (!d->engine && st == FSNVM_MEDIA_NO_MEMORY)
+			pr_err("%s: %s\n", d->path, fsnvm_media_str(st));
+		else if (!d->engine)
 			fsnvm_super_refused(d, kaddr, bytes);
+		if (!d->engine)
 			ret = fsnvm_media_errno(st);
-		}
 	}
 	if (!ret) {
 		fsnvm_mark_badblocks(d, start_off);
 		ret = fsnvm_recover(d->engine, FSNVM_RECOVER_ATTACH, &rep);
 	}
 	if (!ret) {
-		fsnvm_super_fixup(d);
+		fsnvm_super_fixup(d, kaddr);
 		ret = fsnvm_start_serving(d);
 	}
 	fsnvm_dev_exit(id);
@@ -359,9 +367,10 @@ static int fsnvm_open(struct fsnvm_dev *d, bool quiet_missing)
 		ret = -ENXIO;
 	if (ret)
 		return ret;
+	fsnvm_get_stats(d->engine, &s);
 	pr_info("bound to %s: %llu frames, %llu stale pages released, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
-		d->path, d->engine->geo.nr_frames, rep.released, rep.duplicates,
-		rep.torn, rep.bad_frames, d->engine->stats.wear_max);
+		d->path, s.frames_total, rep.released, rep.duplicates,
+		rep.torn, rep.bad_frames, s.wear_max);
 	if (rep.torn || rep.implausible || rep.unreadable)
 		pr_warn("%s: %llu torn, %llu implausible and %llu unreadable index entries were reset (wear kept)\n",
 			d->path, rep.torn, rep.implausible, rep.unreadable);
@@ -378,7 +387,7 @@ static void fsnvm_close(struct fsnvm_dev *d)
 		synchronize_rcu();
 	}
 	if (d->engine && !(d->dax && fsnvm_dev_enter(d, &id))) {
-		WRITE_ONCE(d->engine->readonly, true);	/* no media to write */
+		fsnvm_engine_media_gone(d->engine);	/* no media to write */
 		fsnvm_engine_close(d->engine);
 	} else if (d->engine) {
 		fsnvm_engine_close(d->engine);	/* writes vouches */
@@ -484,20 +493,15 @@ static void fsnvm_boot_bind_fn(struct work_struct *work)
 	}
 }
 
-static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
+int fsnvm_device_write(const char *val)
 {
 	char path[FSNVM_PATH_MAX];
-	int ret;
-
 	char *p;
+	int ret;
 
 	if (strscpy(path, val, sizeof(path)) < 0)
 		return -ENAMETOOLONG;
 	p = strim(path);
-	if (!fsnvm_ready) {	/* the command line, before init */
-		strscpy(fsnvm_boot_path, p, sizeof(fsnvm_boot_path));
-		return 0;
-	}
 	if (!fsnvm_registered) {
 		pr_err("not registered with frontswap (frontswap_nvm.register=0?): cannot bind\n");
 		return -ENODEV;
@@ -509,10 +513,10 @@ static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
 	return ret;
 }
 
-static int fsnvm_device_get(char *buf, const struct kernel_param *kp)
+ssize_t fsnvm_device_show(char *buf)
 {
 	struct fsnvm_dev *d;
-	int n;
+	ssize_t n;
 
 	mutex_lock(&fsnvm_bind_mutex);
 	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
@@ -521,18 +525,35 @@ static int fsnvm_device_get(char *buf, const struct kernel_param *kp)
 	return n;
 }
 
+/* The command line's frontswap_nvm.device=PATH: bound once init ran. */
+static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
+{
+	if (fsnvm_ready) {
+		pr_err("bind through /sys/kernel/mm/frontswap_nvm/device\n");
+		return -EPERM;
+	}
+	if (strscpy(fsnvm_boot_path, val, sizeof(fsnvm_boot_path)) < 0)
+		return -ENAMETOOLONG;
+	strreplace(fsnvm_boot_path, '\n', '\0');
+	return 0;
+}
+
+static int fsnvm_device_get(char *buf, const struct kernel_param *kp)
+{
+	return fsnvm_device_show(buf);
+}
+
 static const struct kernel_param_ops fsnvm_device_ops = {
 	.set = fsnvm_device_set,
 	.get = fsnvm_device_get,
 };
-module_param_cb(device, &fsnvm_device_ops, NULL, 0644);
-MODULE_PARM_DESC(device, "fsdax pmem block device to swap onto (write a path to bind, an empty line to unbind)");
+module_param_cb(device, &fsnvm_device_ops, NULL, 0444);
+MODULE_PARM_DESC(device, "fsdax pmem block device to swap onto at boot (at run time: /sys/kernel/mm/frontswap_nvm/device)");
 
-int fsnvm_bind_init(bool registered)
+void fsnvm_bind_init(bool registered)
 {
 	fsnvm_ready = true;
 	fsnvm_registered = registered;
 	if (registered && fsnvm_boot_path[0])
 		schedule_delayed_work(&fsnvm_boot_bind_work, 0);
-	return 0;
 }

@@ -1,104 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: /sys/kernel/debug/frontswap_nvm/
+ * debugfs: /sys/kernel/debug/frontswap_nvm/, not an ABI (sysfs is:
+ * fsnvm_sysfs.c).
  *
  * One file per counter (frontswap.rst's failed_stores, loads, succ_stores,
- * invalidates, then the engine's own), and `stats`: every counter in one
- * versioned text file for `fsnvmctl stats`:
+ * invalidates, then the engine's own; fsnvm_stats.c), and `stats`: every
+ * counter in one versioned text file, which fsnvmctl stats reads when the
+ * kernel has no sysfs directory:
  *
  *   frontswap-nvm-stats 2
  *   device /dev/pmem0            (or "-" when unbound)
  *   succ_stores 1234
  *   ...
  *
- * Event counters (stores, loads, refusals, errors, migrations, ...) count
- * since boot, like frontswap's and zswap's: an unbind adds the engine's to
- * fsnvm_past.  The others (frames, wear) describe the namespace bound now,
- * 0 when none is.  Lines are "name value"; new names may be added, existing
- * ones keep their meaning; a change of meaning bumps the version (1 counted
- * events per binding).
+ * Lines are "name value"; new names may be added, existing ones keep their
+ * meaning; a change of meaning bumps the version (1 counted events per
+ * binding).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include <linux/stddef.h>
 
 #include "fsnvm_kernel.h"
 
 #define FSNVM_STATS_VERSION 2
-
-static const struct {
-	const char *name;
-	size_t offset;
-	bool event;		/* counts since boot, across bindings */
-} fsnvm_counters[] = {
-#define E(field) { #field, offsetof(struct fsnvm_stats, field), true }
-#define G(field) { #field, offsetof(struct fsnvm_stats, field), false }
-	E(succ_stores), E(failed_stores), E(loads), E(invalidates),
-	E(failed_loads), E(invalidate_areas), E(same_filled),
-	E(duplicate_stores), E(refused_full), E(refused_range),
-	E(load_errors), E(crc_errors), E(frames_retired), E(migrations),
-	E(balancer_runs), E(data_writes), G(wear_max), G(wear_sum),
-	G(frames_total), G(frames_used), G(frames_free), G(frames_bad),
-	G(pages_filled), E(frames_poisoned), G(pages_lost),
-#undef E
-#undef G
-};
-
-/*
- * The event counters of the bindings before this one.  The lock also makes
- * an unbind's "add to fsnvm_past, unpublish" one step for the readers, so
- * a counter never goes back.  Taken before an engine's lock.
- */
-DEFINE_SPINLOCK(fsnvm_past_lock);
-static struct fsnvm_stats fsnvm_past;	/* protected by fsnvm_past_lock */
-
-static u64 *fsnvm_field(struct fsnvm_stats *s, unsigned int i)
-{
-	return (u64 *)((char *)s + fsnvm_counters[i].offset);
-}
-
-/* Called with fsnvm_past_lock held by the unbind, just before unpublish. */
-void fsnvm_stats_keep(struct fsnvm_stats *s)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&fsnvm_past_lock);
-	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
-		if (fsnvm_counters[i].event)
-			*fsnvm_field(&fsnvm_past, i) += *fsnvm_field(s, i);
-}
-
-/*
- * Events since boot, the bound engine's gauges; false when unbound.
- * *gone: the bound namespace went away (may be NULL).
- */
-static bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len,
-			   bool *gone)
-{
-	struct fsnvm_stats now;
-	struct fsnvm_dev *d;
-	unsigned int i;
-
-	memset(&now, 0, sizeof(now));
-	spin_lock(&fsnvm_past_lock);
-	*s = fsnvm_past;
-	rcu_read_lock();
-	d = rcu_dereference(fsnvm_dev);
-	if (d) {
-		fsnvm_get_stats(d->engine, &now);
-		if (path)
-			strscpy(path, d->path, len);
-		if (gone)
-			*gone = READ_ONCE(d->gone);
-	}
-	rcu_read_unlock();
-	spin_unlock(&fsnvm_past_lock);
-	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
-		*fsnvm_field(s, i) = (fsnvm_counters[i].event ?
-				      *fsnvm_field(s, i) : 0) +
-				     *fsnvm_field(&now, i);
-	return d;
-}
 
 static int fsnvm_counter_get(void *data, u64 *val)
 {
@@ -118,30 +42,6 @@ static int fsnvm_refused_unbound_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(fsnvm_refused_unbound_fops, fsnvm_refused_unbound_get,
 			 NULL, "%llu\n");
 
-/* Least wear of any usable frame: a scan, so only here, not a counter. */
-static u64 fsnvm_wear_min(void)
-{
-	struct fsnvm_dev *d;
-	u64 f, min = 0;
-	int id;
-
-	mutex_lock(&fsnvm_bind_mutex);
-	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
-	if (d && fsnvm_dev_enter(d, &id)) {
-		min = U64_MAX;
-		for (f = 0; f < d->engine->geo.nr_frames; f++) {
-			if (fsnvm_fstate(d->engine, f) != FSNVM_FS_BAD)
-				min = min_t(u64, min, fsnvm_entry_wear(d->engine, f));
-			cond_resched();
-		}
-		if (min == U64_MAX)
-			min = 0;
-		fsnvm_dev_exit(id);
-	}
-	mutex_unlock(&fsnvm_bind_mutex);
-	return min;
-}
-
 static int fsnvm_stats_show(struct seq_file *m, void *v)
 {
 	char path[FSNVM_PATH_MAX] = "-";
@@ -152,9 +52,9 @@ static int fsnvm_stats_show(struct seq_file *m, void *v)
 	bound = fsnvm_snapshot(&s, path, sizeof(path), &gone);
 	seq_printf(m, "frontswap-nvm-stats %d\n", FSNVM_STATS_VERSION);
 	seq_printf(m, "device %s\n", path);
-	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
+	for (i = 0; i < fsnvm_nr_counters; i++)
 		seq_printf(m, "%s %llu\n", fsnvm_counters[i].name,
-			   *fsnvm_field(&s, i));
+			   fsnvm_counter_value(&s, i));
 	seq_printf(m, "refused_unbound %lld\n",
 		   (long long)atomic64_read(&fsnvm_refused_unbound));
 	seq_printf(m, "wear_min %llu\n", bound ? fsnvm_wear_min() : 0);
@@ -170,7 +70,7 @@ void fsnvm_debugfs_init(void)
 	struct dentry *dir = debugfs_create_dir("frontswap_nvm", NULL);
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(fsnvm_counters); i++)
+	for (i = 0; i < fsnvm_nr_counters; i++)
 		debugfs_create_file_unsafe(fsnvm_counters[i].name, 0444, dir,
 					   (void *)fsnvm_counters[i].offset,
 					   &fsnvm_counter_fops);

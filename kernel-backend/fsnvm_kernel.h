@@ -52,14 +52,36 @@ struct fsnvm_dev {
 /* The bound device or NULL; RCU-protected, written under fsnvm_bind_mutex. */
 extern struct fsnvm_dev __rcu *fsnvm_dev;
 extern struct mutex fsnvm_bind_mutex;
-/* Stores refused because nothing is bound (racy counter, debugfs only). */
+/* Stores refused because nothing is bound (a racy counter). */
 extern atomic64_t fsnvm_refused_unbound;
-/* Since-boot event counters (fsnvm_debugfs.c). */
+/* fsnvm_stats.c: the counters sysfs and debugfs show, in their order. */
+struct fsnvm_counter {
+	const char *name;
+	size_t offset;		/* in struct fsnvm_stats */
+	bool event;		/* counts since boot, across bindings */
+};
+
+extern const struct fsnvm_counter fsnvm_counters[];
+extern const unsigned int fsnvm_nr_counters;
+u64 fsnvm_counter_value(const struct fsnvm_stats *s, unsigned int i);
+/* Held by the unbind while it adds its events to the since-boot ones. */
 extern spinlock_t fsnvm_past_lock;
 void fsnvm_stats_keep(struct fsnvm_stats *s);
+/*
+ * Events since boot, the bound engine's gauges; false when unbound.
+ * path gets the bound device's (may be NULL); *gone: the bound namespace
+ * went away (may be NULL).
+ */
+bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len, bool *gone);
+/* Least wear of any usable frame: a scan, so not a counter. */
+u64 fsnvm_wear_min(void);
 
 /* fsnvm_bind.c */
-int fsnvm_bind_init(bool registered);
+void fsnvm_bind_init(bool registered);
+/* Bind the device at path, or unbind when it is empty; 0 or -errno. */
+int fsnvm_device_write(const char *path);
+/* The bound device's path, or "" when none is. */
+ssize_t fsnvm_device_show(char *buf);
 void fsnvm_dev_gone(struct fsnvm_dev *d);
 
 /*
@@ -88,6 +110,9 @@ void fsnvm_balancer_kick(struct fsnvm_dev *d);
 
 /* fsnvm_debugfs.c */
 void fsnvm_debugfs_init(void);
+
+/* fsnvm_sysfs.c: /sys/kernel/mm/frontswap_nvm/ */
+int fsnvm_sysfs_init(void);
 
 /* fsnvm_inplace.c, the benchmark's in-place wear (inplace_wear=1) */
 struct dentry;

@@ -188,7 +188,8 @@ static int __init fsnvm_init(void)
 
 	if (!fsnvm_register) {
 		pr_info("not registering: frontswap slot left to others\n");
-		return fsnvm_bind_init(false);
+		fsnvm_bind_init(false);
+		return 0;
 	}
 	ret = frontswap_register_ops(&fsnvm_frontswap_ops);
 	if (ret) {
@@ -198,13 +199,14 @@ static int __init fsnvm_init(void)
 		return ret;
 	}
 	fsnvm_debugfs_init();
+	fsnvm_sysfs_init();	/* without it: bound from the command line only */
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
 					"mm/frontswap_nvm:dead", NULL,
 					fsnvm_cpu_dead);
 	if (ret < 0)	/* stashes of offline CPUs then stay stashed */
 		pr_warn("no CPU hotplug callback (%d)\n", ret);
-	ret = fsnvm_bind_init(true);
-	pr_info("registered with frontswap; bind a namespace through /sys/module/frontswap_nvm/parameters/device\n");
-	return ret;
+	fsnvm_bind_init(true);
+	pr_info("registered with frontswap; bind a namespace through /sys/kernel/mm/frontswap_nvm/device\n");
+	return 0;
 }
 device_initcall(fsnvm_init);

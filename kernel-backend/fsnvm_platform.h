@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel platform for the shared pmem-layout/ code: the real kernel
- * headers, and the three persistence primitives on top of the pmem API.
+ * headers, and the persistence primitives on top of the pmem API.
  * The userspace twin is tools/shim/fsnvm_platform.h.
  */
 #ifndef FSNVM_PLATFORM_H
@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "frontswap_nvm: " fmt
 #endif
 
+#include <linux/bitmap.h>
 #include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/crc32c.h>
@@ -27,8 +28,6 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 
-#define spin_lock_destroy(l) do { } while (0)
-
 /* Copy into pmem with non-temporal stores / cache write-back. */
 static inline void fsnvm_pmem_copy(void *dst, const void *src, size_t len)
 {
@@ -43,8 +42,8 @@ static inline void fsnvm_pmem_fence(void)
 
 /*
  * A store runs as writer cpu + 1 with preemption off until
- * fsnvm_writer_end(), so no other store shares its commit record; CPUs
- * beyond the records the media has store as writer 0.
+ * fsnvm_writer_end(), so no other store shares its writer state; CPUs
+ * beyond the writer ids the format has store as writer 0.
  */
 static inline unsigned int fsnvm_writer_begin(unsigned int nr)
 {

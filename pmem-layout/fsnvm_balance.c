@@ -22,18 +22,16 @@
  * at most `threshold` (endurance loss ~= cold fraction * threshold / 2 /
  * mean wear).  Pages that merely lag (warm ones, rewritten now and then)
  * add to both.  The kernel's default threshold is in
- * kernel-backend/fsnvm_balancer.c with the measured trade-off.
+ * kernel-backend/fsnvm_balancer.c; the README has the trade-off measured.
  *
  * A page is moved at `threshold` once the balancer has moved it before
  * (FSNVM_ENT_MOVED: it stayed unwritten for a whole move interval, so it
  * is cold), but at `first_move` times that the first time: most
  * pages that fall behind are warm and get rewritten before lagging that
- * far, and a move of a page about to be rewritten is a wasted write.  The
- * kernel's default of 12 was chosen with bench_core (BENCH_WEAR_ONLY=1,
- * --first-move): at ~2%
- * extra writes, factors 4, 6, 8, 12 reach a median endurance over the end
- * of the run of 0.970, 0.974, 0.975, 0.978 (thresholds 12, 11, 10, 8);
- * at 24 the first moves come too late and it drops to 0.87.
+ * far, and a move of a page about to be rewritten is a wasted write; too
+ * large a factor moves cold pages too late.  The kernel's default came
+ * from a sweep with bench_core (BENCH_WEAR_ONLY=1, --first-move), in the
+ * README.
  *
  * Candidates are found by a cursor that sweeps the frames, `scan` frames
  * per step, reading wear from the index under the lock in small chunks so
@@ -47,13 +45,13 @@
  * to the target: its generation is bumped first, and they retry.  Only
  * one balancer may run at a time (it owns e->bounce).
  */
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
 
 #define FSNVM_BALANCE_CHUNK 16	/* frames examined per lock hold */
 
 /*
- * Under the lock: find a used frame `threshold` younger than target; its
- * entry, as read, is left in *ent.
+ * Find a used frame `threshold` younger than target; its entry, as read,
+ * is left in *ent.
  */
 static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 			      const struct fsnvm_balance_params *p,
@@ -63,6 +61,7 @@ static u32 fsnvm_balance_find(struct fsnvm_engine *e, u64 target,
 	u64 first = fsnvm_mul_sat(p->threshold, factor);
 	unsigned int i;
 
+	lockdep_assert_held(&e->lock);
 	for (i = 0; i < FSNVM_BALANCE_CHUNK && *scanned < p->scan; i++) {
 		u32 frame = (u32)e->balance_cursor;
 		u64 wear, lag;
@@ -122,7 +121,7 @@ static int fsnvm_balance_copy(struct fsnvm_engine *e, u32 src, u32 dst,
 }
 
 /*
- * Under the lock, after the copy.  Only if the key still maps to the
+ * After the copy.  Only if the key still maps to the
  * source does the destination's entry name it, with a sequence number
  * taken now (later than any store of the key already published), made
  * durable before the source is cleared: a crash then finds the key in the
@@ -142,6 +141,7 @@ static void fsnvm_balance_finish(struct fsnvm_engine *e, u32 src, u32 dst,
 	struct fsnvm_vouch vouch;
 	u64 src_wear;
 
+	lockdep_assert_held(&e->lock);
 	WRITE_ONCE(e->state[src], e->state[src] & ~FSNVM_FS_MOVING);
 	if (wrote)
 		fsnvm_count_write(e, dst_wear);

@@ -20,7 +20,7 @@
  * kernel.  A frame is released only after its cleared entry is durable, so
  * data written into a reused frame is never attributed to the key it held.
  */
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
 
 static u64 fsnvm_pool_wear_of(void *ctx, u32 frame)
 {
@@ -40,7 +40,7 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 	st = fsnvm_super_pick(base, device_bytes, &sb, &geo, &pick);
 	e = st == FSNVM_MEDIA_OK ? kvcalloc(1, sizeof(*e), GFP_KERNEL) : NULL;
 	if (st == FSNVM_MEDIA_OK && !e)
-		st = FSNVM_MEDIA_IO_ERROR;
+		st = FSNVM_MEDIA_NO_MEMORY;
 	*status = st;
 	if (st != FSNVM_MEDIA_OK) {
 		kvfree(e);
@@ -65,10 +65,10 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 			      GFP_KERNEL);
 	if (!e->state || !e->gen || !e->lost || !e->bounce || !e->writers ||
 	    !e->vouched ||
-	    fsnvm_keymap_init(&e->map, e->geo.nr_frames) ||
+	    fsnvm_keymap_init(&e->map, e->geo.nr_frames, &e->lock) ||
 	    fsnvm_wear_pool_init(&e->pool, e->geo.nr_frames,
 				 fsnvm_pool_wear_of, e)) {
-		*status = FSNVM_MEDIA_IO_ERROR;
+		*status = FSNVM_MEDIA_NO_MEMORY;
 		fsnvm_engine_close(e);
 		return NULL;
 	}
@@ -222,8 +222,46 @@ void fsnvm_engine_close(struct fsnvm_engine *e)
 	kvfree(e->bounce);
 	kvfree(e->writers);
 	kvfree(e->vouched);
-	spin_lock_destroy(&e->lock);
 	kvfree(e);
+}
+
+const struct fsnvm_geometry *fsnvm_engine_geo(const struct fsnvm_engine *e)
+{
+	return &e->geo;
+}
+
+const struct fsnvm_super *fsnvm_engine_super(const struct fsnvm_engine *e)
+{
+	return &e->super;
+}
+
+const struct fsnvm_super_pick *
+fsnvm_engine_super_pick(const struct fsnvm_engine *e)
+{
+	return &e->super_pick;
+}
+
+void fsnvm_engine_media_gone(struct fsnvm_engine *e)
+{
+	WRITE_ONCE(e->readonly, true);
+}
+
+enum fsnvm_frame_use fsnvm_frame_use(const struct fsnvm_engine *e, u64 frame)
+{
+	switch (fsnvm_fstate(e, frame)) {
+	case FSNVM_FS_BAD:
+		return FSNVM_FRAME_BAD;
+	case FSNVM_FS_USED:
+		return READ_ONCE(e->state[frame]) & FSNVM_FS_FILLED ?
+		       FSNVM_FRAME_FILLED : FSNVM_FRAME_USED;
+	default:
+		return FSNVM_FRAME_FREE;
+	}
+}
+
+u64 fsnvm_frame_wear(struct fsnvm_engine *e, u64 frame)
+{
+	return fsnvm_entry_wear(e, frame);
 }
 
 u64 fsnvm_entry_wear(struct fsnvm_engine *e, u32 frame)
@@ -317,6 +355,7 @@ static int fsnvm_free_entry(struct fsnvm_engine *e, u32 frame, u32 flags,
  */
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame, u64 *wear)
 {
+	lockdep_assert_held(&e->lock);
 	return fsnvm_free_entry(e, frame, 0, wear);
 }
 
@@ -331,6 +370,7 @@ void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
 {
 	u64 wear;
 
+	lockdep_assert_held(&e->lock);
 	fsnvm_free_entry(e, frame, FSNVM_ENT_RETIRED, &wear);
 	WRITE_ONCE(e->state[frame],
 		   (e->state[frame] & ~FSNVM_FS_STATE_MASK) | FSNVM_FS_BAD);
@@ -351,6 +391,7 @@ void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear)
 {
 	u8 st = e->state[frame];
 
+	lockdep_assert_held(&e->lock);
 	if ((st & FSNVM_FS_STATE_MASK) == FSNVM_FS_BAD)
 		return;
 	if (unlikely(fsnvm_frame_lost(e, frame)) && !(st & FSNVM_FS_MOVING)) {
@@ -378,6 +419,7 @@ void fsnvm_drop_frame(struct fsnvm_engine *e, u32 frame)
 {
 	u64 wear;
 
+	lockdep_assert_held(&e->lock);
 	if (e->state[frame] & FSNVM_FS_FILLED)
 		e->stats.pages_filled--;
 	if (fsnvm_unmap_retired(e, frame))
@@ -408,6 +450,7 @@ static bool fsnvm_key_in_range(unsigned int type, u64 offset)
 
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 {
+	lockdep_assert_held(&e->lock);
 	e->stats.data_writes++;
 	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum, 1);
 	if (wear > e->stats.wear_max)
@@ -416,6 +459,7 @@ void fsnvm_count_write(struct fsnvm_engine *e, u64 wear)
 
 void fsnvm_count_user_write(struct fsnvm_engine *e, u64 wear)
 {
+	lockdep_assert_held(&e->lock);
 	fsnvm_count_write(e, wear);
 	if (wear > e->user_wear_max)
 		e->user_wear_max = wear;
@@ -428,9 +472,9 @@ void fsnvm_count_user_write(struct fsnvm_engine *e, u64 wear)
  * wait for, and a store as writer 0 fenced its data already.  Then this
  * store's seq is what the writer has made durable.
  */
-static void fsnvm_commit_entry(struct fsnvm_engine *e, unsigned int writer,
-			       u32 frame, u64 key, u64 seq, u64 wear, u64 fill,
-			       bool filled, u32 data_crc)
+void fsnvm_commit_entry(struct fsnvm_engine *e, unsigned int writer,
+			u32 frame, u64 key, u64 seq, u64 wear, u64 fill,
+			bool filled, u32 data_crc)
 {
 	struct fsnvm_writer *w = writer ? &e->writers[writer - 1] : NULL;
 	struct fsnvm_vouch vouch = { 0 };
@@ -460,6 +504,7 @@ static u32 fsnvm_take_frame(struct fsnvm_engine *e, unsigned int writer,
 	u32 frame;
 	int i;
 
+	lockdep_assert_held(&e->lock);
 	for (i = 0; i < 2; i++) {
 		if (filled)
 			frame = fsnvm_wear_pool_get_most(&e->pool, wear);
@@ -555,63 +600,6 @@ static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 	return 0;
 }
 
-/*
- * The store that takes no lock (fsnvm_writer.c): the page goes into the
- * writer's next stashed frame and its entry follows, under one fence; the
- * store then waits in the writer's ring to be published.  The copy comes
- * before the checks, so that the key map's cache miss overlaps it.
- * Returns 0, or -EAGAIN for the locked path to finish the store, with
- * *prewritten the frame already holding the page (or FSNVM_NO_FRAME) and
- * *wear its wear.
- */
-static int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
-				unsigned int type, u32 offset, const void *page,
-				u32 *prewritten, u64 *wear)
-{
-	struct fsnvm_writer *w = &e->writers[writer - 1];
-	struct fsnvm_stash_slot *s;
-	u32 data_crc = 0;
-	u64 seq;
-
-	*prewritten = FSNVM_NO_FRAME;
-	if (w->used == w->stocked || w->seq_next == w->seq_end)
-		fsnvm_writer_restock(e, writer);
-	if (w->used == w->stocked)
-		return -EAGAIN;		/* the pool is empty too */
-	s = &w->slot[w->used % FSNVM_STASH];
-	/*
-	 * The crc first: it brings the page into L1 for the copy, and costs
-	 * less there than after the copy, where its loads wait behind the
-	 * copy's non-temporal stores.
-	 */
-	if (e->data_crc)
-		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
-	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
-			FSNVM_PAGE_SIZE);
-	*wear = fsnvm_wear_inc(s->wear);
-	if (fsnvm_pending_key(e, type, offset) ||
-	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
-	    FSNVM_NO_FRAME) {
-		/* Not ours to publish: the locked path takes the frame. */
-		*prewritten = s->frame;
-		s->taken = true;
-		WRITE_ONCE(w->key[w->used % FSNVM_STASH], 0);
-		/* Release: a publisher sees the slot taken. */
-		smp_store_release(&w->used, w->used + 1);
-		return -EAGAIN;
-	}
-	seq = w->seq_next++;
-	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
-			   *wear, 0, false, data_crc);
-	s->wear = *wear;
-	s->type = type;
-	s->offset = offset;
-	WRITE_ONCE(w->key[w->used % FSNVM_STASH], fsnvm_key(type, offset));
-	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
-	smp_store_release(&w->used, w->used + 1);
-	return 0;
-}
-
 static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 			  unsigned int type, u64 offset, const void *page)
 {
@@ -668,6 +656,7 @@ static int fsnvm_load_failed(struct fsnvm_engine *e, unsigned int type,
 {
 	bool retire = !e->readonly;
 
+	lockdep_assert_held(&e->lock);
 	if (retire && fsnvm_keymap_find(&e->map, type, (u32)offset) == frame) {
 		fsnvm_keymap_remove(&e->map, type, (u32)offset);
 		if (e->state[frame] & FSNVM_FS_FILLED)
@@ -890,14 +879,14 @@ void fsnvm_invalidate_page(struct fsnvm_engine *e, unsigned int type,
 static unsigned int fsnvm_area_batch(struct fsnvm_engine *e,
 				     unsigned int type, u64 *cursor, u64 scan)
 {
-	u32 batch[FSNVM_AREA_BATCH], offset;
+	u32 batch[FSNVM_AREA_BATCH];
 	u64 wear[FSNVM_AREA_BATCH];
 	unsigned int n, i;
 
+	lockdep_assert_held(&e->lock);
 	for (n = 0; n < FSNVM_AREA_BATCH; n++) {
 		batch[n] = fsnvm_keymap_remove_next_of_type(&e->map, type,
-							    cursor, &offset,
-							    scan);
+							    cursor, scan);
 		if (batch[n] == FSNVM_NO_FRAME)
 			break;
 		if (e->state[batch[n]] & FSNVM_FS_FILLED)

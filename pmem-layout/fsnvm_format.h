@@ -107,9 +107,9 @@ struct fsnvm_super {
 };
 
 static_assert(sizeof(struct fsnvm_super) == 256, "superblock size");
-static_assert(__builtin_offsetof(struct fsnvm_super, nr_frames) == 72,
+static_assert(offsetof(struct fsnvm_super, nr_frames) == 72,
 	      "superblock nr_frames offset");
-static_assert(__builtin_offsetof(struct fsnvm_super, crc) == 252,
+static_assert(offsetof(struct fsnvm_super, crc) == 252,
 	      "superblock crc offset");
 /* The two copies share no 512-byte sector and fit the region. */
 static_assert(FSNVM_SUPER_BACKUP % 512 == 0 &&
@@ -121,7 +121,7 @@ static_assert(FSNVM_SUPER_BACKUP % 512 == 0 &&
 #define FSNVM_KEY_VALID		BIT_ULL(63)
 #define FSNVM_KEY_TYPE_SHIFT	56
 #define FSNVM_KEY_TYPE_MASK	0x7fULL
-#define FSNVM_KEY_OFFSET_MASK	((1ULL << 56) - 1)
+#define FSNVM_KEY_OFFSET_MASK	GENMASK_ULL(55, 0)
 
 /* entry flags */
 #define FSNVM_ENT_FILLED	BIT(0)	/* page is fill repeated */
@@ -146,13 +146,13 @@ struct fsnvm_entry {
 };
 
 static_assert(sizeof(struct fsnvm_entry) == FSNVM_ENTRY_BYTES, "entry size");
-static_assert(__builtin_offsetof(struct fsnvm_entry, wear) == 16,
+static_assert(offsetof(struct fsnvm_entry, wear) == 16,
 	      "entry wear offset");
-static_assert(__builtin_offsetof(struct fsnvm_entry, crc) == 60,
+static_assert(offsetof(struct fsnvm_entry, crc) == 60,
 	      "entry crc offset");
-static_assert(__builtin_offsetof(struct fsnvm_entry, writer) == 40,
+static_assert(offsetof(struct fsnvm_entry, writer) == 40,
 	      "entry writer offset");
-static_assert(__builtin_offsetof(struct fsnvm_entry, vouch_seq) == 48,
+static_assert(offsetof(struct fsnvm_entry, vouch_seq) == 48,
 	      "entry vouch_seq offset");
 
 #endif /* FSNVM_FORMAT_H */

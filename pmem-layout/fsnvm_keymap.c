@@ -4,10 +4,22 @@
  */
 #include "fsnvm_keymap.h"
 
-int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames)
+/* Every slot empty, no key counted: at init and, under the seqcount, clear. */
+static void fsnvm_keymap_empty(struct fsnvm_keymap *map)
+{
+	u64 i;
+
+	for (i = 0; i < map->nr_slots; i++)
+		WRITE_ONCE(map->slots[i].frame, FSNVM_NO_FRAME);
+	map->nr_keys = 0;
+	memset(map->nr_type_keys, 0, sizeof(map->nr_type_keys));
+}
+
+int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames, spinlock_t *lock)
 {
 	memset(map, 0, sizeof(*map));
-	seqcount_init(&map->seq);
+	map->lock = lock;
+	seqcount_spinlock_init(&map->seq, lock);
 	map->nr_slots = nr_frames + nr_frames / 4 + 16;
 	map->slots = kvcalloc(map->nr_slots, sizeof(*map->slots), GFP_KERNEL);
 	map->frame_type = kvcalloc(nr_frames ? nr_frames : 1, 1, GFP_KERNEL);
@@ -15,20 +27,15 @@ int fsnvm_keymap_init(struct fsnvm_keymap *map, u64 nr_frames)
 		fsnvm_keymap_destroy(map);
 		return -ENOMEM;
 	}
-	fsnvm_keymap_clear(map);
+	fsnvm_keymap_empty(map);	/* nobody can look yet */
 	return 0;
 }
 
 void fsnvm_keymap_clear(struct fsnvm_keymap *map)
 {
-	u64 i;
-
-	raw_write_seqcount_begin(&map->seq);
-	for (i = 0; i < map->nr_slots; i++)
-		WRITE_ONCE(map->slots[i].frame, FSNVM_NO_FRAME);
-	map->nr_keys = 0;
-	memset(map->nr_type_keys, 0, sizeof(map->nr_type_keys));
-	raw_write_seqcount_end(&map->seq);
+	write_seqcount_begin(&map->seq);
+	fsnvm_keymap_empty(map);
+	write_seqcount_end(&map->seq);
 }
 
 void fsnvm_keymap_destroy(struct fsnvm_keymap *map)
@@ -37,21 +44,6 @@ void fsnvm_keymap_destroy(struct fsnvm_keymap *map)
 	kvfree(map->frame_type);
 	map->slots = NULL;
 	map->frame_type = NULL;
-}
-
-/* Fibonacci hashing, then Lemire's multiply-shift range reduction. */
-static u64 fsnvm_home(const struct fsnvm_keymap *map, unsigned int type,
-		      u32 offset)
-{
-	u64 h = (((u64)type << 32) | offset) * 0x9e3779b97f4a7c15ULL;
-
-	return ((h >> 32) * map->nr_slots) >> 32;
-}
-
-u64 fsnvm_keymap_home(const struct fsnvm_keymap *map, unsigned int type,
-		      u32 offset)
-{
-	return fsnvm_home(map, type, offset);
 }
 
 static u64 fsnvm_slot_next(const struct fsnvm_keymap *map, u64 i)
@@ -68,7 +60,7 @@ static u64 fsnvm_slot_next(const struct fsnvm_keymap *map, u64 i)
 static u64 fsnvm_probe(const struct fsnvm_keymap *map, unsigned int type,
 		       u32 offset, u32 *frame)
 {
-	u64 i = fsnvm_home(map, type, offset), n;
+	u64 i = fsnvm_keymap_home(map, type, offset), n;
 	u32 f = FSNVM_NO_FRAME;
 
 	for (n = 0; n < map->nr_slots; n++) {
@@ -86,7 +78,7 @@ static u64 fsnvm_probe(const struct fsnvm_keymap *map, unsigned int type,
 void fsnvm_keymap_prefetch(const struct fsnvm_keymap *map, unsigned int type,
 			   u32 offset)
 {
-	prefetch(&map->slots[fsnvm_home(map, type, offset)]);
+	prefetch(&map->slots[fsnvm_keymap_home(map, type, offset)]);
 }
 
 u32 fsnvm_keymap_find(const struct fsnvm_keymap *map, unsigned int type,
@@ -115,9 +107,11 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 		     u32 frame)
 {
 	u32 old;
-	u64 i = fsnvm_probe(map, type, offset, &old);
+	u64 i;
 
-	raw_write_seqcount_begin(&map->seq);
+	lockdep_assert_held(map->lock);
+	i = fsnvm_probe(map, type, offset, &old);
+	write_seqcount_begin(&map->seq);
 	if (old == FSNVM_NO_FRAME) {
 		map->nr_keys++;
 		map->nr_type_keys[type]++;
@@ -125,7 +119,7 @@ u32 fsnvm_keymap_set(struct fsnvm_keymap *map, unsigned int type, u32 offset,
 	WRITE_ONCE(map->frame_type[frame], type);
 	WRITE_ONCE(map->slots[i].offset, offset);
 	WRITE_ONCE(map->slots[i].frame, frame);
-	raw_write_seqcount_end(&map->seq);
+	write_seqcount_end(&map->seq);
 	return old;
 }
 
@@ -142,6 +136,7 @@ static void fsnvm_walks_filled(struct fsnvm_keymap *map, u64 i)
 void fsnvm_keymap_walk_start(struct fsnvm_keymap *map,
 			     struct fsnvm_keymap_walk *walk)
 {
+	lockdep_assert_held(map->lock);
 	walk->low_fill = ~0ULL;
 	walk->next = map->walks;
 	map->walks = walk;
@@ -152,6 +147,7 @@ void fsnvm_keymap_walk_end(struct fsnvm_keymap *map,
 {
 	struct fsnvm_keymap_walk **p;
 
+	lockdep_assert_held(map->lock);
 	for (p = &map->walks; *p; p = &(*p)->next) {
 		if (*p == walk) {
 			*p = walk->next;
@@ -162,14 +158,14 @@ void fsnvm_keymap_walk_end(struct fsnvm_keymap *map,
 
 /*
  * Backward-shift deletion: pull each later member of the cluster into the
- * hole unless that would move it before its home slot.  Called under the
- * lock, so plain reads; the writes are seen by lockless lookups.
+ * hole unless that would move it before its home slot.  Under the lock, so
+ * plain reads; the writes are seen by lockless lookups.
  */
 static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 {
 	u64 i = hole;
 
-	raw_write_seqcount_begin(&map->seq);
+	write_seqcount_begin(&map->seq);
 	map->nr_keys--;
 	map->nr_type_keys[map->frame_type[map->slots[hole].frame]]--;
 	for (;;) {
@@ -180,7 +176,8 @@ static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 		s = &map->slots[i];
 		if (s->frame == FSNVM_NO_FRAME)
 			break;
-		home = fsnvm_home(map, map->frame_type[s->frame], s->offset);
+		home = fsnvm_keymap_home(map, map->frame_type[s->frame],
+					 s->offset);
 		/* Is home cyclically in (hole, i]?  Then it must stay. */
 		if (hole <= i ? (home > hole && home <= i) :
 				(home > hole || home <= i))
@@ -191,27 +188,29 @@ static void fsnvm_slot_delete(struct fsnvm_keymap *map, u64 hole)
 		hole = i;
 	}
 	WRITE_ONCE(map->slots[hole].frame, FSNVM_NO_FRAME);
-	raw_write_seqcount_end(&map->seq);
+	write_seqcount_end(&map->seq);
 }
 
 u32 fsnvm_keymap_remove(struct fsnvm_keymap *map, unsigned int type,
 			u32 offset)
 {
 	u32 frame;
-	u64 i = fsnvm_probe(map, type, offset, &frame);
+	u64 i;
 
+	lockdep_assert_held(map->lock);
+	i = fsnvm_probe(map, type, offset, &frame);
 	if (frame != FSNVM_NO_FRAME)
 		fsnvm_slot_delete(map, i);
 	return frame;
 }
 
 u32 fsnvm_keymap_remove_next_of_type(struct fsnvm_keymap *map,
-				     unsigned int type, u64 *cursor,
-				     u32 *offset, u64 scan)
+				     unsigned int type, u64 *cursor, u64 scan)
 {
 	u64 i, end = *cursor + scan < map->nr_slots ? *cursor + scan :
 		     map->nr_slots;
 
+	lockdep_assert_held(map->lock);
 	/*
 	 * A deletion only shifts entries backwards into the hole, so
 	 * re-examining the cursor slot after each removal misses nothing;
@@ -223,7 +222,6 @@ u32 fsnvm_keymap_remove_next_of_type(struct fsnvm_keymap *map,
 
 		if (frame == FSNVM_NO_FRAME || map->frame_type[frame] != type)
 			continue;
-		*offset = s->offset;
 		fsnvm_slot_delete(map, i);
 		*cursor = i;
 		return frame;

@@ -15,6 +15,7 @@ static const char * const fsnvm_media_strs[] = {
 	[FSNVM_MEDIA_BAD_CRC] = "superblock checksum mismatch (corrupt)",
 	[FSNVM_MEDIA_BAD_GEOMETRY] = "superblock geometry does not match the device",
 	[FSNVM_MEDIA_IO_ERROR] = "media error reading the superblock",
+	[FSNVM_MEDIA_NO_MEMORY] = "out of memory for the engine's state",
 };
 
 const char *fsnvm_media_str(enum fsnvm_media_status st)
@@ -42,13 +43,10 @@ int fsnvm_media_errno(enum fsnvm_media_status st)
 		return -EUCLEAN;
 	case FSNVM_MEDIA_IO_ERROR:
 		return -EIO;
+	case FSNVM_MEDIA_NO_MEMORY:
+		return -ENOMEM;
 	}
 	return -EINVAL;
-}
-
-static u64 fsnvm_round_up(u64 x, u64 to)
-{
-	return (x + to - 1) / to * to;
 }
 
 /*
@@ -66,7 +64,7 @@ enum fsnvm_media_status fsnvm_geometry_for_size(u64 device_bytes,
 		return FSNVM_MEDIA_TOO_SMALL;
 	n = (device_bytes - FSNVM_SUPER_BYTES) / (page + FSNVM_ENTRY_BYTES);
 	while (n && FSNVM_SUPER_BYTES +
-	       fsnvm_round_up(n * FSNVM_ENTRY_BYTES, page) + n * page > device_bytes)
+	       round_up(n * FSNVM_ENTRY_BYTES, page) + n * page > device_bytes)
 		n--;
 	if (n > FSNVM_MAX_FRAMES)
 		return FSNVM_MEDIA_TOO_LARGE;
@@ -76,32 +74,13 @@ enum fsnvm_media_status fsnvm_geometry_for_size(u64 device_bytes,
 	geo->page_size = FSNVM_PAGE_SIZE;
 	geo->index_offset = FSNVM_SUPER_BYTES;
 	geo->data_offset = FSNVM_SUPER_BYTES +
-			   fsnvm_round_up(n * FSNVM_ENTRY_BYTES, page);
+			   round_up(n * FSNVM_ENTRY_BYTES, page);
 	return FSNVM_MEDIA_OK;
 }
 
 u32 fsnvm_super_crc(const struct fsnvm_super *sb)
 {
-	return crc32c(~0U, sb, __builtin_offsetof(struct fsnvm_super, crc));
-}
-
-void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
-		       const u8 uuid[16], u64 format_time)
-{
-	memset(sb, 0, sizeof(*sb));
-	sb->magic = cpu_to_le64(FSNVM_MAGIC);
-	sb->version = cpu_to_le32(FSNVM_VERSION);
-	sb->sb_bytes = cpu_to_le32(sizeof(*sb));
-	sb->compat = cpu_to_le64(geo->compat);
-	memcpy(sb->uuid, uuid, sizeof(sb->uuid));
-	sb->page_size = cpu_to_le32(geo->page_size);
-	sb->entry_bytes = cpu_to_le32(FSNVM_ENTRY_BYTES);
-	sb->device_bytes = cpu_to_le64(geo->device_bytes);
-	sb->nr_frames = cpu_to_le64(geo->nr_frames);
-	sb->index_offset = cpu_to_le64(geo->index_offset);
-	sb->data_offset = cpu_to_le64(geo->data_offset);
-	sb->format_time = cpu_to_le64(format_time);
-	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+	return crc32c(~0U, sb, offsetof(struct fsnvm_super, crc));
 }
 
 /* No problem yet, on a device of device_bytes. */
@@ -356,13 +335,13 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 void fsnvm_entry_seal(struct fsnvm_entry *ent)
 {
 	ent->crc = cpu_to_le32(crc32c(~0U, ent,
-				      __builtin_offsetof(struct fsnvm_entry, crc)));
+				      offsetof(struct fsnvm_entry, crc)));
 }
 
 bool fsnvm_entry_crc_ok(const struct fsnvm_entry *ent)
 {
 	return le32_to_cpu(ent->crc) ==
-	       crc32c(~0U, ent, __builtin_offsetof(struct fsnvm_entry, crc));
+	       crc32c(~0U, ent, offsetof(struct fsnvm_entry, crc));
 }
 
 unsigned int fsnvm_entry_implausible(const struct fsnvm_entry *ent)
@@ -401,51 +380,4 @@ enum fsnvm_entry_class fsnvm_entry_classify(const struct fsnvm_entry *ent)
 	    (le32_to_cpu(ent->flags) & FSNVM_ENT_RETIRED))	/* with a key */
 		return FSNVM_ENTRY_BAD_FLAGS;
 	return FSNVM_ENTRY_MAPPED;
-}
-
-/* Zero [from, to) of the superblock region. */
-static void fsnvm_zero_region(void *base, u64 from, u64 to)
-{
-	static const u8 zero[256];
-	u64 n;
-
-	for (; from < to; from += n) {
-		n = to - from < sizeof(zero) ? to - from : sizeof(zero);
-		fsnvm_pmem_copy((u8 *)base + from, zero, n);
-	}
-}
-
-/*
- * The write order is the one of fsnvm_format.h: entries (with the wear
- * they keep) under the old superblock, then the backup, then the primary.
- * The region around the two copies is zeroed in the first step: it holds
- * nothing of the old format, and no old signature (swap, a filesystem)
- * survives there.
- */
-void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
-		  const u8 uuid[16], u64 format_time,
-		  u64 (*wear_of)(void *ctx, u64 frame), void *ctx)
-{
-	struct fsnvm_geometry g = *geo;
-	struct fsnvm_super sb;
-	struct fsnvm_entry ent;
-	u64 f;
-
-	for (f = 0; f < g.nr_frames; f++) {
-		memset(&ent, 0, sizeof(ent));
-		ent.wear = cpu_to_le64(wear_of ? wear_of(ctx, f) : 0);
-		fsnvm_entry_seal(&ent);
-		fsnvm_pmem_copy(fsnvm_entry_at(base, &g, f), &ent, sizeof(ent));
-	}
-	fsnvm_zero_region(base, sizeof(sb), FSNVM_SUPER_BACKUP);
-	fsnvm_zero_region(base, FSNVM_SUPER_BACKUP + sizeof(sb),
-			  FSNVM_SUPER_BYTES);
-	fsnvm_pmem_fence();
-
-	g.compat |= FSNVM_COMPAT_BACKUP_SB;
-	fsnvm_super_build(&sb, &g, uuid, format_time);
-	fsnvm_pmem_copy((u8 *)base + FSNVM_SUPER_BACKUP, &sb, sizeof(sb));
-	fsnvm_pmem_fence();
-	fsnvm_pmem_copy(base, &sb, sizeof(sb));
-	fsnvm_pmem_fence();
 }

@@ -20,6 +20,7 @@ enum fsnvm_media_status {
 	FSNVM_MEDIA_BAD_CRC,		/* superblock checksum mismatch */
 	FSNVM_MEDIA_BAD_GEOMETRY,	/* fields disagree with the device */
 	FSNVM_MEDIA_IO_ERROR,		/* media error reading the superblock */
+	FSNVM_MEDIA_NO_MEMORY,		/* no DRAM for the engine: not the media's */
 };
 
 const char *fsnvm_media_str(enum fsnvm_media_status st);
@@ -38,8 +39,6 @@ struct fsnvm_geometry {
 enum fsnvm_media_status fsnvm_geometry_for_size(u64 device_bytes,
 						struct fsnvm_geometry *geo);
 
-void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
-		       const u8 uuid[16], u64 format_time);
 u32 fsnvm_super_crc(const struct fsnvm_super *sb);
 
 /*
@@ -264,16 +263,5 @@ static inline void *fsnvm_frame_at(void *base, const struct fsnvm_geometry *geo,
 {
 	return (u8 *)base + geo->data_offset + frame * geo->page_size;
 }
-
-/*
- * Write an empty index, then the backup superblock, then the primary
- * (fsnvm_format.h gives the order and why): a format interrupted at any
- * fence leaves the old format or the new one, with every frame's wear.
- * wear_of, when given, supplies each frame's previous wear (--keep-wear).
- * The new format has a backup superblock whatever geo->compat says.
- */
-void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
-		  const u8 uuid[16], u64 format_time,
-		  u64 (*wear_of)(void *ctx, u64 frame), void *ctx);
 
 #endif /* FSNVM_LAYOUT_H */

@@ -21,7 +21,7 @@
  * it out too.  A same-filled page whose entry was not hit is counted lost
  * all the same: the rule stays simple and errs towards saying so.
  */
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
 
 /*
  * The frames [*first, *last] whose `size`-byte slots from `start` meet the
@@ -46,6 +46,7 @@ void fsnvm_poison_mapped(struct fsnvm_engine *e, u32 frame)
 	struct fsnvm_entry ent;
 	u64 key;
 
+	lockdep_assert_held(&e->lock);
 	if (fsnvm_read_entry(e, frame, &ent) ||
 	    !(le64_to_cpu(ent.key) & FSNVM_KEY_VALID)) {
 		pr_err("memory error on frame %u: the page it held is lost\n",
@@ -60,11 +61,9 @@ void fsnvm_poison_mapped(struct fsnvm_engine *e, u32 frame)
 	e->stats.pages_lost++;
 }
 
-/* One frame, lock held; true if it was not hit before. */
+/* One frame; true if it was not hit before. */
 static bool fsnvm_poison_frame(struct fsnvm_engine *e, u32 frame)
 {
-	unsigned long bit = 1UL << (frame % BITS_PER_LONG);
-	unsigned long *word = &e->lost[frame / BITS_PER_LONG];
 	/*
 	 * A store finishing outside the lock turns its BUSY frame USED once
 	 * its entry is written (acquire: pairs with the end of fsnvm_store()),
@@ -72,9 +71,9 @@ static bool fsnvm_poison_frame(struct fsnvm_engine *e, u32 frame)
 	 */
 	u8 st = smp_load_acquire(&e->state[frame]);
 
-	if (*word & bit)
+	lockdep_assert_held(&e->lock);
+	if (test_and_set_bit(frame, e->lost))
 		return false;
-	WRITE_ONCE(*word, *word | bit);
 	if ((st & FSNVM_FS_STATE_MASK) == FSNVM_FS_BAD)
 		return false;	/* out of use already: nothing was lost */
 	smp_wmb();	/* the lost bit before the generation (lockless loads) */
@@ -122,16 +121,11 @@ u64 fsnvm_media_failure(struct fsnvm_engine *e, u64 off, u64 len)
 
 void fsnvm_retire_lost(struct fsnvm_engine *e)
 {
-	u64 f;
+	unsigned long f, n = e->geo.nr_frames;
 
-	for (f = 0; f < e->geo.nr_frames; f++) {
-		if (!e->lost[f / BITS_PER_LONG]) {
-			f |= BITS_PER_LONG - 1;		/* skip the word */
-			continue;
-		}
-		if (fsnvm_frame_lost(e, (u32)f) &&
-		    fsnvm_fstate(e, (u32)f) != FSNVM_FS_BAD)
+	lockdep_assert_held(&e->lock);
+	for_each_set_bit(f, e->lost, n)
+		if (fsnvm_fstate(e, (u32)f) != FSNVM_FS_BAD)
 			fsnvm_retire(e, (u32)f);
-	}
 	fsnvm_pmem_fence();
 }

@@ -26,10 +26,24 @@
  * free pool with their wear.
  *
  * Recovery runs before the engine is shared with anyone (the kernel
- * publishes it only afterwards), so it takes no lock; it may sleep
- * (cond_resched) and allocate nothing.
+ * publishes it only afterwards).  It holds the engine's lock all the same,
+ * as the helpers it shares with the running engine assert, and lets go of
+ * it every FSNVM_RECOVER_YIELD frames to reschedule (fsnvm_recover_yield()):
+ * so it may sleep between those, and allocates nothing.
  */
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
+
+#define FSNVM_RECOVER_YIELD 4096	/* frames per lock hold */
+
+static void fsnvm_recover_yield(struct fsnvm_engine *e, u64 f)
+{
+	lockdep_assert_held(&e->lock);
+	if (f % FSNVM_RECOVER_YIELD)
+		return;
+	spin_unlock(&e->lock);
+	cond_resched();
+	spin_lock(&e->lock);
+}
 
 void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame)
 {
@@ -62,6 +76,7 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 	u8 filled = (le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED) ?
 		    FSNVM_FS_FILLED : 0;
 
+	lockdep_assert_held(&e->lock);
 	rep->valid++;
 	if (other != FSNVM_NO_FRAME) {
 		rep->duplicates++;
@@ -91,6 +106,7 @@ static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 	struct fsnvm_entry ent;
 	u64 wear;
 
+	lockdep_assert_held(&e->lock);
 	if (fsnvm_read_entry(e, frame, &ent))
 		return e->stats.wear_max;
 	if (fsnvm_entry_untrusted(&ent)) {
@@ -114,9 +130,9 @@ static void fsnvm_recover_release_all(struct fsnvm_engine *e,
 {
 	u64 f, wear;
 
+	lockdep_assert_held(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
-		if (f % 4096 == 0)
-			cond_resched();
+		fsnvm_recover_yield(e, f);
 		if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
 			fsnvm_clear_entry(e, f, &wear);
 			WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
@@ -140,9 +156,9 @@ static void fsnvm_drop_uncommitted(struct fsnvm_engine *e,
 	struct fsnvm_entry ent;
 	u64 f, key;
 
+	lockdep_assert_held(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
-		if (f % 4096 == 0)
-			cond_resched();
+		fsnvm_recover_yield(e, f);
 		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
 		    fsnvm_read_entry(e, f, &ent) ||
 		    fsnvm_entry_committed(&ent, e->vouched))
@@ -180,11 +196,13 @@ static void fsnvm_recover_prefetch(struct fsnvm_engine *e, u64 f)
 				      (u32)fsnvm_key_offset(k));
 }
 
-int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
-		  struct fsnvm_recovery *rep)
+static int fsnvm_recover_locked(struct fsnvm_engine *e,
+				enum fsnvm_recover_mode mode,
+				struct fsnvm_recovery *rep)
 {
 	u64 f, untrusted, min_wear = ~0ULL;
 
+	lockdep_assert_held(&e->lock);
 	memset(rep, 0, sizeof(*rep));
 	memset(e->vouched, 0, FSNVM_MAX_WRITERS * sizeof(*e->vouched));
 	for (f = 0; f < e->geo.nr_frames; f++) {
@@ -192,8 +210,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		struct fsnvm_entry ent;
 		u64 wear;
 
-		if (f % 4096 == 0)
-			cond_resched();
+		fsnvm_recover_yield(e, f);
 		fsnvm_recover_prefetch(e, f + FSNVM_RECOVER_AHEAD);
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
@@ -256,8 +273,7 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		fsnvm_recover_release_all(e, rep);
 	} else {
 		for (f = 0; f < e->geo.nr_frames; f++) {
-			if (f % 4096 == 0)
-				cond_resched();
+			fsnvm_recover_yield(e, f);
 			if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
 				fsnvm_wear_pool_put(&e->pool, f,
 						    fsnvm_entry_wear(e, f));
@@ -279,4 +295,15 @@ int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		return -EOVERFLOW;
 	}
 	return 0;
+}
+
+int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
+		  struct fsnvm_recovery *rep)
+{
+	int ret;
+
+	spin_lock(&e->lock);
+	ret = fsnvm_recover_locked(e, mode, rep);
+	spin_unlock(&e->lock);
+	return ret;
 }

@@ -5,7 +5,6 @@
 #include "fsnvm_wear.h"
 
 #define NBUCKETS FSNVM_WEAR_BUCKETS
-#define NWORDS (NBUCKETS / 64)
 
 /*
  * Does the window [base, base + NBUCKETS) cover wear?  Written without
@@ -69,7 +68,7 @@ static void fsnvm_bucket_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
 	unsigned int slot = wear % NBUCKETS;
 
 	fsnvm_push(pool, &pool->head[slot], frame);
-	pool->nonempty[slot / 64] |= 1ULL << (slot % 64);
+	__set_bit(slot, pool->nonempty);
 }
 
 static u32 fsnvm_bucket_pop(struct fsnvm_wear_pool *pool, unsigned int slot)
@@ -77,31 +76,22 @@ static u32 fsnvm_bucket_pop(struct fsnvm_wear_pool *pool, unsigned int slot)
 	u32 frame = fsnvm_pop(pool, &pool->head[slot]);
 
 	if (pool->head[slot] == FSNVM_NO_FRAME)
-		pool->nonempty[slot / 64] &= ~(1ULL << (slot % 64));
+		__clear_bit(slot, pool->nonempty);
 	return frame;
 }
 
 /* Distance (0..NBUCKETS-1) from the base slot to the first non-empty one. */
 static int fsnvm_first_bucket(struct fsnvm_wear_pool *pool)
 {
-	unsigned int start = pool->base % NBUCKETS, i;
+	unsigned int start = pool->base % NBUCKETS;
+	unsigned long slot = find_next_bit(pool->nonempty, NBUCKETS, start);
 
-	for (i = 0; i <= NWORDS; i++) {
-		unsigned int word = (start / 64 + i) % NWORDS;
-		u64 bits = pool->nonempty[word];
-		unsigned int slot, dist;
-
-		if (i == 0)
-			bits &= ~0ULL << (start % 64);
-		else if (i == NWORDS)
-			bits &= (1ULL << (start % 64)) - 1;
-		if (!bits)
-			continue;
-		slot = word * 64 + __builtin_ctzll(bits);
-		dist = (slot + NBUCKETS - start) % NBUCKETS;
-		return dist;
+	if (slot >= NBUCKETS) {		/* wrap: the slots below start */
+		slot = find_first_bit(pool->nonempty, start);
+		if (slot >= start)
+			return -1;
 	}
-	return -1;
+	return (slot + NBUCKETS - start) % NBUCKETS;
 }
 
 /* Distance from the base slot to the last non-empty bucket at most dmax. */
@@ -109,27 +99,18 @@ static int fsnvm_last_bucket_upto(struct fsnvm_wear_pool *pool,
 				  unsigned int dmax)
 {
 	unsigned int start = pool->base % NBUCKETS;
-	unsigned int top = (start + dmax) % NBUCKETS, i;
-	/* bits of top's word at or below top, and the ones above it */
-	u64 below = top % 64 == 63 ? ~0ULL : (1ULL << (top % 64 + 1)) - 1;
+	unsigned int top = (start + dmax) % NBUCKETS;
+	/* the range is [start, top], wrapping past the ring's end if top < start */
+	unsigned long slot = find_last_bit(pool->nonempty, top + 1);
 
-	for (i = 0; i <= NWORDS; i++) {
-		unsigned int word = (top / 64 + NWORDS - i % NWORDS) % NWORDS;
-		u64 bits = pool->nonempty[word];
-		unsigned int slot;
-
-		if (i == 0)
-			bits &= below;
-		else if (i == NWORDS)
-			bits &= ~below;
-		if (!bits)
-			continue;
-		slot = word * 64 + 63 - __builtin_clzll(bits);
-		if ((slot + NBUCKETS - start) % NBUCKETS > dmax)
-			continue;	/* wrapped past base: not in range */
-		return (slot + NBUCKETS - start) % NBUCKETS;
+	if (top >= start)
+		return slot <= top && slot >= start ? (int)(slot - start) : -1;
+	if (slot > top) {
+		slot = find_last_bit(pool->nonempty, NBUCKETS);
+		if (slot >= NBUCKETS || slot < start)
+			return -1;
 	}
-	return -1;
+	return (slot + NBUCKETS - start) % NBUCKETS;
 }
 
 static int fsnvm_last_bucket(struct fsnvm_wear_pool *pool)
@@ -192,7 +173,7 @@ static void fsnvm_fold_low(struct fsnvm_wear_pool *pool)
 	for (d = shift < NBUCKETS ? NBUCKETS - shift : 0; d < NBUCKETS; d++) {
 		unsigned int slot = (pool->base + d) % NBUCKETS;
 
-		while (pool->nonempty[slot / 64] & (1ULL << (slot % 64))) {
+		while (test_bit(slot, pool->nonempty)) {
 			frame = fsnvm_bucket_pop(pool, slot);
 			fsnvm_push(pool, &pool->overflow, frame);
 			if (pool->base + d < pool->overflow_min)
@@ -364,11 +345,11 @@ bool fsnvm_wear_pool_remove(struct fsnvm_wear_pool *pool, u32 frame)
 	    fsnvm_unlink(pool, &pool->overflow, frame))
 		goto found;
 	for (slot = 0; slot < NBUCKETS; slot++) {
-		if (!(pool->nonempty[slot / 64] & (1ULL << (slot % 64))) ||
+		if (!test_bit(slot, pool->nonempty) ||
 		    !fsnvm_unlink(pool, &pool->head[slot], frame))
 			continue;
 		if (pool->head[slot] == FSNVM_NO_FRAME)
-			pool->nonempty[slot / 64] &= ~(1ULL << (slot % 64));
+			__clear_bit(slot, pool->nonempty);
 		goto found;
 	}
 	return false;

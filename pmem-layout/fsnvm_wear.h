@@ -5,7 +5,7 @@
  *
  * Free frames sit in singly linked stacks, one per exact wear value, in a
  * ring of FSNVM_WEAR_BUCKETS buckets covering [base, base + BUCKETS); a
- * bitmap of non-empty buckets makes both ends O(BUCKETS / 64).  Two side
+ * bitmap of non-empty buckets makes both ends O(BUCKETS / BITS_PER_LONG).  Two side
  * lists catch what falls outside the window: "low" (wear < base, e.g. a
  * long-held cold frame being released) and "overflow" (wear >= base +
  * BUCKETS).  The low list is unordered, so a query folds it into the
@@ -31,7 +31,7 @@
 struct fsnvm_wear_pool {
 	u32 *next;		/* per frame: next frame in its stack */
 	u32 head[FSNVM_WEAR_BUCKETS];
-	u64 nonempty[FSNVM_WEAR_BUCKETS / 64];
+	DECLARE_BITMAP(nonempty, FSNVM_WEAR_BUCKETS);
 	u64 base;		/* wear of the lowest bucket */
 	u32 low;		/* stack of frames with wear < base */
 	u32 overflow;		/* stack of frames with wear >= base+BUCKETS */

@@ -4,8 +4,8 @@
  * the ring and who writes what).
  *
  * Why: a locked instruction issued after non-temporal stores waits for
- * them to drain, about 50 ns per store on the machines measured, which a
- * bare copy leaves to overlap the next one.  So a writer takes
+ * them to drain, which a bare copy leaves to overlap the next one (the
+ * README has what the stashes saved).  So a writer takes
  * FSNVM_STASH least-worn frames and as many sequence numbers per lock
  * hold, and a store made with them goes to the key map later, in a batch,
  * under the next lock hold of anyone: a restock, a locked store, a load
@@ -41,30 +41,32 @@
  *    no more (a CPU gone offline) gives its stash back through
  *    fsnvm_writer_gone().
  */
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
 
 static void fsnvm_publish_slot(struct fsnvm_engine *e,
 			       struct fsnvm_stash_slot *s)
 {
 	u32 old;
 
+	lockdep_assert_held(&e->lock);
 	/* The state first: a lockless load that finds the key sees USED. */
 	WRITE_ONCE(e->state[s->frame], FSNVM_FS_USED);
 	old = fsnvm_keymap_set(&e->map, s->type, s->offset, s->frame);
 	e->stats.succ_stores++;
 	fsnvm_count_user_write(e, s->wear);
-	if (unlikely(old != FSNVM_NO_FRAME)) {
-		/* Cannot happen (see above); the pending store is newer. */
-		pr_err("swap type %u offset %u published twice: frame %u dropped\n",
-		       s->type, s->offset, old);
-		fsnvm_drop_frame(e, old);
-	}
+	/*
+	 * Cannot happen (a key is never pending while mapped, see above).
+	 * Were it to, the older frame would stay used until the next attach,
+	 * where the pending store's entry wins by its seq.
+	 */
+	WARN_ON_ONCE(old != FSNVM_NO_FRAME);
 }
 
 void fsnvm_publish_pending(struct fsnvm_engine *e)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&e->lock);
 	for (i = 0; i < e->writers_seen; i++) {
 		struct fsnvm_writer *w = &e->writers[i];
 		u64 n, used;
@@ -94,7 +96,7 @@ void fsnvm_publish_stores(struct fsnvm_engine *e)
  * publishing everything pending (its own too, which frees the ring), and
  * give it a new seq batch if it used up its own.
  */
-void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer)
+static void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer)
 {
 	struct fsnvm_writer *w = &e->writers[writer - 1];
 	struct fsnvm_stash_slot *s;
@@ -129,17 +131,13 @@ void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer)
 	struct fsnvm_writer *w = &e->writers[writer - 1];
 	struct fsnvm_stash_slot *s;
 
+	lockdep_assert_held(&e->lock);
 	for (; w->stocked > w->used; w->stocked--) {
 		s = &w->slot[(w->stocked - 1) % FSNVM_STASH];
 		fsnvm_release_frame(e, s->frame, s->wear);
 	}
 }
 
-/*
- * The frames of the writers' stashes and of their stores not yet
- * published, as of the last fsnvm_publish_pending(): a store finishing
- * meanwhile is then counted once, here, not in the map.
- */
 void fsnvm_writer_gone(struct fsnvm_engine *e, unsigned int writer)
 {
 	if (!writer || writer > e->nr_writers)
@@ -150,11 +148,17 @@ void fsnvm_writer_gone(struct fsnvm_engine *e, unsigned int writer)
 	spin_unlock(&e->lock);
 }
 
+/*
+ * The frames of the writers' stashes and of their stores not yet
+ * published, as of the last fsnvm_publish_pending(): a store finishing
+ * meanwhile is then counted once, here, not in the map.
+ */
 u64 fsnvm_stashed_frames(struct fsnvm_engine *e)
 {
 	u64 n = 0;
 	unsigned int i;
 
+	lockdep_assert_held(&e->lock);
 	for (i = 0; i < e->writers_seen; i++)
 		n += e->writers[i].stocked - e->writers[i].drained;
 	return n;
@@ -206,7 +210,8 @@ static bool fsnvm_ring_has_key(struct fsnvm_writer *w, u64 key)
 	return false;
 }
 
-bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type, u32 offset)
+static bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type,
+			      u32 offset)
 {
 	unsigned int i, seen = READ_ONCE(e->writers_seen);
 	u64 key = fsnvm_key(type, offset);
@@ -216,4 +221,61 @@ bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type, u32 offset)
 		found = fsnvm_ring_has_key(&e->writers[i], key);
 	smp_rmb();	/* the slots before the caller's lookup */
 	return found;
+}
+
+/*
+ * The store that takes no lock: the page goes into the
+ * writer's next stashed frame and its entry follows, under one fence; the
+ * store then waits in the writer's ring to be published.  The copy comes
+ * before the checks, so that the key map's cache miss overlaps it.
+ * Returns 0, or -EAGAIN for the locked path to finish the store, with
+ * *prewritten the frame already holding the page (or FSNVM_NO_FRAME) and
+ * *wear its wear.
+ */
+int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
+			 unsigned int type, u32 offset, const void *page,
+			 u32 *prewritten, u64 *wear)
+{
+	struct fsnvm_writer *w = &e->writers[writer - 1];
+	struct fsnvm_stash_slot *s;
+	u32 data_crc = 0;
+	u64 seq;
+
+	*prewritten = FSNVM_NO_FRAME;
+	if (w->used == w->stocked || w->seq_next == w->seq_end)
+		fsnvm_writer_restock(e, writer);
+	if (w->used == w->stocked)
+		return -EAGAIN;		/* the pool is empty too */
+	s = &w->slot[w->used % FSNVM_STASH];
+	/*
+	 * The crc first: it brings the page into L1 for the copy, and costs
+	 * less there than after the copy, where its loads wait behind the
+	 * copy's non-temporal stores.
+	 */
+	if (e->data_crc)
+		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
+	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
+			FSNVM_PAGE_SIZE);
+	*wear = fsnvm_wear_inc(s->wear);
+	if (fsnvm_pending_key(e, type, offset) ||
+	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
+	    FSNVM_NO_FRAME) {
+		/* Not ours to publish: the locked path takes the frame. */
+		*prewritten = s->frame;
+		s->taken = true;
+		WRITE_ONCE(w->key[w->used % FSNVM_STASH], 0);
+		/* Release: a publisher sees the slot taken. */
+		smp_store_release(&w->used, w->used + 1);
+		return -EAGAIN;
+	}
+	seq = w->seq_next++;
+	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
+			   *wear, 0, false, data_crc);
+	s->wear = *wear;
+	s->type = type;
+	s->offset = offset;
+	WRITE_ONCE(w->key[w->used % FSNVM_STASH], fsnvm_key(type, offset));
+	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
+	smp_store_release(&w->used, w->used + 1);
+	return 0;
 }

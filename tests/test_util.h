@@ -7,7 +7,8 @@
 #ifndef FSNVM_TEST_UTIL_H
 #define FSNVM_TEST_UTIL_H
 
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
+#include "fsnvm_mkfs.h"
 
 #define CHECK(cond, ...)                                                     \
 	do {                                                                 \

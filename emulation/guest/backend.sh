@@ -3,26 +3,27 @@
 #   bind DEV          bind the backend to DEV (fails with the kernel's error)
 #   unbind            unbind
 #   bound             print the bound device (empty when none)
-#   counter NAME      one debugfs counter, e.g. counter succ_stores
+#   counter NAME      one counter (sysfs), e.g. counter succ_stores
 #   fresh_bind        fsdax namespace, formatted, bound, swap on: sets
 #                     $pmem and $swap
 #   expect_refused DEV ERRTEXT KLOGTEXT
 #                     binding DEV must fail with ERRTEXT (strerror text) and
 #                     the kernel log must say KLOGTEXT
-FSNVM_PARAM=/sys/module/frontswap_nvm/parameters/device
+FSNVM_SYSFS=/sys/kernel/mm/frontswap_nvm
+FSNVM_DEVICE=$FSNVM_SYSFS/device
 FSNVM_DEBUGFS=/sys/kernel/debug/frontswap_nvm
 
-[ -e "$FSNVM_PARAM" ] || die "this kernel has no frontswap-nvm backend ($FSNVM_PARAM missing)"
+[ -e "$FSNVM_DEVICE" ] || die "this kernel has no frontswap-nvm backend registered ($FSNVM_DEVICE missing)"
 
-bind() { echo "$1" >"$FSNVM_PARAM"; }
-unbind() { echo >"$FSNVM_PARAM"; }
-bound() { cat "$FSNVM_PARAM"; }
-counter() { cat "$FSNVM_DEBUGFS/$1"; }
+bind() { echo "$1" >"$FSNVM_DEVICE"; }
+unbind() { echo >"$FSNVM_DEVICE"; }
+bound() { cat "$FSNVM_DEVICE"; }
+counter() { cat "$FSNVM_SYSFS/stats/$1"; }
 
 expect_refused() {
 	local dev=$1 err=$2 klog=$3 before
 	before=$(dmesg | wc -l)
-	if ( echo "$dev" >"$FSNVM_PARAM" ) 2>/tmp/bind.err; then
+	if ( echo "$dev" >"$FSNVM_DEVICE" ) 2>/tmp/bind.err; then
 		die "binding '$dev' was accepted; expected: $err"
 	fi
 	grep -q "$err" /tmp/bind.err || die "binding '$dev': got '$(cat /tmp/bind.err)', expected '$err'"

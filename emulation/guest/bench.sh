@@ -41,7 +41,7 @@ hot=$(param hot 0.015)
 passes=$(param passes 1000)
 profile=$(param profile 0)
 ram=$(ram_mib)
-FSNVM_PARAM=/sys/module/frontswap_nvm/parameters/device
+FSNVM_DEVICE=/sys/kernel/mm/frontswap_nvm/device
 FSNVM_DEBUGFS=/sys/kernel/debug/frontswap_nvm
 ZSWAP=/sys/module/zswap/parameters
 
@@ -84,7 +84,7 @@ mode_up() {
 	case $1 in
 	nvm)
 		fsnvmctl format --force "$pmem" >/dev/null || die "format $pmem failed"
-		echo "$pmem" >"$FSNVM_PARAM" || die "bind $pmem failed"
+		echo "$pmem" >"$FSNVM_DEVICE" || die "bind $pmem failed"
 		swap_on /dev/vda ;;
 	pmem) swap_on "$pmem" ;;
 	disk) swap_on /dev/vda ;;
@@ -100,7 +100,7 @@ mode_down() {
 	case $1 in
 	nvm)
 		swapoff /dev/vda || die "swapoff /dev/vda failed"
-		echo >"$FSNVM_PARAM" || die "unbind failed" ;;
+		echo >"$FSNVM_DEVICE" || die "unbind failed" ;;
 	pmem) swapoff "$pmem" || die "swapoff $pmem failed" ;;
 	*) swapoff /dev/vda || die "swapoff /dev/vda failed" ;;
 	esac

@@ -40,8 +40,19 @@ expect_refused "$pmem" "No data available" "not formatted for frontswap-nvm"
 # 3. Format, bind, bind again.
 fsnvmctl format "$pmem" || die "fsnvmctl format failed"
 bind "$pmem" || die "bind $pmem failed"
-[ "$(bound)" = "$pmem" ] || die "device parameter reads '$(bound)'"
+[ "$(bound)" = "$pmem" ] || die "device file reads '$(bound)'"
 expect_refused "$pmem" "Device or resource busy" "already bound"
+# The module parameter names a device on the command line only: at run
+# time it reads the bound one and refuses to bind (under param_lock).
+P=/sys/module/frontswap_nvm/parameters/device
+[ "$(cat $P)" = "$pmem" ] || die "the device parameter reads '$(cat $P)'"
+before=$(dmesg | wc -l)
+if ( echo "$pmem" >$P ) 2>/dev/null; then
+	die "the device parameter accepted a bind at run time"
+fi
+dmesg | tail -n +"$((before + 1))" | grep -q "bind through /sys/kernel/mm/frontswap_nvm/device" ||
+	die "a run-time write of the device parameter was refused without saying where to bind"
+log "the device parameter refuses a run-time bind and points to $FSNVM_DEVICE"
 # fsnvmctl list (libndctl) sees the namespace, its mode, our format, the binding.
 fsnvmctl list
 fsnvmctl list --json | tr -d ' \n' >/tmp/list.json
@@ -99,6 +110,19 @@ unbind || die "unbind failed"
 	die "counters lost at unbind: succ_stores $(counter succ_stores) (was $succ)"
 [ "$(counter frames_total)" = 0 ] || die "frames_total survives the unbind"
 grep -q '^frontswap-nvm-stats 2$' "$FSNVM_DEBUGFS/stats" || die "stats version"
+# Unbound, nothing moves: sysfs (one value per file) and debugfs's stats
+# file hold the same counters, name for name.
+n=0
+while read -r name value; do
+	case $name in frontswap-nvm-stats | device) continue ;; esac
+	[ "$(cat "$FSNVM_SYSFS/stats/$name")" = "$value" ] ||
+		die "sysfs stats/$name reads '$(cat "$FSNVM_SYSFS/stats/$name" 2>&1)', debugfs $value"
+	n=$((n + 1))
+done <"$FSNVM_DEBUGFS/stats"
+[ "$n" -gt 20 ] && [ "$(ls "$FSNVM_SYSFS/stats" | wc -l)" = "$n" ] ||
+	die "sysfs has $(ls "$FSNVM_SYSFS/stats" | wc -l) counters, debugfs $n"
+log "sysfs and debugfs agree on all $n counters"
 fsnvmctl stats | grep -q "^succ_stores  *$succ$" || die "fsnvmctl stats after unbind"
+fsnvmctl stats --json | grep -q '"device":null' || die "fsnvmctl stats (sysfs) shows a device after unbind"
 fsnvmctl check "$pmem" || die "fsnvmctl check found damage after unbind"
 echo "E2E-BASIC: stored=$succ loaded=$loads corrupt=0 load_errors=$lerr"

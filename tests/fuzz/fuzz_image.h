@@ -36,7 +36,8 @@
 
 #include <sys/mman.h>
 
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
+#include "fsnvm_mkfs.h"
 
 #define FZ_IMG_MAX	(FSNVM_MIN_DEVICE_BYTES + 8 * FSNVM_PAGE_SIZE)
 #define FZ_PAGES	(FZ_IMG_MAX / FSNVM_PAGE_SIZE)

@@ -18,7 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsnvm_engine.h"
+#include "fsnvm_internal.h"
+#include "fsnvm_mkfs.h"
 
 #define MAX_REC 30	/* what fits in run.sh's -max_len=2048 */
 

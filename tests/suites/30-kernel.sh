@@ -3,6 +3,21 @@
 # lockdep, full preemption, memory-failure injection): the injection,
 # teardown and soak tests run on the debug one, whose every kind of report
 # the console scan is first proven to catch (e2e-provoke).
+# kunit_count LOG: each KUnit case (tests/e2e/kunit.sh's KUNIT-CASE lines)
+# counts in the total as a test of its own.
+kunit_count() {
+	local st name
+	while read -r _ st name; do
+		case $st in
+		ok) passed=$((passed + 1))
+			printf 'PASS %-32s %4s  KUnit\n' "kunit:$name" - ;;
+		not-ok) failed=$((failed + 1))
+			failed_names+=("kunit:$name")
+			printf 'FAIL %-32s %4s  KUnit\n' "kunit:$name" - ;;
+		esac
+	done < <(grep -a '^KUNIT-CASE ' "$1" 2>/dev/null)
+}
+
 run kernel-build scripts/build-kernel.sh
 run kernel-checkpatch scripts/checkpatch.sh
 run guest-build scripts/build-guest.sh
@@ -17,6 +32,8 @@ run e2e-badblocks tests/e2e/run-guest.sh e2e-badblocks --mem 256 --nvdimm-size 6
 run bench-guest-quick tests/bench/guest.sh quick
 run kernel-debug-build scripts/build-kernel.sh debug
 run e2e-provoke tests/e2e/provoke.sh
+run kunit-debug tests/e2e/kunit.sh
+kunit_count "$LOGS/kunit-debug.log"
 run e2e-poison-debug tests/e2e/run-guest.sh e2e-poison --debug --mem 256 --nvdimm-size 256M --timeout 900
 run e2e-teardown-debug tests/e2e/run-guest.sh e2e-teardown --debug --mem 256 --nvdimm-size 256M --timeout 900
 run soak-short-debug tests/e2e/soak.sh short

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# stats: parses the backend's versioned debugfs file (a fake one under
-# --debugfs here; the real one is tested in QEMU): every counter, in text
-# and JSON, names it does not know, an unbound device; refuses a newer
-# version, a foreign or malformed file; says clearly when no backend.
+# stats: reads the backend's sysfs directory and, without one (or with
+# --debugfs), its versioned debugfs file (fake ones here; the real ones are
+# tested in QEMU): every counter, in text and JSON, in the kernel's order,
+# names it does not know, an unbound device; refuses a newer version, a
+# foreign or malformed file or value; says clearly when no backend.
 . "$(dirname "$0")/lib.sh"
 
 dbg=$TMP/debug
@@ -89,14 +90,55 @@ expect 0 "$T" stats --json --debugfs "$dbg"
 jeq "$TMP/out" .device '"/dev/pmem 1"'
 
 # no backend
-expect_err 1 "fsnvmctl: no frontswap-nvm backend in this kernel ($TMP/nodebugfs/frontswap_nvm/stats not found; is debugfs mounted?)" \
+expect_err 1 "fsnvmctl: no frontswap-nvm backend in this kernel (/sys/kernel/mm/frontswap_nvm/device and $TMP/nodebugfs/frontswap_nvm/stats not found; is debugfs mounted?)" \
 	"$T" stats --debugfs "$TMP/nodebugfs"
-if [ -e /sys/kernel/debug/frontswap_nvm/stats ]; then
+if [ -e /sys/kernel/mm/frontswap_nvm/device ] || [ -e /sys/kernel/debug/frontswap_nvm/stats ]; then
 	expect 0 "$T" stats
 else
-	expect_err 1 "no frontswap-nvm backend in this kernel (/sys/kernel/debug/frontswap_nvm/stats not found; is debugfs mounted?)" \
+	expect_err 1 "no frontswap-nvm backend in this kernel (/sys/kernel/mm/frontswap_nvm/device and /sys/kernel/debug/frontswap_nvm/stats not found; is debugfs mounted?)" \
 		"$T" stats
 fi
+
+# sysfs: one value per file, shown in the kernel's order, unknown names
+# after the known ones; preferred over debugfs unless --debugfs is given.
+sys=$TMP/sysfs
+mkdir -p "$sys/stats"
+echo /dev/pmem0 >"$sys/device"
+i=1
+for n in pages_lost wear_mean loads succ_stores frames_total device_gone; do
+	echo "$((i * 11))" >"$sys/stats/$n"
+	i=$((i + 1))
+done
+echo 5 >"$sys/stats/zz_new"
+echo 6 >"$sys/stats/aa_new"
+expect 0 "$T" stats --sysfs "$sys"
+order=$(awk '{ print $1 }' "$TMP/out" | tr '\n' ' ')
+[ "$order" = "device succ_stores loads frames_total pages_lost wear_mean device_gone aa_new zz_new " ] &&
+	ok "sysfs: the kernel's order, then unknown names sorted" || bad "sysfs order: $order"
+grep -q "^loads  *33$" "$TMP/out" && ok "sysfs: text value" || bad "sysfs: loads"
+expect 0 "$T" stats --json --sysfs "$sys"
+jeq "$TMP/out" .device '"/dev/pmem0"'
+jeq "$TMP/out" .succ_stores 44
+jeq "$TMP/out" .zz_new 5
+jeq "$TMP/out" .version 2
+: >"$sys/device"
+expect 0 "$T" stats --json --sysfs "$sys"
+jeq "$TMP/out" .device null
+# --debugfs wins over sysfs
+cp "$TMP/good" "$f"
+expect 0 "$T" stats --json --sysfs "$sys" --debugfs "$dbg"
+jeq "$TMP/out" .succ_stores 1001
+for v in abc -1 "1 2" 18446744073709551616 ""; do
+	printf '%s\n' "$v" >"$sys/stats/loads"
+	expect_err 1 "$sys/stats/loads: value '$v' is not an unsigned 64-bit decimal integer" \
+		"$T" stats --sysfs "$sys"
+done
+echo 3 >"$sys/stats/loads"
+echo 1 >"$sys/stats/Bad-Name"
+expect_err 1 "$sys/stats/Bad-Name: not a counter's name" "$T" stats --sysfs "$sys"
+rm "$sys/stats/Bad-Name"
+rm -r "$sys/stats"
+expect_err 1 "$sys/stats" "$T" stats --sysfs "$sys"
 rm -rf "$dbg/frontswap_nvm"
 mkdir -p "$dbg/frontswap_nvm/stats"
 expect_err 1 "Is a directory" "$T" stats --debugfs "$dbg"

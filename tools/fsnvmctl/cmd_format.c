@@ -30,6 +30,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "fsnvm_mkfs.h"
 #include "media.h"
 #include "oldwear.h"
 #include "fsnvmctl.h"

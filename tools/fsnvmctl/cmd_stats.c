@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fsnvmctl stats: the live counters of the kernel backend, from
- * DEBUGFS/frontswap_nvm/stats.  That file is versioned text:
+ * fsnvmctl stats: the live counters of the kernel backend, from its sysfs
+ * directory (the ABI, docs/ABI/sysfs-kernel-mm-frontswap_nvm):
+ *
+ *   SYSFS/device        the bound path, empty when unbound
+ *   SYSFS/stats/NAME    one unsigned decimal per file
+ *
+ * shown in the kernel's order of the counters, with names this fsnvmctl
+ * does not know after them (sorted).  A kernel without that directory
+ * (or --debugfs) is read from DEBUGFS/frontswap_nvm/stats, versioned text:
  *
  *   frontswap-nvm-stats 2
  *   device /dev/pmem0          (a path, or "-" when unbound)
@@ -17,9 +24,12 @@
  * file malformed: a counter shown as a string would pass wrong numbers on
  * to scripts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fsnvmctl.h"
 #include "options.h"
@@ -141,6 +151,127 @@ static int stats_read(FILE *f, const char *path, struct stat_line *lines,
 	return 0;
 }
 
+/* The kernel's order (fsnvm_stats.c, then the derived values). */
+static const char *const known_order[] = {
+	"succ_stores", "failed_stores", "loads", "invalidates", "failed_loads",
+	"invalidate_areas", "same_filled", "duplicate_stores", "refused_full",
+	"refused_range", "load_errors", "crc_errors", "frames_retired",
+	"migrations", "balancer_runs", "data_writes", "wear_max", "wear_sum",
+	"frames_total", "frames_used", "frames_free", "frames_bad",
+	"pages_filled", "frames_poisoned", "pages_lost", "refused_unbound",
+	"wear_min", "wear_mean", "device_gone",
+};
+
+static int rank(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(known_order) / sizeof(known_order[0]); i++)
+		if (!strcmp(known_order[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const struct stat_line *x = a, *y = b;
+	int rx = rank(x->name), ry = rank(y->name);
+
+	if (rx >= 0 && ry >= 0)
+		return rx - ry;
+	if (rx >= 0 || ry >= 0)
+		return rx >= 0 ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* One sysfs value: its single line, without the newline; NULL on error. */
+static char *read_value(const char *path)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return NULL;
+	len = getline(&buf, &cap, f);
+	if (len < 0) {
+		if (ferror(f)) {
+			fclose(f);
+			free(buf);
+			return NULL;
+		}
+		free(buf);
+		buf = strdup("");	/* an empty file: an empty value */
+	} else {
+		buf[strcspn(buf, "\n")] = 0;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Read SYSFS/device and SYSFS/stats/ into lines[]; 0 or EXIT_FAIL. */
+static int stats_read_sysfs(const char *dir, struct stat_line *lines,
+			    unsigned int *n)
+{
+	char path[4096];
+	struct dirent *de;
+	char *value;
+	DIR *d;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/device", dir);
+	value = read_value(path);
+	if (!value)
+		return fail_errno(path);
+	lines[0].name = strdup("device");
+	lines[0].value = value[0] ? value : strdup("-");
+	lines[0].number = false;
+	if (!value[0])
+		free(value);
+	*n = 1;
+	if (!lines[0].name || !lines[0].value)
+		return fail("out of memory");
+	snprintf(path, sizeof(path), "%s/stats", dir);
+	d = opendir(path);
+	if (!d)
+		return fail_errno(path);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/stats/%s", dir, de->d_name);
+		if (!valid_name(de->d_name)) {
+			closedir(d);
+			return fail("%s: not a counter's name", path);
+		}
+		if (*n == STATS_MAX) {
+			closedir(d);
+			return fail("%s/stats: more than %d counters", dir, STATS_MAX);
+		}
+		value = read_value(path);
+		if (!value) {
+			closedir(d);
+			return fail_errno(path);
+		}
+		lines[*n].name = strdup(de->d_name);
+		lines[*n].value = value;
+		lines[*n].number = true;
+		(*n)++;
+		if (!lines[*n - 1].name) {
+			closedir(d);
+			return fail("out of memory");
+		}
+		if (!parse_number(value, &lines[*n - 1].v)) {
+			closedir(d);
+			return fail("%s: value '%s' is not an unsigned 64-bit decimal integer",
+				    path, value);
+		}
+	}
+	closedir(d);
+	qsort(lines + 1, *n - 1, sizeof(*lines), by_rank);
+	return 0;
+}
+
 static void stats_json(const struct stat_line *l, unsigned int n, int version)
 {
 	struct json_object *o = json_object_new_object();
@@ -176,16 +307,18 @@ static void stats_text(const struct stat_line *l, unsigned int n)
 
 int cmd_stats(int argc, char **argv)
 {
-	const char *debugfs = "/sys/kernel/debug";
+	const char *debugfs = NULL, *sysfs = "/sys/kernel/mm/frontswap_nvm";
 	bool json = false;
 	const struct opt opts[] = {
 		OPT_BOOLEAN('j', "json", &json, "print JSON (raw numbers)"),
+		OPT_STRING(0, "sysfs", &sysfs, "DIR",
+			   "the backend's sysfs directory (default /sys/kernel/mm/frontswap_nvm)"),
 		OPT_STRING(0, "debugfs", &debugfs, "DIR",
-			   "where debugfs is mounted (default /sys/kernel/debug)"),
+			   "read DIR/frontswap_nvm/stats instead (default: when the sysfs directory is missing, /sys/kernel/debug)"),
 		OPT_END(),
 	};
 	const struct cmd_usage u = {
-		"stats", "[--json] [--debugfs DIR]",
+		"stats", "[--json] [--sysfs DIR] [--debugfs DIR]",
 		"Show the live counters of the frontswap-nvm kernel backend.", opts,
 	};
 	struct stat_line lines[STATS_MAX];
@@ -196,15 +329,22 @@ int cmd_stats(int argc, char **argv)
 
 	if (i < 0)
 		return parse_exit(i);
-	snprintf(path, sizeof(path), "%s/frontswap_nvm/stats", debugfs);
-	f = fopen(path, "re");
-	if (!f && (errno == ENOENT || errno == ENOTDIR))
-		return fail("no frontswap-nvm backend in this kernel (%s not found; is debugfs mounted?)",
-			    path);
-	if (!f)
-		return fail_errno(path);
-	ret = stats_read(f, path, lines, &n, &version);
-	fclose(f);
+	snprintf(path, sizeof(path), "%s/device", sysfs);
+	if (!debugfs && !access(path, F_OK)) {
+		ret = stats_read_sysfs(sysfs, lines, &n);
+		version = STATS_VERSION;	/* what the sysfs files count */
+	} else {
+		snprintf(path, sizeof(path), "%s/frontswap_nvm/stats",
+			 debugfs ? debugfs : "/sys/kernel/debug");
+		f = fopen(path, "re");
+		if (!f && (errno == ENOENT || errno == ENOTDIR))
+			return fail("no frontswap-nvm backend in this kernel (%s/device and %s not found; is debugfs mounted?)",
+				    sysfs, path);
+		if (!f)
+			return fail_errno(path);
+		ret = stats_read(f, path, lines, &n, &version);
+		fclose(f);
+	}
 	if (!ret) {
 		if (json)
 			stats_json(lines, n, version);

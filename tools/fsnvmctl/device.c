@@ -18,6 +18,7 @@
 #include "device.h"
 #include "fsnvm_platform.h"
 
+#define BACKEND_SYSFS "/sys/kernel/mm/frontswap_nvm/device"
 #define BACKEND_PARAM "/sys/module/frontswap_nvm/parameters/device"
 
 const char *dev_kind_str(enum dev_kind kind)
@@ -341,8 +342,10 @@ void dev_bad_ranges(const struct dev *d,
 
 const char *backend_device(char *buf, size_t len)
 {
-	FILE *f = fopen(BACKEND_PARAM, "re");
+	FILE *f = fopen(BACKEND_SYSFS, "re");
 
+	if (!f)
+		f = fopen(BACKEND_PARAM, "re");	/* an older backend */
 	if (!f)
 		return NULL;
 	if (!fgets(buf, (int)len, f))

@@ -85,6 +85,7 @@ const char *media_code(enum fsnvm_media_status st)
 		[FSNVM_MEDIA_BAD_CRC] = "bad_crc",
 		[FSNVM_MEDIA_BAD_GEOMETRY] = "bad_geometry",
 		[FSNVM_MEDIA_IO_ERROR] = "io_error",
+		[FSNVM_MEDIA_NO_MEMORY] = "no_memory",
 	};
 
 	if ((unsigned int)st >= ARRAY_SIZE(codes) || !codes[st])

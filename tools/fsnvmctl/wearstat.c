@@ -110,35 +110,38 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 		e = fsnvm_engine_open(d->base, d->bytes, &st);
 	if (!e)
 		return st == FSNVM_MEDIA_OK ? -ENOMEM : (int)st;
-	w->geo = e->geo;
-	w->format_time = le64_to_cpu(e->super.format_time);
-	w->total = e->geo.nr_frames;
-	dev_bad_frames(d, &e->geo, mark_bad, e);
+	w->geo = *fsnvm_engine_geo(e);
+	w->format_time = le64_to_cpu(fsnvm_engine_super(e)->format_time);
+	w->total = w->geo.nr_frames;
+	dev_bad_frames(d, &w->geo, mark_bad, e);
 	w->wear = calloc(w->total ? w->total : 1, sizeof(*w->wear));
 	w->state = calloc(w->total ? w->total : 1, 1);
 	w->hot = calloc(top ? top : 1, sizeof(*w->hot));
-	if (!w->wear || !w->state || !w->hot || fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep)) {
+	if (!w->wear || !w->state || !w->hot) {
 		fsnvm_engine_close(e);
 		wear_report_free(w);
 		return -ENOMEM;
 	}
+	fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep);	/* INSPECT cannot fail */
 	w->torn = rep.torn;
 	w->implausible = rep.implausible;
 	w->unreadable = rep.unreadable;
 	for (f = 0; f < w->total; f++) {
-		struct fsnvm_entry *ent = fsnvm_entry_at(d->base, &e->geo, f);
+		struct fsnvm_entry *ent = fsnvm_entry_at(d->base, &w->geo, f);
+		enum fsnvm_frame_use use = fsnvm_frame_use(e, f);
 		struct wear_hot h = { .frame = f };
 
-		switch (fsnvm_fstate(e, f)) {
-		case FSNVM_FS_BAD:
+		switch (use) {
+		case FSNVM_FRAME_BAD:
 			w->state[f] = WS_BAD;
 			w->bad++;
 			continue;
-		case FSNVM_FS_USED:
+		case FSNVM_FRAME_USED:
+		case FSNVM_FRAME_FILLED:
 			w->state[f] = WS_USED;
 			w->used++;
 			h.key = le64_to_cpu(ent->key);
-			if (e->state[f] & FSNVM_FS_FILLED) {
+			if (use == FSNVM_FRAME_FILLED) {
 				w->state[f] |= WS_FILLED;
 				w->filled++;
 			}
@@ -148,7 +151,7 @@ int wear_collect(const struct dev *d, unsigned int top, struct wear_report *w)
 			w->free++;
 		}
 		/* torn or implausible: the highest wear known (fsnvm_layout.h) */
-		w->wear[f] = fsnvm_entry_wear(e, f);
+		w->wear[f] = fsnvm_frame_wear(e, f);
 		w->sum = fsnvm_add_sat(w->sum, w->wear[f]);
 		h.wear = w->wear[f];
 		h.state = w->state[f];

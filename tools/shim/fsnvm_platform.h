@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace platform for the shared pmem-layout/ code.  It supplies only the
- * handful of kernel names those files use (fixed-width types, endian
- * helpers, a lock, an array allocator, crc32c, logging) plus the
- * persistence primitives below.  Keep it that small: pmem-layout/ must not
- * grow a dependency on anything else of the kernel's.
+ * Userspace platform for the shared pmem-layout/ code, in the manner of
+ * xfsprogs' libxfs_priv.h: it gives userspace the kernel's own names for
+ * what those files use (types, endian and bit helpers, bitmaps, a
+ * spinlock with lockdep's assertion, the seqcount that names its lock,
+ * WARN_ON_ONCE, an array allocator, crc32c, logging) plus the persistence
+ * primitives below, so that the shared code is plain kernel C.  Add a
+ * kernel name here rather than a workaround there; keep to names the
+ * kernel has.
  *
  * The kernel's twin is kernel-backend/fsnvm_platform.h.
  */
@@ -41,22 +44,167 @@ typedef int64_t s64;
 #define EUCLEAN 117
 #endif
 
-#define BIT(n) (1U << (n))
+#define BITS_PER_LONG (8 * (int)sizeof(long))
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
+#define BIT_WORD(n) ((n) / BITS_PER_LONG)
+#define BIT_MASK(n) (1UL << ((n) % BITS_PER_LONG))
+#define GENMASK(h, l) ((~0UL << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
+#define GENMASK_ULL(h, l) ((~0ULL << (l)) & (~0ULL >> (63 - (h))))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define hweight64(x) ((unsigned int)__builtin_popcountll(x))
+/* y a power of two, as the kernel's. */
+#define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /*
+ * WARN_ON_ONCE: a state the code rules out.  Tests build the core with
+ * FSNVM_DEBUG_CHECKS, which makes it fatal, so that a test reaching one
+ * fails; elsewhere (fsnvmctl) it is reported once, as in the kernel.
+ */
+#ifdef FSNVM_DEBUG_CHECKS
+#define FSNVM_WARN_FATAL 1
+#else
+#define FSNVM_WARN_FATAL 0
+#endif
+#define WARN_ON_ONCE(cond) ({						\
+	static bool __warned;						\
+	bool __c = !!(cond);						\
+	if (unlikely(__c) && !__warned) {				\
+		__warned = true;					\
+		fprintf(stderr, "fsnvm: WARNING at %s:%d: %s\n",	\
+			__FILE__, __LINE__, #cond);			\
+		if (FSNVM_WARN_FATAL)					\
+			abort();					\
+	}								\
+	__c;								\
+})
+
+/*
+ * Bitmaps, as include/linux/bitmap.h and find.h: the non-atomic __set_bit
+ * and __clear_bit for data under a lock, test_bit readable without it.
+ */
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
+
+static inline bool test_bit(unsigned long nr, const unsigned long *addr)
+{
+	return (__atomic_load_n(&addr[BIT_WORD(nr)], __ATOMIC_RELAXED) >>
+		(nr % BITS_PER_LONG)) & 1;
+}
+
+static inline void __set_bit(unsigned long nr, unsigned long *addr)
+{
+	__atomic_store_n(&addr[BIT_WORD(nr)], addr[BIT_WORD(nr)] | BIT_MASK(nr),
+			 __ATOMIC_RELAXED);
+}
+
+static inline void __clear_bit(unsigned long nr, unsigned long *addr)
+{
+	__atomic_store_n(&addr[BIT_WORD(nr)],
+			 addr[BIT_WORD(nr)] & ~BIT_MASK(nr), __ATOMIC_RELAXED);
+}
+
+static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
+{
+	return __atomic_fetch_or(&addr[BIT_WORD(nr)], BIT_MASK(nr),
+				 __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+}
+
+/* The first set bit at or after offset, or size. */
+static inline unsigned long find_next_bit(const unsigned long *addr,
+					  unsigned long size,
+					  unsigned long offset)
+{
+	unsigned long word;
+
+	if (offset >= size)
+		return size;
+	word = addr[BIT_WORD(offset)] & (~0UL << (offset % BITS_PER_LONG));
+	offset -= offset % BITS_PER_LONG;
+	for (;;) {
+		if (word) {
+			offset += __builtin_ctzl(word);
+			return offset < size ? offset : size;
+		}
+		offset += BITS_PER_LONG;
+		if (offset >= size)
+			return size;
+		word = addr[BIT_WORD(offset)];
+	}
+}
+
+#define for_each_set_bit(bit, addr, size)				\
+	for ((bit) = find_first_bit((addr), (size)); (bit) < (size);	\
+	     (bit) = find_next_bit((addr), (size), (bit) + 1))
+
+static inline unsigned long find_first_bit(const unsigned long *addr,
+					   unsigned long size)
+{
+	return find_next_bit(addr, size, 0);
+}
+
+/* The last set bit below size, or size. */
+static inline unsigned long find_last_bit(const unsigned long *addr,
+					  unsigned long size)
+{
+	unsigned long idx, word;
+
+	if (!size)
+		return size;
+	idx = (size - 1) / BITS_PER_LONG;
+	word = addr[idx] & (~0UL >> (BITS_PER_LONG - 1 - (size - 1) % BITS_PER_LONG));
+	for (;;) {
+		if (word)
+			return idx * BITS_PER_LONG + BITS_PER_LONG - 1 -
+			       __builtin_clzl(word);
+		if (!idx)
+			return size;
+		word = addr[--idx];
+	}
+}
+
+/*
  * The engine's critical sections are short and never sleep: a spinlock, as
  * in the kernel (unlock is a plain store, which the load path's latency
- * depends on).
+ * depends on).  It records its holder, which lockdep_assert_held()
+ * checks in FSNVM_DEBUG_CHECKS builds.
  */
-typedef pthread_spinlock_t spinlock_t;
-#define spin_lock_init(l) pthread_spin_init((l), PTHREAD_PROCESS_PRIVATE)
-#define spin_lock_destroy(l) pthread_spin_destroy(l)
+typedef struct {
+	pthread_spinlock_t lock;
+	const void *owner;	/* the holder's fsnvm_thread_tag, or NULL */
+} spinlock_t;
+
+/* This thread's tag: an address no other thread has. */
+extern _Thread_local char fsnvm_thread_tag;
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	pthread_spin_init(&l->lock, PTHREAD_PROCESS_PRIVATE);
+	l->owner = NULL;
+}
+
+static inline void fsnvm_lock_owned(spinlock_t *l, bool mine)
+{
+	__atomic_store_n(&l->owner, mine ? &fsnvm_thread_tag : NULL,
+			 __ATOMIC_RELAXED);
+}
+
+#ifdef FSNVM_DEBUG_CHECKS
+#define lockdep_assert_held(l) do {					\
+	if (__atomic_load_n(&(l)->owner, __ATOMIC_RELAXED) !=		\
+	    &fsnvm_thread_tag) {					\
+		fprintf(stderr, "fsnvm: %s:%d: lock %s not held\n",	\
+			__FILE__, __LINE__, #l);			\
+		abort();						\
+	}								\
+} while (0)
+#else
+#define lockdep_assert_held(l) do { (void)(l); } while (0)
+#endif
+
 #ifdef FSNVM_LOCK_STATS
 /*
  * bench_core's build counts, per thread and while fsnvm_lock_stats_on is
@@ -75,8 +223,17 @@ void fsnvm_unlock_counted(spinlock_t *l);
 #define spin_lock(l) fsnvm_lock_counted(l)
 #define spin_unlock(l) fsnvm_unlock_counted(l)
 #else
-#define spin_lock(l) pthread_spin_lock(l)
-#define spin_unlock(l) pthread_spin_unlock(l)
+static inline void spin_lock(spinlock_t *l)
+{
+	pthread_spin_lock(&l->lock);
+	fsnvm_lock_owned(l, true);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	fsnvm_lock_owned(l, false);
+	pthread_spin_unlock(&l->lock);
+}
 #endif
 
 /*
@@ -99,21 +256,24 @@ void fsnvm_unlock_counted(spinlock_t *l);
 #define smp_wmb() barrier()
 
 /*
- * The kernel's seqcount_t, for readers that retry instead of locking.  The
- * engine writes with the raw_ variants: its writers are serialized by its
- * spinlock, or run alone (recovery), which the kernel's non-raw ones
- * cannot tell apart.
+ * The kernel's seqcount_spinlock_t: a seqcount whose writers hold the named
+ * spinlock, which write_seqcount_begin() asserts (lockdep in the kernel).
+ * raw_write_seqcount_*() skip the assertion, for a writer that runs
+ * before anyone else can see the data.
  */
 typedef struct {
 	unsigned int sequence;
-} seqcount_t;
+	spinlock_t *lock;
+} seqcount_spinlock_t;
 
-static inline void seqcount_init(seqcount_t *s)
+static inline void seqcount_spinlock_init(seqcount_spinlock_t *s,
+					  spinlock_t *lock)
 {
 	s->sequence = 0;
+	s->lock = lock;
 }
 
-static inline unsigned int read_seqcount_begin(const seqcount_t *s)
+static inline unsigned int read_seqcount_begin(const seqcount_spinlock_t *s)
 {
 	unsigned int seq;
 
@@ -122,25 +282,34 @@ static inline unsigned int read_seqcount_begin(const seqcount_t *s)
 	return seq;
 }
 
-static inline int read_seqcount_retry(const seqcount_t *s, unsigned int seq)
+static inline int read_seqcount_retry(const seqcount_spinlock_t *s,
+				      unsigned int seq)
 {
 	smp_rmb();
 	return __atomic_load_n(&s->sequence, __ATOMIC_RELAXED) != seq;
 }
 
-static inline void raw_write_seqcount_begin(seqcount_t *s)
+static inline void raw_write_seqcount_begin(seqcount_spinlock_t *s)
 {
 	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELAXED);
 	smp_wmb();
 }
 
-static inline void raw_write_seqcount_end(seqcount_t *s)
+static inline void raw_write_seqcount_end(seqcount_spinlock_t *s)
 {
 	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELEASE);
 }
 
-#define BITS_PER_LONG (8 * (int)sizeof(long))
-#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+static inline void write_seqcount_begin(seqcount_spinlock_t *s)
+{
+	lockdep_assert_held(s->lock);
+	raw_write_seqcount_begin(s);
+}
+
+static inline void write_seqcount_end(seqcount_spinlock_t *s)
+{
+	raw_write_seqcount_end(s);
+}
 
 #define cond_resched() do { } while (0)
 #define prefetch(x) __builtin_prefetch(x)

@@ -16,14 +16,16 @@ static _Thread_local u64 fsnvm_lock_since;
 void fsnvm_lock_counted(spinlock_t *l)
 {
 	if (!READ_ONCE(fsnvm_lock_stats_on)) {
-		pthread_spin_lock(l);
+		pthread_spin_lock(&l->lock);
+		fsnvm_lock_owned(l, true);
 		fsnvm_lock_since = 0;
 		return;
 	}
-	if (pthread_spin_trylock(l)) {
+	if (pthread_spin_trylock(&l->lock)) {
 		fsnvm_lock_stats.found_held++;
-		pthread_spin_lock(l);
+		pthread_spin_lock(&l->lock);
 	}
+	fsnvm_lock_owned(l, true);
 	fsnvm_lock_stats.acquired++;
 	fsnvm_lock_since = __rdtsc();
 }
@@ -32,5 +34,6 @@ void fsnvm_unlock_counted(spinlock_t *l)
 {
 	if (fsnvm_lock_since)
 		fsnvm_lock_stats.held_ticks += __rdtsc() - fsnvm_lock_since;
-	pthread_spin_unlock(l);
+	fsnvm_lock_owned(l, false);
+	pthread_spin_unlock(&l->lock);
 }

@@ -3,7 +3,7 @@
  * Writer ids of the userspace build: each thread that stores gets the
  * next id the first time and keeps it; a thread beyond the engine's
  * limit stores as writer 0 (its stores fence twice instead of relying on
- * a commit record).  Ids are never reused: tests start a bounded number
+ * a later store's vouch).  Ids are never reused: tests start a bounded number
  * of threads.
  */
 #include "fsnvm_platform.h"
