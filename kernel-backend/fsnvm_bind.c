@@ -56,7 +56,6 @@ static int fsnvm_holder_cookie;	/* our identity as exclusive holder */
 
 /* A device named before fsnvm_bind_init() ran (the command line). */
 static char fsnvm_boot_path[FSNVM_PATH_MAX];
-static bool fsnvm_ready;	/* init ran: bind now, not later */
 static bool fsnvm_registered;	/* we hold the frontswap slot */
 
 /* Boot binding: every second, for up to two minutes. */
@@ -525,13 +524,12 @@ ssize_t fsnvm_device_show(char *buf)
 	return n;
 }
 
-/* The command line's frontswap_nvm.device=PATH: bound once init ran. */
+/*
+ * The command line's frontswap_nvm.device=PATH, bound once init ran.  The
+ * parameter's sysfs file is read-only, so nothing calls this later.
+ */
 static int fsnvm_device_set(const char *val, const struct kernel_param *kp)
 {
-	if (fsnvm_ready) {
-		pr_err("bind through /sys/kernel/mm/frontswap_nvm/device\n");
-		return -EPERM;
-	}
 	if (strscpy(fsnvm_boot_path, val, sizeof(fsnvm_boot_path)) < 0)
 		return -ENAMETOOLONG;
 	strreplace(fsnvm_boot_path, '\n', '\0');
@@ -552,7 +550,6 @@ MODULE_PARM_DESC(device, "fsdax pmem block device to swap onto at boot (at run t
 
 void fsnvm_bind_init(bool registered)
 {
-	fsnvm_ready = true;
 	fsnvm_registered = registered;
 	if (registered && fsnvm_boot_path[0])
 		schedule_delayed_work(&fsnvm_boot_bind_work, 0);

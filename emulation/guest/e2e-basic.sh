@@ -43,16 +43,15 @@ bind "$pmem" || die "bind $pmem failed"
 [ "$(bound)" = "$pmem" ] || die "device file reads '$(bound)'"
 expect_refused "$pmem" "Device or resource busy" "already bound"
 # The module parameter names a device on the command line only: at run
-# time it reads the bound one and refuses to bind (under param_lock).
+# time it reads the bound one and is read-only (a bind must not run under
+# param_lock).
 P=/sys/module/frontswap_nvm/parameters/device
 [ "$(cat $P)" = "$pmem" ] || die "the device parameter reads '$(cat $P)'"
-before=$(dmesg | wc -l)
-if ( echo "$pmem" >$P ) 2>/dev/null; then
-	die "the device parameter accepted a bind at run time"
+if ( echo >$P ) 2>/dev/null; then
+	die "the device parameter accepted a write at run time"
 fi
-dmesg | tail -n +"$((before + 1))" | grep -q "bind through /sys/kernel/mm/frontswap_nvm/device" ||
-	die "a run-time write of the device parameter was refused without saying where to bind"
-log "the device parameter refuses a run-time bind and points to $FSNVM_DEVICE"
+[ "$(bound)" = "$pmem" ] || die "a write of the device parameter changed the binding"
+log "the device parameter is read-only at run time: $(ls -l $P | cut -c1-10)"
 # fsnvmctl list (libndctl) sees the namespace, its mode, our format, the binding.
 fsnvmctl list
 fsnvmctl list --json | tr -d ' \n' >/tmp/list.json
