@@ -408,6 +408,7 @@ static int fsnvm_bind(const char *path, bool quiet_missing)
 	struct fsnvm_dev *d, *cur;
 	int ret;
 
+	lockdep_assert_held(&fsnvm_bind_mutex);
 	cur = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
 	if (cur) {
 		pr_err("%s: already bound to %s; unbind first\n", path, cur->path);
@@ -441,6 +442,7 @@ static int fsnvm_unbind(void)
 	struct fsnvm_dev *d;
 	struct fsnvm_stats s;
 
+	lockdep_assert_held(&fsnvm_bind_mutex);
 	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
 	if (!d)
 		return 0;

@@ -9,7 +9,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 suites="frontswap_nvm_keymap frontswap_nvm_wear_pool frontswap_nvm_entry frontswap_nvm_recover"
 rc=0
-"$top/tests/e2e/run-guest.sh" kunit --debug --mem 256 --timeout 900 \
+"$top/tests/e2e/run-guest.sh" kunit --debug --mem 256 --timeout 300 \
 	--append "kunit.enable=1 kunit.filter_glob=frontswap_nvm*" || rc=$?
 log=$top/build/emu/kunit-debug/console.log
 # KTAP: "    ok N case" inside "# Subtest: suite", then "ok N suite" (the
