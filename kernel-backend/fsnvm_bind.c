@@ -226,7 +226,7 @@ void fsnvm_dev_gone(struct fsnvm_dev *d)
 		return;
 	}
 	fsnvm_get_stats(d->engine, &s);
-	pr_err("%s: the namespace went away while bound: %llu stored pages are lost; stores refused; unbind it (echo > /sys/module/frontswap_nvm/parameters/device)\n",
+	pr_err("%s: the namespace went away while bound: %llu stored pages are lost; stores refused; unbind it (echo > /sys/kernel/mm/frontswap_nvm/device)\n",
 	       d->path, s.frames_used + s.pages_lost);
 }
 
