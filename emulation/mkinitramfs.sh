@@ -4,6 +4,9 @@
 # Usage: emulation/mkinitramfs.sh OUT.cpio.gz
 #   FSNVM_GUEST_BINS="host/path/a host/path/b"  extra binaries, copied to /bin
 #                                               (plus whatever libraries ldd lists)
+#   FSNVM_GUEST_MODULES="a.ko b.ko.xz ..."      kernel modules in load order, copied
+#                                               (decompressed) to /modules/NN-name.ko
+#                                               for a guest script to insmod in turn
 #
 # Contents: busybox-static and its applet symlinks in /bin (/sbin, /usr/bin and
 # /usr/sbin point there), /bin/ndctl with the libraries and ELF interpreter ldd
@@ -63,6 +66,18 @@ for bin in "$ndctl" ${FSNVM_GUEST_BINS:-}; do
 	rm -f "$root/bin/$(basename "$bin")"   # a real binary beats an applet
 	copy_file "$bin" "/bin/$(basename "$bin")"
 	copy_libs "$bin"
+done
+
+n=10
+for mod in ${FSNVM_GUEST_MODULES:-}; do
+	[ -f "$mod" ] || { echo "mkinitramfs: $mod: no such module" >&2; exit 1; }
+	name=$(basename "${mod%.xz}")
+	mkdir -p "$root/modules"
+	case $mod in
+	*.xz) xz -dc "$mod" >"$root/modules/$n-$name" ;;
+	*) cp "$mod" "$root/modules/$n-$name" ;;
+	esac
+	n=$((n + 1))
 done
 
 copy_file "$here/guest/init" /init

@@ -8,7 +8,7 @@
  * policy says it is wanted.  Each step moves at most balance_budget pages
  * and looks at most at balance_scan frames, so the thread yields often.
  */
-#define pr_fmt(fmt) "frontswap_nvm: " fmt
+#define pr_fmt(fmt) FSNVM_NAME ": " fmt
 
 #include <linux/freezer.h>
 #include <linux/kthread.h>
@@ -16,8 +16,11 @@
 
 #include "fsnvm_kernel.h"
 
+/* Built in: frontswap_nvm.NAME; the swap device module's are its own. */
+#ifndef MODULE
 #undef MODULE_PARAM_PREFIX
-#define MODULE_PARAM_PREFIX "frontswap_nvm."
+#define MODULE_PARAM_PREFIX FSNVM_NAME "."
+#endif
 
 /*
  * A cold page moves once per `threshold` levels of wear, so the extra

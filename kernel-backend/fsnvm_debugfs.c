@@ -67,7 +67,7 @@ DEFINE_SHOW_ATTRIBUTE(fsnvm_stats);
 
 void fsnvm_debugfs_init(void)
 {
-	struct dentry *dir = debugfs_create_dir("frontswap_nvm", NULL);
+	struct dentry *dir = debugfs_create_dir(FSNVM_NAME, NULL);
 	unsigned int i;
 
 	for (i = 0; i < fsnvm_nr_counters; i++)

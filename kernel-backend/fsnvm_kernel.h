@@ -18,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/blkdev.h>
+#include <linux/kobject.h>
 #include <linux/dax.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -28,9 +29,17 @@
 
 #define FSNVM_PATH_MAX 128
 
+/* Where the front end's ABI lives (fsnvm_sysfs.c). */
+#ifdef FSNVM_SWAPDEV
+#define FSNVM_SYSFS_DIR "/sys/kernel/" FSNVM_NAME
+#else
+#define FSNVM_SYSFS_DIR "/sys/kernel/mm/" FSNVM_NAME
+#endif
+
 struct fsnvm_dev {
 	struct fsnvm_engine *engine;	/* has its own lock, see fsnvm_engine.h */
 	struct block_device *bdev;	/* opened exclusively */
+	struct file *bdev_file;		/* from 6.9: what holds bdev open */
 	struct dax_device *dax;
 	char path[FSNVM_PATH_MAX];
 	bool stopping;			/* unbind in progress: refuse stores */
@@ -76,13 +85,18 @@ bool fsnvm_snapshot(struct fsnvm_stats *s, char *path, size_t len, bool *gone);
 /* Least wear of any usable frame: a scan, so not a counter. */
 u64 fsnvm_wear_min(void);
 
-/* fsnvm_bind.c */
+/* fsnvm_namespace.c: open a namespace for an engine, close it */
+struct fsnvm_dev *fsnvm_ns_open(const char *path, enum fsnvm_recover_mode mode,
+				bool quiet_missing);
+void fsnvm_ns_close(struct fsnvm_dev *d);
+void fsnvm_dev_gone(struct fsnvm_dev *d);
+
+/* The front end's bind (fsnvm_bind.c, or the swap device's) */
 void fsnvm_bind_init(bool registered);
 /* Bind the device at path, or unbind when it is empty; 0 or -errno. */
 int fsnvm_device_write(const char *path);
 /* The bound device's path, or "" when none is. */
 ssize_t fsnvm_device_show(char *buf);
-void fsnvm_dev_gone(struct fsnvm_dev *d);
 
 /*
  * Enter the dax device's SRCU read section before touching the media;
@@ -111,8 +125,9 @@ void fsnvm_balancer_kick(struct fsnvm_dev *d);
 /* fsnvm_debugfs.c */
 void fsnvm_debugfs_init(void);
 
-/* fsnvm_sysfs.c: /sys/kernel/mm/frontswap_nvm/ */
-int fsnvm_sysfs_init(void);
+/* fsnvm_sysfs.c: FSNVM_SYSFS_DIR, under parent */
+int fsnvm_sysfs_init(struct kobject *parent);
+void fsnvm_sysfs_exit(void);
 
 /* fsnvm_inplace.c, the benchmark's in-place wear (inplace_wear=1) */
 struct dentry;

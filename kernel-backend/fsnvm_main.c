@@ -13,7 +13,7 @@
  * in and registers at device_initcall.  frontswap_nvm.register=0 on the
  * command line leaves the slot to zswap (for side-by-side comparisons).
  */
-#define pr_fmt(fmt) "frontswap_nvm: " fmt
+#define pr_fmt(fmt) FSNVM_NAME ": " fmt
 
 #include <linux/cpuhotplug.h>
 #include <linux/frontswap.h>
@@ -199,7 +199,7 @@ static int __init fsnvm_init(void)
 		return ret;
 	}
 	fsnvm_debugfs_init();
-	fsnvm_sysfs_init();	/* without it: bound from the command line only */
+	fsnvm_sysfs_init(mm_kobj);	/* without it: bound from the command line only */
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
 					"mm/frontswap_nvm:dead", NULL,
 					fsnvm_cpu_dead);

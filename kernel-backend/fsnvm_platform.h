@@ -7,9 +7,17 @@
 #ifndef FSNVM_PLATFORM_H
 #define FSNVM_PLATFORM_H
 
-/* The engine's log lines carry the backend's name, as the backend's do. */
+/*
+ * The front end's name: its log prefix, its sysfs directory.  The swap
+ * device module's Kbuild sets its own.
+ */
+#ifndef FSNVM_NAME
+#define FSNVM_NAME "frontswap_nvm"
+#endif
+
+/* The engine's log lines carry the front end's name, as its own do. */
 #ifndef pr_fmt
-#define pr_fmt(fmt) "frontswap_nvm: " fmt
+#define pr_fmt(fmt) FSNVM_NAME ": " fmt
 #endif
 
 #include <linux/bitmap.h>

@@ -13,7 +13,7 @@
  * provoked once per boot, rcu (which relies on lockdep) first, lockdep
  * next; "oops" ends the boot (oops=panic).
  */
-#define pr_fmt(fmt) "frontswap_nvm: " fmt
+#define pr_fmt(fmt) FSNVM_NAME ": " fmt
 
 #include <linux/compiler.h>
 #include <linux/debugfs.h>

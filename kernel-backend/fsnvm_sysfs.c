@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysfs: /sys/kernel/mm/frontswap_nvm/, the backend's ABI (documented in
- * docs/ABI/sysfs-kernel-mm-frontswap_nvm).
+ * sysfs: FSNVM_SYSFS_DIR, the front end's ABI (documented in
+ * docs/ABI/sysfs-kernel-mm-frontswap_nvm, and for the swap device
+ * docs/ABI/sysfs-kernel-fsnvm_swap): /sys/kernel/mm/frontswap_nvm/ built
+ * in, /sys/kernel/fsnvm_swap/ for the module (6.12 does not export
+ * mm_kobj).
  *
  *   device        the bound namespace's path, empty when none; write a
  *                 path to bind, an empty line to unbind
@@ -11,6 +14,8 @@
  * A file keeps its meaning; new ones may be added.  Writing `device` takes
  * fsnvm_bind_mutex only, not the kernel's param_lock (fsnvm_bind.c).
  */
+#define pr_fmt(fmt) FSNVM_NAME ": " fmt
+
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -90,22 +95,42 @@ static struct kobj_attribute fsnvm_extra_attrs[] = {
 	__ATTR_RO(device_gone),
 };
 
-int fsnvm_sysfs_init(void)
+static struct kobject *fsnvm_kobj;
+static struct attribute_group *fsnvm_group;
+static struct fsnvm_counter_attr *fsnvm_counter_attrs;
+
+void fsnvm_sysfs_exit(void)
+{
+	if (fsnvm_kobj)
+		kobject_put(fsnvm_kobj);	/* removes its files */
+	if (fsnvm_group)
+		kfree(fsnvm_group->attrs);
+	kfree(fsnvm_group);
+	kfree(fsnvm_counter_attrs);
+	fsnvm_kobj = NULL;
+	fsnvm_group = NULL;
+	fsnvm_counter_attrs = NULL;
+}
+
+int fsnvm_sysfs_init(struct kobject *parent)
 {
 	unsigned int n = fsnvm_nr_counters, nx = ARRAY_SIZE(fsnvm_extra_attrs);
 	struct fsnvm_counter_attr *ca;
 	struct attribute_group *group;
 	struct attribute **attrs;
-	struct kobject *kobj;
 	unsigned int i;
 	int ret = -ENOMEM;
 
-	/* Built in and never removed: nothing here is ever freed. */
+	/* Freed by fsnvm_sysfs_exit(), which only the module calls. */
 	ca = kcalloc(n, sizeof(*ca), GFP_KERNEL);
 	attrs = kcalloc(n + nx + 1, sizeof(*attrs), GFP_KERNEL);
 	group = kzalloc(sizeof(*group), GFP_KERNEL);
-	kobj = kobject_create_and_add("frontswap_nvm", mm_kobj);
-	if (!ca || !attrs || !group || !kobj)
+	fsnvm_counter_attrs = ca;
+	fsnvm_group = group;
+	if (group)
+		group->attrs = attrs;
+	fsnvm_kobj = kobject_create_and_add(FSNVM_NAME, parent);
+	if (!ca || !attrs || !group || !fsnvm_kobj)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		sysfs_attr_init(&ca[i].attr.attr);
@@ -118,17 +143,15 @@ int fsnvm_sysfs_init(void)
 	for (i = 0; i < nx; i++)
 		attrs[n + i] = &fsnvm_extra_attrs[i].attr;
 	group->name = "stats";
-	group->attrs = attrs;
-	ret = sysfs_create_file(kobj, &fsnvm_device_attr.attr);
+	ret = sysfs_create_file(fsnvm_kobj, &fsnvm_device_attr.attr);
 	if (!ret)
-		ret = sysfs_create_group(kobj, group);
+		ret = sysfs_create_group(fsnvm_kobj, group);
 	if (!ret)
 		return 0;
 fail:
-	pr_err("no /sys/kernel/mm/frontswap_nvm (%d)\n", ret);
-	kobject_put(kobj);
-	kfree(group);
-	kfree(attrs);
-	kfree(ca);
+	pr_err("no " FSNVM_SYSFS_DIR " (%d)\n", ret);
+	if (!group)
+		kfree(attrs);
+	fsnvm_sysfs_exit();
 	return ret;
 }

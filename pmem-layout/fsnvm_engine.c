@@ -225,6 +225,16 @@ void fsnvm_engine_close(struct fsnvm_engine *e)
 	kvfree(e);
 }
 
+u64 fsnvm_engine_reserve(const struct fsnvm_engine *e)
+{
+	return (u64)(e->nr_writers + 1) * (FSNVM_STASH + 1) + 1;
+}
+
+u64 fsnvm_engine_capacity(const struct fsnvm_engine *e)
+{
+	return e->capacity;
+}
+
 const struct fsnvm_geometry *fsnvm_engine_geo(const struct fsnvm_engine *e)
 {
 	return &e->geo;

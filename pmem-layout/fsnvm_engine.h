@@ -126,25 +126,41 @@ struct fsnvm_recovery {
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
 	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */
 	u64 uncommitted;	/* keys whose newest entry lacks its data */
-	u64 released;		/* valid entries cleared by release_stale */
+	u64 released;		/* pages released: ATTACH all, KEEP those
+				 * beyond the device (fsnvm_recover.c) */
 	u64 max_seq;
 };
 
 enum fsnvm_recover_mode {
 	FSNVM_RECOVER_INSPECT,	/* read only; the engine refuses writes */
 	FSNVM_RECOVER_ATTACH,	/* clear stale entries, ready to serve */
+	FSNVM_RECOVER_KEEP,	/* keep the pages found, ready to serve */
 };
 
 /* Never use this frame (e.g. it is on the namespace's badblocks list). */
 void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame);
 /*
  * Rebuild the key map and the free pool from the index (fsnvm_recover.c).
- * INSPECT always returns 0; ATTACH 0, or -EOVERFLOW when the seqs found leave no room for new
- * stores (the device needs a format --keep-wear; the engine stays
- * read-only).
+ * INSPECT always returns 0; ATTACH and KEEP 0, or -EOVERFLOW when the
+ * seqs found leave no room for new stores (the device needs a format
+ * --keep-wear; the engine stays read-only).
  */
 int fsnvm_recover(struct fsnvm_engine *e, enum fsnvm_recover_mode mode,
 		  struct fsnvm_recovery *rep);
+
+/*
+ * Free frames a serving engine may need beyond one per key: each writer's
+ * stash (its free frames, and the frames its pending rewrites still hold)
+ * and one store in flight per writer and for the balancer.  A front end
+ * that cannot refuse a store (a block device) offers at most the usable
+ * frames minus this many keys, so a store always finds a free frame.
+ */
+u64 fsnvm_engine_reserve(const struct fsnvm_engine *e);
+/*
+ * After a KEEP recovery: the pages a block device may address, as keys
+ * (0, 0 .. capacity - 1): the good frames less the reserve, 0 if none.
+ */
+u64 fsnvm_engine_capacity(const struct fsnvm_engine *e);
 
 /* What the engine was opened with. */
 const struct fsnvm_geometry *fsnvm_engine_geo(const struct fsnvm_engine *e);

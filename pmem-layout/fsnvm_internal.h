@@ -112,6 +112,7 @@ struct fsnvm_engine {
 	struct fsnvm_super_pick super_pick;	/* which, and the other's state */
 	bool data_crc;			/* COMPAT_DATA_CRC: verify on load */
 	bool readonly;			/* inspected only: refuse stores */
+	u64 capacity;			/* KEEP: keys of type 0 below this */
 	u8 *bounce;			/* the balancer's page buffer */
 	struct fsnvm_writer *writers;	/* [nr_writers], see above */
 	unsigned int nr_writers;	/* fsnvm_nr_writers() */

@@ -24,6 +24,13 @@
  * found is stale and is cleared, torn and implausible entries are
  * rewritten clean with the highest wear known, and all frames go to the
  * free pool with their wear.
+ * FSNVM_RECOVER_KEEP makes it ready to serve with the pages kept: a block
+ * device's blocks outlive a bind (a swap header, for one).  The frames
+ * that hold nothing are cleaned (torn, implausible, a duplicate's loser,
+ * an uncommitted store) and go to the pool, and so do the pages the
+ * device cannot address: any of a type other than 0 (a frontswap user's),
+ * and those at or beyond its capacity (fsnvm_engine_capacity()), which
+ * fewer good frames or more CPUs than at the last bind may have lowered.
  *
  * Recovery runs before the engine is shared with anyone (the kernel
  * publishes it only afterwards).  It holds the engine's lock all the same,
@@ -99,7 +106,7 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
  * names a key (a duplicate's loser) or is torn or implausible (then with
  * the highest wear known: stats.wear_max, complete after the scan).
  * Returns the wear the entry now holds, as fsnvm_entry_wear() would read
- * it.  Called in ATTACH only.
+ * it.  Called in ATTACH and KEEP.
  */
 static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 {
@@ -196,6 +203,39 @@ static void fsnvm_recover_prefetch(struct fsnvm_engine *e, u64 f)
 				      (u32)fsnvm_key_offset(k));
 }
 
+/*
+ * KEEP: the block device's capacity, and release every page it cannot
+ * address (the header's).  Before the pool is filled: the frames
+ * released here are free for it.
+ */
+static void fsnvm_recover_keep_range(struct fsnvm_engine *e,
+				     struct fsnvm_recovery *rep)
+{
+	u64 f, key, good = e->geo.nr_frames - e->stats.frames_bad;
+	u64 reserve = fsnvm_engine_reserve(e);
+	struct fsnvm_entry ent;
+
+	lockdep_assert_held(&e->lock);
+	e->capacity = good > reserve ? good - reserve : 0;
+	if (e->capacity > (u64)FSNVM_MAX_MAP_OFFSET + 1)
+		e->capacity = (u64)FSNVM_MAX_MAP_OFFSET + 1;
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		fsnvm_recover_yield(e, f);
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
+		    fsnvm_read_entry(e, f, &ent))
+			continue;
+		key = le64_to_cpu(ent.key);
+		if (!fsnvm_key_type(key) && fsnvm_key_offset(key) < e->capacity)
+			continue;
+		fsnvm_keymap_remove(&e->map, fsnvm_key_type(key),
+				    (u32)fsnvm_key_offset(key));
+		if (e->state[f] & FSNVM_FS_FILLED)
+			e->stats.pages_filled--;
+		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
+		rep->released++;
+	}
+}
+
 static int fsnvm_recover_locked(struct fsnvm_engine *e,
 				enum fsnvm_recover_mode mode,
 				struct fsnvm_recovery *rep)
@@ -269,15 +309,22 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	if (untrusted && e->stats.wear_max < min_wear)
 		min_wear = e->stats.wear_max;
 	fsnvm_wear_pool_reset(&e->pool, min_wear == ~0ULL ? 0 : min_wear);
+	if (mode == FSNVM_RECOVER_KEEP)
+		fsnvm_recover_keep_range(e, rep);
 	if (mode == FSNVM_RECOVER_ATTACH) {
 		fsnvm_recover_release_all(e, rep);
 	} else {
 		for (f = 0; f < e->geo.nr_frames; f++) {
 			fsnvm_recover_yield(e, f);
-			if (fsnvm_fstate(e, f) == FSNVM_FS_FREE)
-				fsnvm_wear_pool_put(&e->pool, f,
-						    fsnvm_entry_wear(e, f));
+			if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
+				continue;
+			fsnvm_wear_pool_put(&e->pool, f,
+					    mode == FSNVM_RECOVER_KEEP ?
+					    fsnvm_recover_clean(e, f) :
+					    fsnvm_entry_wear(e, f));
 		}
+		if (mode == FSNVM_RECOVER_KEEP)
+			fsnvm_pmem_fence();
 	}
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
 	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {

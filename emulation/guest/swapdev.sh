@@ -1,0 +1,112 @@
+#!/bin/sh
+# emulation/guest/swapdev.sh — the swap device front end (fsnvm_swap.ko)
+# on whatever kernel booted: Debian's stock 6.1 or 6.12, or ours.
+#
+#   fsnvm.phase=1  load the modules in /modules, format the namespace, bind
+#                  it, refuse what must be refused, swap a verified workload
+#                  onto /dev/fsnvm0 (memory pressure, MADV_PAGEOUT, fork),
+#                  swapoff (every block freed but the swap header), unbind
+#   fsnvm.phase=2  the next boot: bind again without formatting; the wear
+#                  and the swap header are still there (fsnvm.wear=N is
+#                  phase 1's wear_max, fsnvm.writes=N its data_writes), swapon
+#                  without mkswap, a workload, swapoff, unbind, rmmod
+# Prints SWAPDEV-PHASE<N> key=value... on success.
+. /guest/lib.sh
+phase=$(param phase 1)
+sysfs=/sys/kernel/fsnvm_swap
+disk=/dev/fsnvm0
+ram_mib=$(ram_mib)
+
+stat() { cat "$sysfs/stats/$1"; }
+
+# A write to the device file that must fail with errno text $2.
+refused() {
+	local what=$1 want=$2 err
+	if err=$(echo "$what" 2>&1 >"$sysfs/device"); then
+		die "binding '$what' was accepted"
+	fi
+	case $err in *"$want"*) ;; *) die "binding '$what': '$err', want '$want'" ;; esac
+}
+
+for m in /modules/*.ko; do
+	insmod "$m" || die "insmod $m failed"
+done
+log "kernel $(uname -r): modules loaded"
+[ -d "$sysfs" ] || die "no $sysfs after loading fsnvm_swap"
+# nd_pmem probes asynchronously.
+i=0
+until [ -e /sys/bus/nd/devices/region0 ]; do
+	i=$((i + 1))
+	[ $i -le 30 ] || die "no nvdimm region"
+	sleep 1
+done
+dev=$(sh /guest/ns-setup.sh)
+
+if [ "$phase" = 1 ]; then
+	refused /dev/nonexistent "No such file"
+	refused /dev/pmem0.raw "No such file"
+	fsnvmctl format --force "$dev" >/tmp/format.out 2>&1 || { cat /tmp/format.out; die "format failed"; }
+	echo "$dev" >"$sysfs/device" || die "bind failed"
+	[ -b "$disk" ] || die "no $disk after the bind"
+	[ "$(cat $sysfs/device)" = "$dev" ] || die "device file says '$(cat $sysfs/device)'"
+	refused "$dev" "Device or resource busy"
+	lbs=$(cat /sys/block/fsnvm0/queue/logical_block_size)
+	rot=$(cat /sys/block/fsnvm0/queue/rotational)
+	blocks=$(($(cat /sys/block/fsnvm0/size) / 8))
+	total=$(stat frames_total)
+	[ "$lbs" = 4096 ] || die "logical block size $lbs"
+	[ "$rot" = 0 ] || die "rotational"
+	[ "$blocks" -gt 0 ] && [ "$blocks" -lt "$total" ] ||
+		die "$blocks blocks on $total frames: no reserve"
+	# A block never written reads as zeros.
+	[ "$(dd if=$disk bs=4096 skip=7 count=1 2>/dev/null | tr -d '\000' | wc -c)" = 0 ] ||
+		die "an unwritten block is not zeros"
+	mkswap "$disk" >/dev/null || die "mkswap failed"
+	swapon -d "$disk" || die "swapon failed"
+	grep -q "^$disk" /proc/swaps || die "$disk not in /proc/swaps"
+	used=$(stat frames_used)
+	[ "$used" = 1 ] || die "$used blocks held after swapon --discard, want the header only"
+	refused "" "Device or resource busy"
+	rmmod fsnvm_swap 2>/dev/null && die "rmmod while swapon'd succeeded"
+
+	mib=$((ram_mib * 3 / 2))
+	log "memstress: $mib MiB, 2 passes, on $ram_mib MiB of RAM"
+	memstress --mib "$mib" --passes 2 >/tmp/ms1.out 2>&1 || { cat /tmp/ms1.out; die "memstress failed"; }
+	tail -n 1 /tmp/ms1.out
+	log "memstress --pageout: $((ram_mib / 2)) MiB"
+	memstress --mib $((ram_mib / 2)) --pageout --same-filled >/tmp/ms2.out 2>&1 || { cat /tmp/ms2.out; die "memstress --pageout failed"; }
+	tail -n 1 /tmp/ms2.out
+	log "swapbench fork: $ram_mib MiB"
+	swapbench --workload fork --mib "$ram_mib" >/tmp/fork.out 2>&1 || { cat /tmp/fork.out; die "swapbench fork failed"; }
+	tail -n 1 /tmp/fork.out
+	stores=$(stat succ_stores) loads=$(stat loads) inval=$(stat invalidates)
+	filled=$(stat same_filled)
+	[ "$stores" -gt 1000 ] || die "only $stores stores"
+	[ "$loads" -gt 1000 ] || die "only $loads loads"
+	[ "$inval" -gt 1000 ] || die "only $inval invalidates: freed slots not dropped"
+	[ "$(stat failed_stores)" = 0 ] || die "$(stat failed_stores) failed stores"
+	[ "$(stat load_errors)" = 0 ] || die "$(stat load_errors) load errors"
+	swapoff "$disk" || die "swapoff failed"
+	left=$(stat frames_used)
+	[ "$left" = 1 ] || die "$left blocks held after swapoff, want the header only"
+	wear=$(stat wear_max) writes=$(stat data_writes)
+	echo "" >"$sysfs/device" || die "unbind failed"
+	[ ! -e "$disk" ] || die "$disk still there after the unbind"
+	echo "SWAPDEV-PHASE1 kernel=$(uname -r) blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
+else
+	want_wear=$(param wear 0)
+	echo "$dev" >"$sysfs/device" || die "bind after reboot failed"
+	used=$(stat frames_used) wear=$(stat wear_max)
+	[ "$used" = 1 ] || die "$used blocks after the reboot, want the swap header"
+	[ "$wear" -ge "$want_wear" ] || die "wear_max $wear after the reboot, was $want_wear"
+	swapon "$disk" || die "swapon without mkswap failed: the header was lost"
+	mib=$((ram_mib * 3 / 2))
+	memstress --mib "$mib" --passes 1 >/tmp/ms1.out 2>&1 || { cat /tmp/ms1.out; die "memstress failed"; }
+	tail -n 1 /tmp/ms1.out
+	swapoff "$disk" || die "swapoff failed"
+	left=$(stat frames_used)
+	[ "$left" = 1 ] || die "$left blocks held after swapoff"
+	echo "" >"$sysfs/device" || die "unbind failed"
+	rmmod fsnvm_swap || die "rmmod failed"
+	echo "SWAPDEV-PHASE2 kernel=$(uname -r) wear_before=$want_wear wear_after_bind=$wear after_swapoff=$left corrupt=0"
+fi
