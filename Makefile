@@ -10,6 +10,10 @@
 #                     QEMU -> tests/bench/results-guest.{json,svg,md}
 #   make bench-profile  perf in the guest on the random and seq runs
 #                     -> tests/bench/profile-guest.txt
+#   make module  the swap device module fsnvm_swap.ko against KDIR (default:
+#                the running kernel's headers) -> build/module/KVER/
+#   make demo-stock  the swap device on Debian's stock kernel (SERIES=6.12
+#                or 6.1) in QEMU, with its wear report
 # Everything generated goes under build/ (git-ignored).
 
 TOP     := $(CURDIR)
@@ -29,7 +33,8 @@ TOOL_SRC := $(sort $(wildcard tools/fsnvmctl/*.c))
 TOOL_HDR := $(wildcard tools/fsnvmctl/*.h)
 TOOL_LIBS := -lpmem -ljson-c -lndctl -ldaxctl -lblkid -lm -lpthread
 
-.PHONY: all deps tools test-bins bench-core bench-guest bench-profile kernel kernel-debug initramfs check demo clean soak
+.PHONY: all deps tools test-bins bench-core bench-guest bench-profile kernel kernel-debug initramfs check demo clean soak \
+	module demo-stock
 
 all: tools test-bins
 
@@ -174,6 +179,18 @@ soak: kernel-debug initramfs
 
 initramfs: deps tools
 	@scripts/build-guest.sh
+
+# --- the swap device module ------------------------------------------------
+KDIR   ?= /lib/modules/$(shell uname -r)/build
+SERIES ?= 6.12
+module:
+	@kver=$$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h) && \
+	scripts/module-src.sh $(BUILD)/module/$$kver && \
+	$(MAKE) -C $(KDIR) M=$(BUILD)/module/$$kver modules && \
+	echo "module: $(BUILD)/module/$$kver/fsnvm_swap.ko"
+
+demo-stock: deps tools
+	@tests/e2e/stock.sh $(SERIES) --show
 
 # --- the two commands of the README -----------------------------------------
 check: deps

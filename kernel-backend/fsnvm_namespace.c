@@ -24,8 +24,7 @@
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/version.h>
-
+#include "fsnvm_compat.h"
 #include "fsnvm_kernel.h"
 
 struct fsnvm_dev __rcu *fsnvm_dev;
@@ -42,8 +41,8 @@ static struct fsnvm_dev __rcu *fsnvm_holder_dev;
 static int fsnvm_holder_cookie;	/* our identity as exclusive holder */
 #define fsnvm_holder (&fsnvm_holder_cookie)
 
-/* Exclusive open: the interface changed between 6.5 and 6.9. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+/* Exclusive open, as the kernel offers it (fsnvm_compat.h). */
+#if FSNVM_BDEV_FILE
 static int fsnvm_bdev_open(struct fsnvm_dev *d)
 {
 	struct file *f = bdev_file_open_by_path(d->path, BLK_OPEN_READ |
@@ -244,8 +243,8 @@ void fsnvm_dev_gone(struct fsnvm_dev *d)
 		return;
 	}
 	fsnvm_get_stats(d->engine, &s);
-	pr_err("%s: the namespace went away while bound: %llu stored pages are lost; stores refused; unbind it (echo > " FSNVM_SYSFS_DIR "/device)\n",
-	       d->path, s.frames_used + s.pages_lost);
+	pr_err("%s: the namespace went away while bound: %llu stored pages are lost; stores refused; unbind it (echo > %s/device)\n",
+	       d->path, s.frames_used + s.pages_lost, FSNVM_SYSFS_DIR);
 }
 
 /* A memory error on bytes [off, off + len) of the namespace. */
@@ -422,7 +421,6 @@ void fsnvm_ns_close(struct fsnvm_dev *d)
 	fsnvm_bdev_close(d);
 	kfree(d);
 }
-
 
 /*
  * Open the namespace at path and attach an engine to it, recovered in

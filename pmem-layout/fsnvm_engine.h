@@ -126,8 +126,8 @@ struct fsnvm_recovery {
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
 	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */
 	u64 uncommitted;	/* keys whose newest entry lacks its data */
-	u64 released;		/* pages released: ATTACH all, KEEP those
-				 * beyond the device (fsnvm_recover.c) */
+	/* pages released: ATTACH all, KEEP those beyond the device */
+	u64 released;
 	u64 max_seq;
 };
 

@@ -18,6 +18,10 @@ pkgs=(
 	# the guest benchmark runs a program no one here wrote; its profile
 	# runs perf in the guest
 	stress-ng linux-perf
+	# the swap device module: Debian's kernels are downloaded and unpacked
+	# (xz-utils for 6.12's modules), 6.12's headers want pahole for BTF,
+	# and dkms builds the packaged source
+	xz-utils dwarves dkms
 )
 
 missing=()

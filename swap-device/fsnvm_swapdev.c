@@ -42,8 +42,7 @@
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
-#include <linux/version.h>
-
+#include "fsnvm_compat.h"
 #include "fsnvm_kernel.h"
 
 #define FSNVM_SECTORS_PER_PAGE (PAGE_SIZE >> SECTOR_SHIFT)
@@ -189,7 +188,7 @@ static void fsnvm_swap_slot_free_notify(struct block_device *bdev,
 	fsnvm_drop_blocks(bdev->bd_disk->private_data, offset, 1);
 }
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#if FSNVM_HAVE_RW_PAGE
 /*
  * 6.1's synchronous page I/O: swap calls it first, and falls back to a
  * bio on an error (whose completion then reports it), so page_endio()
@@ -210,7 +209,9 @@ static int fsnvm_rw_page(struct block_device *bdev, sector_t sector,
 	page_endio(page, write, 0);
 	return 0;
 }
+#endif
 
+#if !FSNVM_OPEN_GENDISK
 static int fsnvm_open(struct block_device *bdev, fmode_t mode)
 {
 	lockdep_assert_held(&bdev->bd_disk->open_mutex);
@@ -229,7 +230,7 @@ static const struct block_device_operations fsnvm_fops = {
 	.open = fsnvm_open,
 	.submit_bio = fsnvm_submit_bio,
 	.swap_slot_free_notify = fsnvm_swap_slot_free_notify,
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#if FSNVM_HAVE_RW_PAGE
 	.rw_page = fsnvm_rw_page,
 #endif
 };
@@ -239,7 +240,7 @@ static struct gendisk *fsnvm_alloc_disk(u64 blocks)
 {
 	struct gendisk *disk;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if FSNVM_QUEUE_LIMITS
 	struct queue_limits lim = {
 		.logical_block_size = PAGE_SIZE,
 		.physical_block_size = PAGE_SIZE,

@@ -68,6 +68,10 @@ if [ "$phase" = 1 ]; then
 	[ "$used" = 1 ] || die "$used blocks held after swapon --discard, want the header only"
 	refused "" "Device or resource busy"
 	rmmod fsnvm_swap 2>/dev/null && die "rmmod while swapon'd succeeded"
+	fsnvmctl format --force "$dev" >/dev/null 2>&1 && die "fsnvmctl format of the bound namespace succeeded"
+	fsnvmctl list >/tmp/list.out 2>&1 || { cat /tmp/list.out; die "fsnvmctl list failed"; }
+	grep -q "swap-device front end bound to $dev" /tmp/list.out ||
+		{ cat /tmp/list.out; die "fsnvmctl list does not show the swap device's binding"; }
 
 	mib=$((ram_mib * 3 / 2))
 	log "memstress: $mib MiB, 2 passes, on $ram_mib MiB of RAM"
@@ -86,12 +90,17 @@ if [ "$phase" = 1 ]; then
 	[ "$inval" -gt 1000 ] || die "only $inval invalidates: freed slots not dropped"
 	[ "$(stat failed_stores)" = 0 ] || die "$(stat failed_stores) failed stores"
 	[ "$(stat load_errors)" = 0 ] || die "$(stat load_errors) load errors"
+	fsnvmctl stats >/tmp/stats.out 2>&1 || { cat /tmp/stats.out; die "fsnvmctl stats failed"; }
+	st=$(sed -n 's/^succ_stores  *//p' /tmp/stats.out)
+	[ "$st" -ge "$stores" ] || { cat /tmp/stats.out; die "fsnvmctl stats: succ_stores '$st', sysfs $stores"; }
 	swapoff "$disk" || die "swapoff failed"
 	left=$(stat frames_used)
 	[ "$left" = 1 ] || die "$left blocks held after swapoff, want the header only"
 	wear=$(stat wear_max) writes=$(stat data_writes)
 	echo "" >"$sysfs/device" || die "unbind failed"
 	[ ! -e "$disk" ] || die "$disk still there after the unbind"
+	echo "--- fsnvmctl wear $dev"
+	fsnvmctl wear "$dev" --top 3 || die "fsnvmctl wear failed"
 	echo "SWAPDEV-PHASE1 kernel=$(uname -r) blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
 else
 	want_wear=$(param wear 0)

@@ -30,6 +30,11 @@ run e2e-swapoff tests/e2e/run-guest.sh e2e-swapoff --mem 256 --timeout 900
 run e2e-devdax tests/e2e/run-guest.sh e2e-devdax --mem 256 --timeout 600
 run e2e-badblocks tests/e2e/run-guest.sh e2e-badblocks --mem 256 --nvdimm-size 64M --timeout 900
 run bench-guest-quick tests/bench/guest.sh quick
+# The swap device module on Debian's own kernels (downloaded, not
+# installed): DKMS and the package, then each kernel booted twice.
+run module-dkms tests/e2e/module-dkms.sh
+run stock-6.1 tests/e2e/stock.sh 6.1
+run stock-6.12 tests/e2e/stock.sh 6.12
 run kernel-debug-build scripts/build-kernel.sh debug
 run e2e-provoke tests/e2e/provoke.sh
 run kunit-debug tests/e2e/kunit.sh

@@ -2,7 +2,8 @@
 /*
  * fsnvmctl list: the pmem namespaces of this machine through libndctl,
  * their mode and size, whether they carry a frontswap-nvm format, and which
- * one the backend is bound to (its module parameter).
+ * front end (frontswap, or the swap device) holds which (their sysfs
+ * device files).
  */
 #include <daxctl/libdaxctl.h>
 #include <ndctl/libndctl.h>
@@ -20,7 +21,8 @@ struct ns_info {
 	char path[80];		/* "/dev/pmem0" or "" */
 	char format[200];	/* "frontswap-nvm", "none", or why not known */
 	u64 frames;		/* when formatted */
-	bool ours, bound;
+	bool ours;
+	enum front_end bound;	/* FE_COUNT: none */
 };
 
 static const char *mode_str(enum ndctl_namespace_mode m)
@@ -84,7 +86,7 @@ static void ns_format(struct ns_info *ns)
 		snprintf(ns->format, sizeof(ns->format), "unreadable: %s", d.err);
 		return;
 	}
-	ns->bound = dev_is_bound(ns->path, d.rdev);
+	ns->bound = dev_bound_by(ns->path, d.rdev);
 	st = dev_super(&d, &geo);
 	if (st == FSNVM_MEDIA_OK) {
 		snprintf(ns->format, sizeof(ns->format), "frontswap-nvm");
@@ -111,7 +113,9 @@ static struct json_object *ns_json(const struct ns_info *ns)
 	jadd_str(o, "format", ns->format);
 	if (ns->ours)
 		jadd_u64(o, "frames", ns->frames);
-	jadd_bool(o, "bound", ns->bound);
+	jadd_bool(o, "bound", ns->bound != FE_COUNT);
+	jadd_str(o, "front_end",
+		 ns->bound != FE_COUNT ? front_end_name(ns->bound) : NULL);
 	return o;
 }
 
@@ -133,6 +137,7 @@ int cmd_list(int argc, char **argv)
 	struct ndctl_bus *bus;
 	struct ndctl_ctx *ctx;
 	char bound_buf[256];
+	enum front_end fe;
 	const char *bound;
 	unsigned int n = 0;
 	int i = parse_args(argc, argv, &u, 0, 0), rc;
@@ -166,12 +171,12 @@ int cmd_list(int argc, char **argv)
 			json_object_array_add(arr, ns_json(&ns));
 		} else {
 			if (!n)
-				printf("%-14s %-8s %-7s %10s  %-12s %-6s %s\n",
+				printf("%-14s %-8s %-7s %10s  %-12s %-11s %s\n",
 				       "NAMESPACE", "REGION", "MODE", "SIZE",
 				       "DEVICE", "BOUND", "FORMAT");
-			printf("%-14s %-8s %-7s %10s  %-12s %-6s %s\n", ns.name,
+			printf("%-14s %-8s %-7s %10s  %-12s %-11s %s\n", ns.name,
 			       ns.region, ns.mode, fmt_bytes(ns.size, b, sizeof(b)),
-			       ns.path[0] ? ns.path : "-", ns.bound ? "yes" : "no",
+			       ns.path[0] ? ns.path : "-", ns.bound != FE_COUNT ? front_end_name(ns.bound) : "no",
 			       ns.format);
 		}
 		n++;
@@ -181,10 +186,13 @@ int cmd_list(int argc, char **argv)
 		json_emit(arr);
 		return EXIT_OK;
 	}
-	bound = backend_device(bound_buf, sizeof(bound_buf));
 	if (!n)
 		printf("no pmem namespaces found (no NVDIMM, and no memmap=/efi_fake_mem pmem)\n");
-	if (bound)
-		printf("backend bound to %s\n", bound);
+	for (fe = 0; fe < FE_COUNT; fe++) {
+		bound = backend_device(fe, bound_buf, sizeof(bound_buf));
+		if (bound)
+			printf("%s front end bound to %s\n",
+			       front_end_name(fe), bound);
+	}
 	return EXIT_OK;
 }

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "fsnvmctl.h"
 #include "options.h"
 #include "output.h"
@@ -307,28 +308,37 @@ static void stats_text(const struct stat_line *l, unsigned int n)
 
 int cmd_stats(int argc, char **argv)
 {
-	const char *debugfs = NULL, *sysfs = "/sys/kernel/mm/frontswap_nvm";
+	const char *debugfs = NULL, *sysfs = NULL;
 	bool json = false;
 	const struct opt opts[] = {
 		OPT_BOOLEAN('j', "json", &json, "print JSON (raw numbers)"),
 		OPT_STRING(0, "sysfs", &sysfs, "DIR",
-			   "the backend's sysfs directory (default /sys/kernel/mm/frontswap_nvm)"),
+			   "the front end's sysfs directory (default /sys/kernel/mm/frontswap_nvm, else /sys/kernel/fsnvm_swap)"),
 		OPT_STRING(0, "debugfs", &debugfs, "DIR",
 			   "read DIR/frontswap_nvm/stats instead (default: when the sysfs directory is missing, /sys/kernel/debug)"),
 		OPT_END(),
 	};
 	const struct cmd_usage u = {
 		"stats", "[--json] [--sysfs DIR] [--debugfs DIR]",
-		"Show the live counters of the frontswap-nvm kernel backend.", opts,
+		"Show the live counters of a frontswap-nvm front end in the kernel.", opts,
 	};
 	struct stat_line lines[STATS_MAX];
 	unsigned int n = 0, j;
 	char path[4096];
 	int i = parse_args(argc, argv, &u, 0, 0), ret, version = 0;
+	enum front_end fe;
 	FILE *f;
 
 	if (i < 0)
 		return parse_exit(i);
+	/* The frontswap backend's, else the swap device module's. */
+	for (fe = 0; !sysfs && fe < FE_COUNT; fe++) {
+		snprintf(path, sizeof(path), "%s/device", front_end_sysfs(fe));
+		if (!access(path, F_OK))
+			sysfs = front_end_sysfs(fe);
+	}
+	if (!sysfs)
+		sysfs = front_end_sysfs(FE_FRONTSWAP);
 	snprintf(path, sizeof(path), "%s/device", sysfs);
 	if (!debugfs && !access(path, F_OK)) {
 		ret = stats_read_sysfs(sysfs, lines, &n);

@@ -18,8 +18,24 @@
 #include "device.h"
 #include "fsnvm_platform.h"
 
-#define BACKEND_SYSFS "/sys/kernel/mm/frontswap_nvm/device"
 #define BACKEND_PARAM "/sys/module/frontswap_nvm/parameters/device"
+
+static const struct {
+	const char *name, *sysfs;
+} front_ends[FE_COUNT] = {
+	[FE_FRONTSWAP] = { "frontswap", "/sys/kernel/mm/frontswap_nvm" },
+	[FE_SWAPDEV] = { "swap-device", "/sys/kernel/fsnvm_swap" },
+};
+
+const char *front_end_name(enum front_end fe)
+{
+	return front_ends[fe].name;
+}
+
+const char *front_end_sysfs(enum front_end fe)
+{
+	return front_ends[fe].sysfs;
+}
 
 const char *dev_kind_str(enum dev_kind kind)
 {
@@ -340,11 +356,14 @@ void dev_bad_ranges(const struct dev *d,
 	fclose(f);
 }
 
-const char *backend_device(char *buf, size_t len)
+const char *backend_device(enum front_end fe, char *buf, size_t len)
 {
-	FILE *f = fopen(BACKEND_SYSFS, "re");
+	char path[256];
+	FILE *f;
 
-	if (!f)
+	snprintf(path, sizeof(path), "%s/device", front_ends[fe].sysfs);
+	f = fopen(path, "re");
+	if (!f && fe == FE_FRONTSWAP)
 		f = fopen(BACKEND_PARAM, "re");	/* an older backend */
 	if (!f)
 		return NULL;
@@ -355,13 +374,12 @@ const char *backend_device(char *buf, size_t len)
 	return buf[0] && strcmp(buf, "-") ? buf : NULL;
 }
 
-bool dev_is_bound(const char *path, dev_t rdev)
+static bool bound_to(const char *bound, const char *path, dev_t rdev)
 {
-	char buf[256], want[256], other[256];
-	const char *bound = backend_device(buf, sizeof(buf));
+	char want[256], other[256];
 	struct stat st;
 
-	if (!bound || !rdev)	/* the backend binds namespaces, not files */
+	if (!bound || !rdev)	/* the front ends bind namespaces, not files */
 		return false;
 	if (bound[0] == '/' && !stat(bound, &st) &&
 	    (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)))
@@ -370,4 +388,20 @@ bool dev_is_bound(const char *path, dev_t rdev)
 	snprintf(want, sizeof(want), "%s", path);
 	snprintf(other, sizeof(other), "%s", bound);
 	return !strcmp(basename(want), basename(other));
+}
+
+enum front_end dev_bound_by(const char *path, dev_t rdev)
+{
+	enum front_end fe;
+	char buf[256];
+
+	for (fe = 0; fe < FE_COUNT; fe++)
+		if (bound_to(backend_device(fe, buf, sizeof(buf)), path, rdev))
+			return fe;
+	return FE_COUNT;
+}
+
+bool dev_is_bound(const char *path, dev_t rdev)
+{
+	return dev_bound_by(path, rdev) != FE_COUNT;
 }

@@ -52,11 +52,22 @@ void dev_bad_ranges(const struct dev *d,
 		    void *ctx);
 
 /*
- * The device the kernel backend is bound to (its module parameter), or
- * NULL when the module is absent or unbound.  dev_is_bound() compares it
- * with a path by device number, or by name when it cannot be resolved.
+ * The kernel's front ends of the engine: the frontswap backend (built in)
+ * and the swap block device (fsnvm_swap.ko), each with its sysfs
+ * directory (docs/ABI/).
  */
-const char *backend_device(char *buf, size_t len);
+enum front_end { FE_FRONTSWAP, FE_SWAPDEV, FE_COUNT };
+const char *front_end_name(enum front_end fe);
+const char *front_end_sysfs(enum front_end fe);
+
+/*
+ * The device a front end is bound to (its sysfs device file), or NULL
+ * when it is absent or unbound.  dev_bound_by() compares each with a
+ * path by device number, or by name when it cannot be resolved, and
+ * gives the front end holding it, FE_COUNT for none.
+ */
+const char *backend_device(enum front_end fe, char *buf, size_t len);
+enum front_end dev_bound_by(const char *path, dev_t rdev);
 bool dev_is_bound(const char *path, dev_t rdev);
 
 #endif /* FSNVMCTL_DEVICE_H */
