@@ -14,6 +14,7 @@ run core-hostile-media $U/hostile_media_test
 run core-area-race $U/area_race_test
 run core-lock-asserts $U/lock_assert_test
 run core-keep $U/keep_test
+run core-reserve $U/reserve_test
 run core-poison $U/poison_test
 run core-poison-tsan $U/poison_test_tsan
 run core-model-1M $U/engine_model_test 1000000 42
