@@ -38,10 +38,11 @@ add() {
 	done
 	order+=("$f")
 }
-# The NVDIMM stack (nfit finds QEMU's NVDIMM, nd_pmem makes /dev/pmem0),
+# The NVDIMM stack (nfit finds QEMU's NVDIMM, nd_pmem makes /dev/pmem0,
+# dax_pmem a devdax namespace's /dev/daxN.M, which the test refuses),
 # a crc32c for libcrc32c (crc32c-intel needs SSE4.2, which TCG's CPU may
 # lack), then our module's own dependencies.
-for m in nfit nd_pmem crc32c_generic; do
+for m in nfit nd_pmem dax_pmem crc32c_generic; do
 	add "$m"
 done
 for dep in $(modinfo -F depends "$dir/fsnvm_swap.ko" | tr , ' '); do

@@ -8,8 +8,9 @@
 #                  swapoff (every block freed but the swap header), unbind
 #   fsnvm.phase=2  the next boot: bind again without formatting; the wear
 #                  and the swap header are still there (fsnvm.wear=N is
-#                  phase 1's wear_max, fsnvm.writes=N its data_writes), swapon
-#                  without mkswap, a workload, swapoff, unbind, rmmod
+#                  phase 1's wear_max), swapon without mkswap, a workload,
+#                  swapoff, unbind; then the namespace in raw and in devdax
+#                  mode is refused, and the module unloads
 # Prints SWAPDEV-PHASE<N> key=value... on success.
 . /guest/lib.sh
 phase=$(param phase 1)
@@ -44,7 +45,8 @@ dev=$(sh /guest/ns-setup.sh)
 
 if [ "$phase" = 1 ]; then
 	refused /dev/nonexistent "No such file"
-	refused /dev/pmem0.raw "No such file"
+	# A fresh namespace: not formatted, so not bound (the log says how).
+	refused "$dev" "No data available"
 	fsnvmctl format --force "$dev" >/tmp/format.out 2>&1 || { cat /tmp/format.out; die "format failed"; }
 	echo "$dev" >"$sysfs/device" || die "bind failed"
 	[ -b "$disk" ] || die "no $disk after the bind"
@@ -116,6 +118,13 @@ else
 	left=$(stat frames_used)
 	[ "$left" = 1 ] || die "$left blocks held after swapoff"
 	echo "" >"$sysfs/device" || die "unbind failed"
+	# The wrong kinds of namespace, with the format still on the media.
+	ndctl create-namespace -f -e namespace0.0 -m raw >/dev/null || die "raw namespace"
+	refused "$dev" "Operation not supported"
+	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || die "devdax namespace"
+	dax=/dev/$(ndctl list -N -m devdax | sed -n 's/.*"chardev":"\([^"]*\)".*/\1/p' | head -n 1)
+	[ -c "$dax" ] || die "no devdax character device ($dax)"
+	refused "$dax" "Block device required"
 	rmmod fsnvm_swap || die "rmmod failed"
 	echo "SWAPDEV-PHASE2 kernel=$(uname -r) wear_before=$want_wear wear_after_bind=$wear after_swapoff=$left corrupt=0"
 fi
