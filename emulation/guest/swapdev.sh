@@ -82,6 +82,21 @@ if [ "$phase" = 1 ]; then
 	log "memstress --pageout: $((ram_mib / 2)) MiB"
 	memstress --mib $((ram_mib / 2)) --pageout --same-filled >/tmp/ms2.out 2>&1 || { cat /tmp/ms2.out; die "memstress --pageout failed"; }
 	tail -n 1 /tmp/ms2.out
+	# Large folios (6.12's mTHP): swap writes one 64 KiB folio per bio
+	# (and may read one back), which the device walks page by page.
+	mthp=/sys/kernel/mm/transparent_hugepage/hugepages-64kB
+	swpout=- swpin=-
+	if [ -w "$mthp/enabled" ] && [ -r "$mthp/stats/swpout" ]; then
+		echo always >"$mthp/enabled" || die "cannot enable 64 KiB mTHP"
+		log "memstress --pageout on 64 KiB mTHP: $((ram_mib / 2)) MiB"
+		memstress --mib $((ram_mib / 2)) --pageout --seed 3 >/tmp/ms3.out 2>&1 ||
+			{ cat /tmp/ms3.out; die "memstress --pageout on mTHP failed"; }
+		tail -n 1 /tmp/ms3.out
+		echo never >"$mthp/enabled"
+		swpout=$(cat "$mthp/stats/swpout")
+		swpin=$(cat "$mthp/stats/swpin" 2>/dev/null || echo -)
+		[ "$swpout" -gt 0 ] || die "no 64 KiB folio was swapped out: the multi-page path was not run"
+	fi
 	log "swapbench fork: $ram_mib MiB"
 	swapbench --workload fork --mib "$ram_mib" >/tmp/fork.out 2>&1 || { cat /tmp/fork.out; die "swapbench fork failed"; }
 	tail -n 1 /tmp/fork.out
@@ -103,7 +118,7 @@ if [ "$phase" = 1 ]; then
 	[ ! -e "$disk" ] || die "$disk still there after the unbind"
 	echo "--- fsnvmctl wear $dev"
 	fsnvmctl wear "$dev" --top 3 || die "fsnvmctl wear failed"
-	echo "SWAPDEV-PHASE1 kernel=$(uname -r) blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
+	echo "SWAPDEV-PHASE1 kernel=$(uname -r) blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled mthp_swpout=$swpout mthp_swpin=$swpin after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
 else
 	want_wear=$(param wear 0)
 	echo "$dev" >"$sysfs/device" || die "bind after reboot failed"
