@@ -7,11 +7,13 @@
 # Modes: nvm    frontswap-nvm bound to a freshly formatted namespace, the
 #               virtio disk /dev/vda behind it;
 #        pmem   swap on the same namespace as a block device;
+#        swapdev  the same engine as a swap block device (fsnvm_swap.ko,
+#               from /modules) on the freshly formatted namespace;
 #        disk   swap on /dev/vda alone;
 #        zswap, zswap-big   zswap over /dev/vda with its default pool limit
 #               and with max_pool_percent=fsnvm.bigpool (a boot with
 #               frontswap_nvm.register=0 zswap.enabled=1).
-# Wear: the nvm run reads the namespace's wear (fsnvmctl wear --json), the
+# Wear: the nvm and swapdev runs read the namespace's wear (fsnvmctl wear --json), the
 # pmem run the writes the kernel counted per slot of the namespace
 # (frontswap_nvm.inplace_wear=1): BENCH-WEAR and BENCH-HIST lines.
 #
@@ -43,6 +45,7 @@ profile=$(param profile 0)
 ram=$(ram_mib)
 FSNVM_DEVICE=/sys/kernel/mm/frontswap_nvm/device
 FSNVM_DEBUGFS=/sys/kernel/debug/frontswap_nvm
+SWAPDEV=/sys/kernel/fsnvm_swap
 ZSWAP=/sys/module/zswap/parameters
 
 # MiB = RAM x sets x num / den
@@ -54,6 +57,16 @@ pmem=$(sh /guest/ns-setup.sh)
 [ -b /dev/vda ] || die "no /dev/vda"
 grep -q 'MSI.*virtio' /proc/interrupts || die "virtio disks without MSI-X"
 log "RAM $ram MiB, namespace $pmem, modes: $modes, workloads: $workloads, rounds $first..$((first + rounds - 1))"
+case " $modes " in
+*" swapdev "*)
+	ls /modules/*fsnvm_swap.ko >/dev/null 2>&1 || die "mode swapdev: no fsnvm_swap.ko in /modules"
+	insmod /modules/*fsnvm_swap.ko || die "insmod fsnvm_swap failed"
+	for p in balance_threshold balance_first_move balance_interval_ms; do
+		# The same balancer settings as the frontswap backend's.
+		cat "/sys/module/frontswap_nvm/parameters/$p" >"/sys/module/fsnvm_swap/parameters/$p" ||
+			die "cannot copy $p"
+	done ;;
+esac
 
 # The workload's command line; its MiB sized from RAM.
 workload_cmd() {
@@ -87,6 +100,10 @@ mode_up() {
 		echo "$pmem" >"$FSNVM_DEVICE" || die "bind $pmem failed"
 		swap_on /dev/vda ;;
 	pmem) swap_on "$pmem" ;;
+	swapdev)
+		fsnvmctl format --force "$pmem" >/dev/null || die "format $pmem failed"
+		echo "$pmem" >"$SWAPDEV/device" || die "swap device bind $pmem failed"
+		swap_on /dev/fsnvm0 ;;
 	disk) swap_on /dev/vda ;;
 	zswap | zswap-big)
 		[ "$(cat $ZSWAP/enabled)" = Y ] || die "zswap is not enabled (boot with zswap.enabled=1)"
@@ -102,12 +119,21 @@ mode_down() {
 		swapoff /dev/vda || die "swapoff /dev/vda failed"
 		echo >"$FSNVM_DEVICE" || die "unbind failed" ;;
 	pmem) swapoff "$pmem" || die "swapoff $pmem failed" ;;
+	swapdev)
+		swapoff /dev/fsnvm0 || die "swapoff /dev/fsnvm0 failed"
+		echo >"$SWAPDEV/device" || die "swap device unbind failed" ;;
 	*) swapoff /dev/vda || die "swapoff /dev/vda failed" ;;
 	esac
 }
 
-# The backend's counter, or 0 without the backend.
-counter() { cat "$FSNVM_DEBUGFS/$1" 2>/dev/null || echo 0; }
+# The counter of the front end the mode runs, or 0 without one.
+counter() {
+	if [ "$mode" = swapdev ]; then
+		cat "$SWAPDEV/stats/$1" 2>/dev/null || echo 0
+	else
+		cat "$FSNVM_DEBUGFS/$1" 2>/dev/null || echo 0
+	fi
+}
 
 # BENCH-HIST lines from "lo hi count" lines on stdin.
 hist_lines() {
@@ -116,15 +142,15 @@ hist_lines() {
 	done
 }
 
-# The namespace's wear after an nvm run.
+# The namespace's wear after an nvm or swapdev run (KIND: the mode).
 wear_nvm() {
 	fsnvmctl wear "$pmem" --json >/tmp/wear.json || die "fsnvmctl wear failed"
 	total=$(jnum total </tmp/wear.json) bad=$(jnum bad </tmp/wear.json)
 	sum=$(jnum sum </tmp/wear.json) max=$(jnum max </tmp/wear.json)
-	echo "BENCH-WEAR workload=$1 round=$2 kind=nvm frames=$((total - bad)) writes=$sum max=$max"
+	echo "BENCH-WEAR workload=$1 round=$2 kind=$3 frames=$((total - bad)) writes=$sum max=$max"
 	{ tr -d ' \n' </tmp/wear.json; echo; } | sed 's/.*"histogram":\[\([^]]*\)\].*/\1/; s/},{/\n/g' |
 		sed -n 's/.*"from":\([0-9]*\),"to":\([0-9]*\),"frames":\([0-9]*\).*/\1 \2 \3/p' |
-		hist_lines "$1" "$2" nvm
+		hist_lines "$1" "$2" "$3"
 }
 
 # The writes swap made to each slot of the namespace in a pmem run.
@@ -193,7 +219,7 @@ while [ "$round" -le "$last" ]; do
 				"refused=$(($(counter failed_stores) - fl0))"
 			[ "$profile" != 1 ] || profile_lines "$mode" "$workload"
 			case $mode in
-			nvm) wear_nvm "$workload" "$round" ;;
+			nvm | swapdev) wear_nvm "$workload" "$round" "$mode" ;;
 			pmem) wear_inplace ;;
 			esac
 			mode_down "$mode"

@@ -11,6 +11,8 @@
 #                  phase 1's wear_max), swapon without mkswap, a workload,
 #                  swapoff, unbind; then the namespace in raw and in devdax
 #                  mode is refused, and the module unloads
+# On a kernel with the frontswap backend too (ours), phase 1 first checks
+# that each front end refuses the namespace the other holds.
 # Prints SWAPDEV-PHASE<N> key=value... on success.
 . /guest/lib.sh
 phase=$(param phase 1)
@@ -48,8 +50,24 @@ if [ "$phase" = 1 ]; then
 	# A fresh namespace: not formatted, so not bound (the log says how).
 	refused "$dev" "No data available"
 	fsnvmctl format --force "$dev" >/tmp/format.out 2>&1 || { cat /tmp/format.out; die "format failed"; }
+	fs=/sys/kernel/mm/frontswap_nvm/device
+	cross=no
+	if [ -w "$fs" ]; then
+		echo "$dev" >"$fs" || die "frontswap bind failed"
+		refused "$dev" "Device or resource busy"
+		fsnvmctl list | grep -q "frontswap front end bound to $dev" ||
+			die "fsnvmctl list does not show the frontswap binding"
+		echo >"$fs" || die "frontswap unbind failed"
+		cross=yes
+	fi
 	echo "$dev" >"$sysfs/device" || die "bind failed"
 	[ -b "$disk" ] || die "no $disk after the bind"
+	if [ "$cross" = yes ]; then
+		if err=$(echo "$dev" 2>&1 >"$fs"); then
+			die "frontswap bound the namespace the swap device holds"
+		fi
+		case $err in *"Device or resource busy"*) ;; *) die "frontswap bind: '$err'" ;; esac
+	fi
 	[ "$(cat $sysfs/device)" = "$dev" ] || die "device file says '$(cat $sysfs/device)'"
 	refused "$dev" "Device or resource busy"
 	lbs=$(cat /sys/block/fsnvm0/queue/logical_block_size)
@@ -118,7 +136,7 @@ if [ "$phase" = 1 ]; then
 	[ ! -e "$disk" ] || die "$disk still there after the unbind"
 	echo "--- fsnvmctl wear $dev"
 	fsnvmctl wear "$dev" --top 3 || die "fsnvmctl wear failed"
-	echo "SWAPDEV-PHASE1 kernel=$(uname -r) blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled mthp_swpout=$swpout mthp_swpin=$swpin after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
+	echo "SWAPDEV-PHASE1 kernel=$(uname -r) cross=$cross blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled mthp_swpout=$swpout mthp_swpin=$swpin after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
 else
 	want_wear=$(param wear 0)
 	echo "$dev" >"$sysfs/device" || die "bind after reboot failed"

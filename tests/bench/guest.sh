@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The guest benchmark (make bench-guest; a quick cut in make check): the
-# release kernel in QEMU runs emulation/guest/bench.sh twice, once with
-# frontswap-nvm registered (modes nvm, pmem, disk alternate inside the
-# boot), once with zswap in frontswap's slot (zswap, zswap-big), and once
-# for the wear workload (aging: nvm and pmem on a namespace mostly full of
-# cold pages, BENCH_WEAR_ROUNDS rounds, default 1), and
+# release kernel in QEMU runs emulation/guest/bench.sh three times, once
+# with frontswap-nvm registered (modes nvm, pmem, disk and swapdev, the
+# swap device module, alternate inside the boot), once with zswap in
+# frontswap's slot (zswap, zswap-big), and once for the wear workload
+# (aging: nvm, pmem and swapdev on a namespace mostly full of cold pages,
+# BENCH_WEAR_ROUNDS rounds, default 1), and
 # tests/bench/guest_report.c turns the two console logs into
 # tests/bench/results-guest.json, the chart and the README table.
 # usage: tests/bench/guest.sh quick|full|profile   (full: BENCH_ROUNDS, default 5)
@@ -59,13 +60,13 @@ for boot in $boots; do
 	case $boot in
 	main) logs+=("$top/build/emu/bench/console.log")
 		"$top/tests/e2e/run-guest.sh" bench "${common[@]}" \
-		--append "frontswap_nvm.inplace_wear=1 fsnvm.modes=nvm,pmem,disk $args" ;;
+		--append "frontswap_nvm.inplace_wear=1 fsnvm.modes=nvm,pmem,disk,swapdev $args" ;;
 	zswap) logs+=("$top/build/emu/bench-zswap/console.log")
 		"$top/tests/e2e/run-guest.sh" bench-zswap "${common[@]}" --run bench \
 		--append "frontswap_nvm.register=0 zswap.enabled=1 fsnvm.modes=zswap,zswap-big $args" ;;
 	wear) logs+=("$top/build/emu/bench-wear/console.log")
 		"$top/tests/e2e/run-guest.sh" bench-wear "${common[@]}" --run bench \
-		--append "frontswap_nvm.inplace_wear=1 $wear_balancer fsnvm.modes=nvm,pmem fsnvm.workloads=aging fsnvm.rounds=$wear_rounds fsnvm.passes=$passes" ;;
+		--append "frontswap_nvm.inplace_wear=1 $wear_balancer fsnvm.modes=nvm,pmem,swapdev fsnvm.workloads=aging fsnvm.rounds=$wear_rounds fsnvm.passes=$passes" ;;
 	*) echo "BENCH_BOOTS: unknown boot $boot (main, zswap, wear)" >&2; exit 2 ;;
 	esac
 done

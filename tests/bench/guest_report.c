@@ -34,12 +34,14 @@
 #define MAX_ROUNDS 1000	/* rounds are numbered 1..MAX_ROUNDS */
 #define NAME_LEN 24
 
-static const char *const mode_names[] = { "frontswap-nvm", "swap-on-pmem", "zswap", "zswap-big", "disk" };
-static const char *const mode_keys[] = { "nvm", "pmem", "zswap", "zswap-big", "disk" };
-#define NMODES 5
+static const char *const mode_names[] = { "frontswap-nvm", "swap-on-pmem", "zswap", "zswap-big", "disk",
+					 "swap-device" };
+static const char *const mode_keys[] = { "nvm", "pmem", "zswap", "zswap-big", "disk", "swapdev" };
+#define NMODES 6
 #define MODE_NVM 0
 #define MODE_PMEM 1
 #define MODE_DISK 4
+#define MODE_SWAPDEV 5
 
 struct row {
 	int mode, round;
@@ -231,6 +233,9 @@ struct wear_cell {
 	int n;
 	double nvm, inplace, ratio, lifetime;	/* medians over rounds */
 	unsigned long long max_nvm, max_inplace;	/* of the median round */
+	int n_swapdev;				/* rounds with the swap device's */
+	double swapdev;				/* its endurance, median */
+	unsigned long long max_swapdev;
 };
 
 static void wear_of(const char *workload, struct wear_cell *c)
@@ -263,6 +268,18 @@ static void wear_of(const char *workload, struct wear_cell *c)
 	c->inplace = median(ei, n);
 	c->ratio = median(ra, n);
 	c->lifetime = median(li, n);
+	/* The swap device front end's wear, the same engine's: nvm's kind. */
+	n = 0;
+	for (int i = 0; i < nwears; i++) {
+		const struct wear *ws = &wears[i];
+
+		if (strcmp(ws->kind, "swapdev") || strcmp(ws->workload, workload) || !ws->max)
+			continue;
+		en[n++] = endurance(ws);
+		c->max_swapdev = ws->max;
+	}
+	c->n_swapdev = n;
+	c->swapdev = median(en, n);
 }
 
 /* The highest round of workload's rows, or of all rows for NULL. */
@@ -281,10 +298,14 @@ static int rounds_max(void)
 	return rounds_max_of(NULL);
 }
 
-/* The modes a workload runs in: the wear workload compares nvm and pmem. */
+/*
+ * The modes a workload runs in: the wear workload compares the engine's
+ * two front ends with swap on pmem.
+ */
 static int mode_expected(const char *workload, int mode)
 {
-	return strcmp(workload, "aging") || mode == MODE_NVM || mode == MODE_PMEM;
+	return strcmp(workload, "aging") || mode == MODE_NVM || mode == MODE_PMEM ||
+	       mode == MODE_SWAPDEV;
 }
 
 static void write_json(FILE *f, const char *machine)
@@ -331,6 +352,9 @@ static void write_json(FILE *f, const char *machine)
 					"\"endurance_ratio\": %.2f, \"lifetime_ratio\": %.2f, "
 					"\"wear_max_nvm\": %llu, \"wear_max_inplace\": %llu",
 					wc.nvm, wc.inplace, wc.ratio, wc.lifetime, wc.max_nvm, wc.max_inplace);
+			if (wc.n_swapdev)
+				fprintf(f, ", \"endurance_swapdev\": %.4f, \"wear_max_swapdev\": %llu",
+					wc.swapdev, wc.max_swapdev);
 			fprintf(f, "}");
 		}
 	}
@@ -359,7 +383,8 @@ static int pick_hist(int *round)
 	return best;
 }
 
-static const char *const colours[NMODES] = { "#2a9d8f", "#e76f51", "#8ab17d", "#e9c46a", "#6c757d" };
+static const char *const colours[NMODES] = { "#2a9d8f", "#e76f51", "#8ab17d", "#e9c46a", "#6c757d",
+					     "#264653" };
 
 static void svg_hist(FILE *f, const char *workload, int round, const char *kind,
 		     const char *title, double x0, double y0, double w, double h,
@@ -506,15 +531,21 @@ static void print_table(void)
 			       pm.n ? "" : "n/a ", pm.n ? pm.med / c.med : 0, c.pswpout, c.stores);
 		}
 	}
-	printf("\n| workload | endurance nvm | endurance in place | ratio | lifetime ratio | max wear nvm / in place |\n");
-	printf("|---|---:|---:|---:|---:|---:|\n");
+	printf("\n| workload | endurance nvm | endurance swap-device | endurance in place | ratio | lifetime ratio | max wear nvm / swap-device / in place |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|\n");
 	for (int w = 0; w < nworkloads; w++) {
 		struct wear_cell wc;
+		char sd[32] = "-", sdmax[32] = "-";
 
 		wear_of(workloads[w], &wc);
+		if (wc.n_swapdev) {
+			snprintf(sd, sizeof(sd), "%.3f", wc.swapdev);
+			snprintf(sdmax, sizeof(sdmax), "%llu", wc.max_swapdev);
+		}
 		if (wc.n)
-			printf("| %s | %.3f | %.4f | %.1fx | %.1fx | %llu / %llu |\n", workloads[w],
-			       wc.nvm, wc.inplace, wc.ratio, wc.lifetime, wc.max_nvm, wc.max_inplace);
+			printf("| %s | %.3f | %s | %.4f | %.1fx | %.1fx | %llu / %s / %llu |\n", workloads[w],
+			       wc.nvm, sd, wc.inplace, wc.ratio, wc.lifetime, wc.max_nvm, sdmax,
+			       wc.max_inplace);
 	}
 }
 
@@ -540,6 +571,9 @@ static void print_targets(void)
 		if (wc.n)
 			printf("  %-10s endurance ratio %.1fx (>= 10): %s\n", workloads[w], wc.ratio,
 			       wc.ratio >= 10 ? "met" : "MISSED");
+		if (wc.n_swapdev && wc.inplace > 0)
+			printf("  %-10s swap-device endurance ratio %.1fx (>= 10): %s\n", workloads[w],
+			       wc.swapdev / wc.inplace, wc.swapdev / wc.inplace >= 10 ? "met" : "MISSED");
 	}
 }
 
@@ -621,6 +655,11 @@ int main(int argc, char **argv)
 			if (wc.n != nr) {
 				fprintf(stderr, "guest_report: wear of %s in %d of %d rounds\n",
 					workloads[w], wc.n, nr);
+				missing++;
+			}
+			if (wc.n_swapdev != nr) {
+				fprintf(stderr, "guest_report: swap-device wear of %s in %d of %d rounds\n",
+					workloads[w], wc.n_swapdev, nr);
 				missing++;
 			}
 		}
