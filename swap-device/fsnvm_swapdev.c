@@ -69,6 +69,9 @@ static int fsnvm_major;
 /* Set under the disk's open_mutex once an unbind is sure to go on. */
 static bool fsnvm_disk_dying;
 
+/* Blocks dropped between reschedules by a discard. */
+#define FSNVM_DROP_CHUNK 4096
+
 /* Check whether the balancer is wanted once per this many writes. */
 #define FSNVM_KICK_EVERY 1024
 
@@ -146,6 +149,7 @@ static void fsnvm_submit_bio(struct bio *bio)
 	blk_status_t st = BLK_STS_OK;
 	struct bvec_iter iter;
 	struct bio_vec bv;
+	u64 n, chunk;
 
 	/* The queue's 4 KiB blocks and page alignment make these hold. */
 	if (WARN_ON_ONCE(sector % FSNVM_SECTORS_PER_PAGE ||
@@ -170,7 +174,13 @@ static void fsnvm_submit_bio(struct bio *bio)
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
-		fsnvm_drop_blocks(d, block, bio->bi_iter.bi_size / PAGE_SIZE);
+		/* swapon --discard sends the whole device at once. */
+		for (n = bio->bi_iter.bi_size / PAGE_SIZE; n; n -= chunk) {
+			chunk = min_t(u64, n, FSNVM_DROP_CHUNK);
+			fsnvm_drop_blocks(d, block, chunk);
+			block += chunk;
+			cond_resched();
+		}
 		break;
 	case REQ_OP_FLUSH:	/* every write is durable when it returns */
 		break;

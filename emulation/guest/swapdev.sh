@@ -5,7 +5,9 @@
 #   fsnvm.phase=1  load the modules in /modules, format the namespace, bind
 #                  it, refuse what must be refused, swap a verified workload
 #                  onto /dev/fsnvm0 (memory pressure, MADV_PAGEOUT, fork),
-#                  swapoff (every block freed but the swap header), unbind
+#                  swapoff (every block freed but the swap header), unbind,
+#                  the wear report; then the namespace torn down under the
+#                  bound device (nd_pmem unbound by hand)
 #   fsnvm.phase=2  the next boot: bind again without formatting; the wear
 #                  and the swap header are still there (fsnvm.wear=N is
 #                  phase 1's wear_max), swapon without mkswap, a workload,
@@ -136,7 +138,48 @@ if [ "$phase" = 1 ]; then
 	[ ! -e "$disk" ] || die "$disk still there after the unbind"
 	echo "--- fsnvmctl wear $dev"
 	fsnvmctl wear "$dev" --top 3 || die "fsnvmctl wear failed"
-	echo "SWAPDEV-PHASE1 kernel=$(uname -r) cross=$cross blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled mthp_swpout=$swpout mthp_swpin=$swpin after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
+
+	# The namespace torn down under the bound device: ndctl refuses (the
+	# device holds it exclusively); unbinding nd_pmem by hand cannot be
+	# refused.  Then I/O fails, nothing else, the unbind works, and the
+	# namespace comes back.  A teardown is a crash to the engine: its
+	# CPU's newest write (block 3's) was not vouched for, so block 3
+	# holds what was written or zeros, never anything else.
+	name=${dev#/dev/}
+	drv=$(basename "$(readlink "/sys/block/$name/device")")
+	ns=$(ndctl list -N | tr -d ' \n' | sed -n 's/.*"dev":"\(namespace[0-9.]*\)".*/\1/p' | head -n 1)
+	echo "$dev" >"$sysfs/device" || die "rebind failed"
+	dd if=/dev/urandom of=/tmp/blk bs=4096 count=1 2>/dev/null
+	dd if=/tmp/blk of="$disk" bs=4096 seek=3 count=1 conv=fsync 2>/dev/null || die "write of block 3 failed"
+	if ndctl disable-namespace "$ns" >/dev/null 2>&1; then
+		die "ndctl disable-namespace succeeded under a bound swap device"
+	fi
+	echo "$drv" >/sys/bus/nd/drivers/nd_pmem/unbind || die "nd_pmem unbind failed"
+	[ "$(stat device_gone)" = 1 ] || die "device_gone is not 1 after the teardown"
+	echo 3 >/proc/sys/vm/drop_caches
+	if dd if="$disk" of=/tmp/back bs=4096 skip=3 count=1 iflag=direct 2>/dev/null; then
+		die "a read after the teardown succeeded"
+	fi
+	echo "" >"$sysfs/device" || die "unbind of the torn-down device failed"
+	echo "$drv" >/sys/bus/nd/drivers/nd_pmem/bind || die "nd_pmem bind failed"
+	i=0
+	until [ -b "$dev" ]; do
+		i=$((i + 1))
+		[ $i -le 10 ] || die "$dev did not come back"
+		sleep 1
+	done
+	echo "$dev" >"$sysfs/device" || die "bind after the teardown failed"
+	dd if="$disk" of=/tmp/back bs=4096 skip=3 count=1 2>/dev/null || die "read of block 3 failed"
+	dd if=/dev/zero of=/tmp/zero bs=4096 count=1 2>/dev/null
+	if cmp -s /tmp/blk /tmp/back; then
+		teardown=kept
+	elif cmp -s /tmp/zero /tmp/back; then
+		teardown=dropped
+	else
+		die "block 3 holds neither what was written nor zeros after the teardown"
+	fi
+	echo "" >"$sysfs/device" || die "final unbind failed"
+	echo "SWAPDEV-PHASE1 kernel=$(uname -r) cross=$cross blocks=$blocks frames=$total stores=$stores loads=$loads invalidates=$inval same_filled=$filled teardown=$teardown mthp_swpout=$swpout mthp_swpin=$swpin after_swapoff=$left wear_max=$wear data_writes=$writes corrupt=0"
 else
 	want_wear=$(param wear 0)
 	echo "$dev" >"$sysfs/device" || die "bind after reboot failed"

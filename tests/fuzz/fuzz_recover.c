@@ -182,6 +182,74 @@ static void inspect(const struct fz_image *im)
 	fz_protect(false);
 }
 
+/*
+ * The swap device's attach (FSNVM_RECOVER_KEEP) on what inspect() saw:
+ * it keeps exactly the committed winners the device can address (type 0,
+ * below its capacity), serves them, and leaves every other frame that is
+ * not bad with a clean free entry, so no later recovery finds a page it
+ * dropped.  Its close vouches for nothing new: the next steps recover the
+ * same pages.
+ */
+static void keep(const struct fz_image *im)
+{
+	u64 n = im->geo.nr_frames, f, kept = 0, cap;
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	struct fsnvm_stats s;
+	u8 was_used[300];
+	int ret;
+
+	e = open_marked(im);
+	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0);
+	for (f = 0; f < n; f++)
+		was_used[f] = fsnvm_fstate(e, f) == FSNVM_FS_USED;
+	fsnvm_engine_close(e);
+
+	e = open_marked(im);
+	ret = fsnvm_recover(e, FSNVM_RECOVER_KEEP, &rep);
+	ORACLE(ret == (rep.max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM ?
+		       -EOVERFLOW : 0));
+	cap = fsnvm_engine_capacity(e);
+	fsnvm_get_stats(e, &s);
+	ORACLE(cap + fsnvm_engine_reserve(e) == n - s.frames_bad ||
+	       (cap == 0 && fsnvm_engine_reserve(e) >= n - s.frames_bad));
+	for (f = 0; f < n; f++) {
+		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
+		const struct ent_view *v = &view[f];
+		unsigned int st = fsnvm_fstate(e, f);
+		bool addressable = v->mapped && !fsnvm_key_type(v->key) &&
+				   fsnvm_key_offset(v->key) < cap;
+
+		if (st == FSNVM_FS_BAD)
+			continue;
+		ORACLE((st == FSNVM_FS_USED) == (was_used[f] && addressable));
+		if (st == FSNVM_FS_USED) {
+			kept++;
+			ORACLE(fsnvm_keymap_find(&e->map, 0,
+						 (u32)fsnvm_key_offset(v->key)) == f);
+			if (!e->data_crc || (e->state[f] & FSNVM_FS_FILLED) ||
+			    le32_to_cpu(ent->data_crc) == fz_data_crc(&im->geo, f))
+				ORACLE(fsnvm_load(e, 0, fsnvm_key_offset(v->key), got) == 0);
+		} else if (!ret) {
+			ORACLE(fsnvm_entry_classify(ent) == FSNVM_ENTRY_FREE ||
+			       (le32_to_cpu(ent->flags) & FSNVM_ENT_RETIRED));
+		}
+	}
+	fsnvm_get_stats(e, &s);
+	ORACLE(s.frames_used == kept);
+	ORACLE(s.frames_used + s.frames_free + s.frames_bad == s.frames_total);
+	fsnvm_engine_close(e);
+
+	/* What KEEP kept, a later inspection finds, and nothing else. */
+	e = open_marked(im);
+	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0);
+	if (!ret)
+		ORACLE(rep.uncommitted == 0 && rep.duplicates == 0 &&
+		       rep.torn == 0 && rep.implausible == 0);
+	ORACLE(e->map.nr_keys == kept);
+	fsnvm_engine_close(e);
+}
+
 /* Returns the attached engine. */
 static struct fsnvm_engine *attach(const struct fz_image *im)
 {
@@ -345,6 +413,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < im.nbad; i++)
 		badmap[im.bad[i].frame % im.geo.nr_frames] = 1;
 	inspect(&im);
+	keep(&im);
 	e = attach(&im);
 	serve(&im, e);
 	return 0;
