@@ -21,9 +21,20 @@ series=("$@")
 
 die() { echo "stock-kernels: $*" >&2; exit 1; }
 
-# The newest package name matching an anchored regex, by version order.
+# The newest package name matching an anchored regex, by version order;
+# the package lists are refreshed once if they know none.
+updated=0
 newest() {
-	apt-cache search --names-only "$1" | cut -d' ' -f1 | sort -V | tail -n 1
+	local name
+	name=$(apt-cache search --names-only "$1" | cut -d' ' -f1 | sort -V | tail -n 1)
+	if [ -z "$name" ] && [ $updated = 0 ]; then
+		updated=1
+		sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo=sudo
+		$sudo apt-get update -qq >&2 || true
+		name=$(apt-cache search --names-only "$1" | cut -d' ' -f1 | sort -V | tail -n 1)
+	fi
+	echo "$name"
 }
 
 fetch_series() {

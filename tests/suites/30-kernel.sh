@@ -37,6 +37,9 @@ run stock-6.1 tests/e2e/stock.sh 6.1
 run stock-6.12 tests/e2e/stock.sh 6.12
 run kernel-debug-build scripts/build-kernel.sh debug
 run e2e-provoke tests/e2e/provoke.sh
+# The swap device module beside the built-in frontswap backend, its I/O
+# path and teardown under KASAN, lockdep and the atomic-sleep checks.
+run swapdev-own-debug tests/e2e/swapdev-own.sh debug
 run kunit-debug tests/e2e/kunit.sh
 kunit_count "$LOGS/kunit-debug.log"
 run e2e-poison-debug tests/e2e/run-guest.sh e2e-poison --debug --mem 256 --nvdimm-size 256M --timeout 900

@@ -313,7 +313,7 @@ int cmd_stats(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_BOOLEAN('j', "json", &json, "print JSON (raw numbers)"),
 		OPT_STRING(0, "sysfs", &sysfs, "DIR",
-			   "the front end's sysfs directory (default /sys/kernel/mm/frontswap_nvm, else /sys/kernel/fsnvm_swap)"),
+			   "the front end's sysfs directory (default: the bound one's, /sys/kernel/mm/frontswap_nvm or /sys/kernel/fsnvm_swap)"),
 		OPT_STRING(0, "debugfs", &debugfs, "DIR",
 			   "read DIR/frontswap_nvm/stats instead (default: when the sysfs directory is missing, /sys/kernel/debug)"),
 		OPT_END(),
@@ -331,7 +331,13 @@ int cmd_stats(int argc, char **argv)
 
 	if (i < 0)
 		return parse_exit(i);
-	/* The frontswap backend's, else the swap device module's. */
+	/*
+	 * The front end that is bound (the frontswap backend's first), else
+	 * the first one present.
+	 */
+	for (fe = 0; !sysfs && fe < FE_COUNT; fe++)
+		if (backend_device(fe, path, sizeof(path)))
+			sysfs = front_end_sysfs(fe);
 	for (fe = 0; !sysfs && fe < FE_COUNT; fe++) {
 		snprintf(path, sizeof(path), "%s/device", front_end_sysfs(fe));
 		if (!access(path, F_OK))
