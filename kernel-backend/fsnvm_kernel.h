@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * frontswap-nvm kernel backend: what its files share.
+ * frontswap-nvm in the kernel: what the files of its two front ends share
+ * (the frontswap backend, built in; the swap device, swap-device/).
  *
- * One namespace at most is bound at a time.  The bound device lives in
- * fsnvm_dev, published with RCU: the frontswap hooks (some of which run
- * under the swap_info spinlock and must not sleep) read it under
- * rcu_read_lock(); bind and unbind change it under fsnvm_bind_mutex.
+ * One namespace at most is bound at a time per front end.  The bound
+ * device lives in fsnvm_dev, published with RCU: the frontswap hooks
+ * (some of which run under the swap_info spinlock and must not sleep)
+ * read it under rcu_read_lock(); bind and unbind change it under
+ * fsnvm_bind_mutex.  The swap device's I/O path reaches it through its
+ * disk, which exists only while it is bound.
  *
  * The namespace itself can go away under a bound device (its driver
  * unbound: kill_dax(), then its memory unmapped).  Every access to the
