@@ -151,18 +151,6 @@ int fsnvm_device_write(const char *val)
 	return ret;
 }
 
-ssize_t fsnvm_device_show(char *buf)
-{
-	struct fsnvm_dev *d;
-	ssize_t n;
-
-	mutex_lock(&fsnvm_bind_mutex);
-	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
-	n = sysfs_emit(buf, "%s\n", d ? d->path : "");
-	mutex_unlock(&fsnvm_bind_mutex);
-	return n;
-}
-
 /*
  * The command line's frontswap_nvm.device=PATH, bound once init ran.  The
  * parameter's sysfs file is read-only, so nothing calls this later.

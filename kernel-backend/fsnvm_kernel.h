@@ -93,13 +93,15 @@ struct fsnvm_dev *fsnvm_ns_open(const char *path, enum fsnvm_recover_mode mode,
 				bool quiet_missing);
 void fsnvm_ns_close(struct fsnvm_dev *d);
 void fsnvm_dev_gone(struct fsnvm_dev *d);
+/* The CPU hotplug "dead" callback of both front ends. */
+int fsnvm_cpu_dead(unsigned int cpu);
+/* The bound device's path, or "" when none is. */
+ssize_t fsnvm_device_show(char *buf);
 
 /* The front end's bind (fsnvm_bind.c, or the swap device's) */
 void fsnvm_bind_init(bool registered);
 /* Bind the device at path, or unbind when it is empty; 0 or -errno. */
 int fsnvm_device_write(const char *path);
-/* The bound device's path, or "" when none is. */
-ssize_t fsnvm_device_show(char *buf);
 
 /*
  * Enter the dax device's SRCU read section before touching the media;

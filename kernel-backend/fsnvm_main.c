@@ -147,27 +147,6 @@ static void fsnvm_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 	rcu_read_unlock();
 }
 
-/*
- * Called on another CPU once @cpu is dead, so no store runs as its writer
- * (cpu + 1, fsnvm_platform.h): give back the free frames it stashed and
- * publish what it left pending, rather than hold them until it returns,
- * which it may never do.
- */
-static int fsnvm_cpu_dead(unsigned int cpu)
-{
-	struct fsnvm_dev *d;
-	int id;
-
-	rcu_read_lock();
-	d = rcu_dereference(fsnvm_dev);
-	if (d && fsnvm_dev_enter(d, &id)) {
-		fsnvm_writer_gone(d->engine, cpu + 1);
-		fsnvm_dev_exit(id);
-	}
-	rcu_read_unlock();
-	return 0;
-}
-
 static const struct frontswap_ops fsnvm_frontswap_ops = {
 	.init = fsnvm_frontswap_init,
 	.store = fsnvm_frontswap_store,

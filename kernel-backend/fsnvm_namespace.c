@@ -24,6 +24,8 @@
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
+
 #include "fsnvm_compat.h"
 #include "fsnvm_kernel.h"
 
@@ -420,6 +422,40 @@ void fsnvm_ns_close(struct fsnvm_dev *d)
 		fs_put_dax(d->dax, fsnvm_holder);
 	fsnvm_bdev_close(d);
 	kfree(d);
+}
+
+/* The bound device's path, or "" when none is (the sysfs device file). */
+ssize_t fsnvm_device_show(char *buf)
+{
+	struct fsnvm_dev *d;
+	ssize_t n;
+
+	mutex_lock(&fsnvm_bind_mutex);
+	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
+	n = sysfs_emit(buf, "%s\n", d ? d->path : "");
+	mutex_unlock(&fsnvm_bind_mutex);
+	return n;
+}
+
+/*
+ * Called on another CPU once @cpu is dead, so no store runs as its writer
+ * (cpu + 1, fsnvm_platform.h): give back the free frames it stashed and
+ * publish what it left pending, rather than hold them until it returns,
+ * which it may never do.
+ */
+int fsnvm_cpu_dead(unsigned int cpu)
+{
+	struct fsnvm_dev *d;
+	int id;
+
+	rcu_read_lock();
+	d = rcu_dereference(fsnvm_dev);
+	if (d && fsnvm_dev_enter(d, &id)) {
+		fsnvm_writer_gone(d->engine, cpu + 1);
+		fsnvm_dev_exit(id);
+	}
+	rcu_read_unlock();
+	return 0;
 }
 
 /*

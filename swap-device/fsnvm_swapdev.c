@@ -401,35 +401,8 @@ int fsnvm_device_write(const char *val)
 	return ret;
 }
 
-ssize_t fsnvm_device_show(char *buf)
-{
-	struct fsnvm_dev *d;
-	ssize_t n;
-
-	mutex_lock(&fsnvm_bind_mutex);
-	d = rcu_dereference_protected(fsnvm_dev, lockdep_is_held(&fsnvm_bind_mutex));
-	n = sysfs_emit(buf, "%s\n", d ? d->path : "");
-	mutex_unlock(&fsnvm_bind_mutex);
-	return n;
-}
-
-/* As in the frontswap front end: an offline CPU's stash goes back. */
+/* An offline CPU's stash goes back (fsnvm_cpu_dead()). */
 static enum cpuhp_state fsnvm_cpuhp_state;
-
-static int fsnvm_cpu_dead(unsigned int cpu)
-{
-	struct fsnvm_dev *d;
-	int id;
-
-	rcu_read_lock();
-	d = rcu_dereference(fsnvm_dev);
-	if (d && fsnvm_dev_enter(d, &id)) {
-		fsnvm_writer_gone(d->engine, cpu + 1);
-		fsnvm_dev_exit(id);
-	}
-	rcu_read_unlock();
-	return 0;
-}
 
 static int __init fsnvm_swapdev_init(void)
 {
