@@ -11,15 +11,7 @@
 # timed runs' RAM).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$top/build/emu"
-make -s -C "$top" "$top/build/user/fsnvmctl"
-for prog in memstress soak swapbench; do
-	gcc -std=c11 -O2 -static -Wall -Wextra -Werror -o "$top/build/emu/$prog" "$top/emulation/$prog.c"
-done
-bins="$top/build/user/fsnvmctl"
-for prog in memstress soak swapbench; do
-	bins+=" $top/build/emu/$prog"
-done
+bins=$("$top/scripts/guest-bins.sh" memstress soak swapbench)
 FSNVM_GUEST_BINS=$bins \
 	"$top/emulation/mkinitramfs.sh" "$top/build/emu/initramfs.cpio.gz"
 # The benchmark's swapdev mode loads the swap device module built against

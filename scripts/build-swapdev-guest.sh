@@ -17,14 +17,9 @@ esac
 src=$top/build/module/own-$flavour
 "$top/scripts/module-src.sh" "$src"
 make -s -C "$kobj" M="$src" modules >&2
-make -s -C "$top" "$top/build/user/fsnvmctl" >&2
-for prog in memstress swapbench; do
-	[ "$top/build/emu/$prog" -nt "$top/emulation/$prog.c" ] ||
-		gcc -std=c11 -O2 -static -Wall -Wextra -Werror -o "$top/build/emu/$prog" \
-			"$top/emulation/$prog.c"
-done
+bins=$("$top/scripts/guest-bins.sh" memstress swapbench)
 out=$top/build/emu/initramfs-swapdev-$flavour.cpio.gz
-FSNVM_GUEST_BINS="$top/build/user/fsnvmctl $top/build/emu/memstress $top/build/emu/swapbench" \
+FSNVM_GUEST_BINS=$bins \
 FSNVM_GUEST_MODULES="$src/fsnvm_swap.ko" \
 	"$top/emulation/mkinitramfs.sh" "$out" >&2
 echo "$out"

@@ -50,13 +50,8 @@ for dep in $(modinfo -F depends "$dir/fsnvm_swap.ko" | tr , ' '); do
 done
 order+=("$dir/fsnvm_swap.ko")
 
-make -s -C "$top" "$top/build/user/fsnvmctl" >&2
-for prog in memstress swapbench; do
-	[ "$top/build/emu/$prog" -nt "$top/emulation/$prog.c" ] ||
-		gcc -std=c11 -O2 -static -Wall -Wextra -Werror -o "$top/build/emu/$prog" \
-			"$top/emulation/$prog.c"
-done
-FSNVM_GUEST_BINS="$top/build/user/fsnvmctl $top/build/emu/memstress $top/build/emu/swapbench" \
+bins=$("$top/scripts/guest-bins.sh" memstress swapbench)
+FSNVM_GUEST_BINS=$bins \
 FSNVM_GUEST_MODULES="${order[*]}" \
 	"$top/emulation/mkinitramfs.sh" "$dir/initramfs.cpio.gz" >&2
 echo "$kver $dir"

@@ -76,12 +76,7 @@ static void page_of(u8 *page, u64 key, u64 version)
 static struct fsnvm_engine *inspect(void *img, u64 bytes,
 				    struct fsnvm_recovery *rep)
 {
-	enum fsnvm_media_status st;
-	struct fsnvm_engine *e = fsnvm_engine_open(img, bytes, &st);
-
-	CHECK(e, "open: %s", fsnvm_media_str(st));
-	CHECK(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, rep) == 0, "recover");
-	return e;
+	return open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, rep);
 }
 
 /* Every entry crc-valid with a wear in the plausible range. */

@@ -17,17 +17,6 @@
 
 static u8 page[FSNVM_PAGE_SIZE], got[FSNVM_PAGE_SIZE];
 
-static struct fsnvm_engine *open_as(void *img, enum fsnvm_recover_mode mode,
-				    struct fsnvm_recovery *rep)
-{
-	enum fsnvm_media_status st;
-	struct fsnvm_engine *e = fsnvm_engine_open(img, BYTES, &st);
-
-	CHECK(e, "open: %s", fsnvm_media_str(st));
-	CHECK(fsnvm_recover(e, mode, rep) == 0, "recover");
-	return e;
-}
-
 static void check_page(struct fsnvm_engine *e, u64 off, u64 version)
 {
 	fill_page(page, off, version);
@@ -60,7 +49,7 @@ int main(void)
 	CHECK(fsnvm_store(e, 0, good - 1, page) == 0, "store beyond capacity");
 	fsnvm_engine_close(e);
 
-	e = open_as(img, FSNVM_RECOVER_KEEP, &rep);
+	e = open_recovered(img, BYTES, FSNVM_RECOVER_KEEP, &rep);
 	cap = fsnvm_engine_capacity(e);
 	CHECK(cap == good - fsnvm_engine_reserve(e), "capacity %llu, good %llu",
 	      (unsigned long long)cap, (unsigned long long)good);
@@ -87,7 +76,7 @@ int main(void)
 	fsnvm_get_stats(e, &s);
 	wear_max = s.wear_max;
 	fsnvm_engine_close(e);
-	e = open_as(img, FSNVM_RECOVER_KEEP, &rep);
+	e = open_recovered(img, BYTES, FSNVM_RECOVER_KEEP, &rep);
 	for (off = 0; off < KEPT; off++)
 		check_page(e, off, off % 2 ? 1 : 2);
 	fsnvm_get_stats(e, &s);
@@ -107,11 +96,11 @@ int main(void)
 	memcpy(copy, img, BYTES);
 	fsnvm_engine_media_gone(e);
 	fsnvm_engine_close(e);
-	e = open_as(copy, FSNVM_RECOVER_KEEP, &rep);
+	e = open_recovered(copy, BYTES, FSNVM_RECOVER_KEEP, &rep);
 	for (off = 0; off < KEPT; off++)
 		check_page(e, off, off % 2 ? 1 : 2);
 	fsnvm_engine_close(e);
-	e = open_as(copy, FSNVM_RECOVER_INSPECT, &rep);
+	e = open_recovered(copy, BYTES, FSNVM_RECOVER_INSPECT, &rep);
 	CHECK(rep.uncommitted == 0 && rep.duplicates == 0,
 	      "after KEEP: %llu uncommitted, %llu duplicates",
 	      (unsigned long long)rep.uncommitted,

@@ -85,7 +85,6 @@ int main(int argc, char **argv)
 {
 	struct writer w[WRITERS];
 	struct fsnvm_recovery rep;
-	enum fsnvm_media_status st;
 	struct fsnvm_stats s;
 	pthread_t balancer;
 	u64 b, f, moved = 0, stores = 0, retired = 0, tries;
@@ -97,9 +96,7 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		rounds = strtoull(argv[1], NULL, 0);
 	fsnvm_test_nr_writers = WRITERS;
-	e = fsnvm_engine_open(img, BYTES, &st);
-	CHECK(e, "open: %s", fsnvm_media_str(st));
-	CHECK(fsnvm_recover(e, FSNVM_RECOVER_KEEP, &rep) == 0, "recover");
+	e = open_recovered(img, BYTES, FSNVM_RECOVER_KEEP, &rep);
 	cap = fsnvm_engine_capacity(e) / WRITERS * WRITERS;
 	version = calloc(cap, sizeof(*version));
 	CHECK(version && page, "out of memory");

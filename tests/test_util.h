@@ -65,16 +65,25 @@ static inline void *make_image(u64 bytes, u64 compat)
 	return img;
 }
 
-/* Open and attach an engine on an image; fail the test otherwise. */
-static inline struct fsnvm_engine *attach(void *img, u64 bytes)
+/* Open an engine on an image and recover it in mode; fail the test otherwise. */
+static inline struct fsnvm_engine *open_recovered(void *img, u64 bytes,
+						  enum fsnvm_recover_mode mode,
+						  struct fsnvm_recovery *rep)
 {
 	enum fsnvm_media_status st;
-	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e = fsnvm_engine_open(img, bytes, &st);
 
 	CHECK(e, "open: %s", fsnvm_media_str(st));
-	CHECK(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == 0, "recover");
+	CHECK(fsnvm_recover(e, mode, rep) == 0, "recover");
 	return e;
+}
+
+/* Open and attach an engine on an image; fail the test otherwise. */
+static inline struct fsnvm_engine *attach(void *img, u64 bytes)
+{
+	struct fsnvm_recovery rep;
+
+	return open_recovered(img, bytes, FSNVM_RECOVER_ATTACH, &rep);
 }
 
 #endif /* FSNVM_TEST_UTIL_H */
