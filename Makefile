@@ -22,7 +22,7 @@ U       := $(BUILD)/user
 CC      ?= gcc
 
 CORE_SRC := $(sort $(wildcard pmem-layout/*.c)) tools/shim/crc32c.c tools/shim/writer_id.c \
-            tools/shim/race_point.c tools/shim/lockdep.c
+            tools/shim/race_point.c tools/shim/lockdep.c tools/shim/kvmalloc.c
 CORE_HDR := $(wildcard pmem-layout/*.h tools/shim/*.h) tools/shim/persist_libpmem.c
 WARN     := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INC      := -Itools/shim -Ipmem-layout -Itests

@@ -389,9 +389,9 @@ static int fsnvm_ns_attach(struct fsnvm_dev *d, enum fsnvm_recover_mode mode,
 		return ret;
 	fsnvm_get_stats(d->engine, &s);
 	if (mode == FSNVM_RECOVER_ATTACH)
-		pr_info("bound to %s: %llu frames, %llu stale pages released, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
-			d->path, s.frames_total, rep.released, rep.duplicates,
-			rep.torn, rep.bad_frames, s.wear_max);
+		pr_info("bound to %s: %llu frames, %llu stale pages released, %llu torn, %llu bad frames, wear max %llu\n",
+			d->path, s.frames_total, rep.released, rep.torn,
+			rep.bad_frames, s.wear_max);
 	else
 		pr_info("bound to %s: %llu frames, %llu pages kept, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
 			d->path, s.frames_total, s.frames_used, rep.duplicates,

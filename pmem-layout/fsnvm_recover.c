@@ -23,7 +23,10 @@
  * swap contents never outlive the swap device's own state, so every entry
  * found is stale and is cleared, torn and implausible entries are
  * rewritten clean with the highest wear known, and all frames go to the
- * free pool with their wear.
+ * free pool with their wear.  As nothing found is kept, no key is mapped
+ * or resolved: each entry naming one is cleared as soon as the scan has
+ * read it, and the report counts every such entry as released (none as
+ * duplicate or uncommitted).
  * FSNVM_RECOVER_KEEP makes it ready to serve with the pages kept: a block
  * device's blocks outlive a bind (a swap header, for one).  The frames
  * that hold nothing are cleaned (torn, implausible, a duplicate's loser,
@@ -128,32 +131,49 @@ static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 }
 
 /*
- * ATTACH: every key found is stale (fsnvm_recover.c's header): clear its
- * entry, and put every frame not bad into the pool with the wear its
- * entry holds, known here without reading the entry again.
+ * ATTACH, in the scan (the header): clear an entry naming a key as soon as
+ * it is read, and note every frame's wear for the fill.  A torn or
+ * implausible entry is left to the fill: the highest wear known, which
+ * stands for its own, is complete only after the scan.
  */
-static void fsnvm_recover_release_all(struct fsnvm_engine *e,
-				      struct fsnvm_recovery *rep)
+static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
+				     const struct fsnvm_entry *ent,
+				     enum fsnvm_entry_class cls,
+				     struct fsnvm_recovery *rep)
+{
+	lockdep_assert_held(&e->lock);
+	if (cls == FSNVM_ENTRY_TORN || cls == FSNVM_ENTRY_IMPLAUSIBLE) {
+		fsnvm_wear_pool_note(&e->pool, frame, ~0ULL);	/* unknown */
+		return;
+	}
+	if (cls == FSNVM_ENTRY_MAPPED) {
+		rep->valid++;
+		rep->released++;
+	}
+	if (le64_to_cpu(ent->key))
+		fsnvm_write_cleared(e, frame, ent);
+	fsnvm_wear_pool_note(&e->pool, frame, le64_to_cpu(ent->wear));
+}
+
+/*
+ * ATTACH, after the scan: every frame not bad goes to the pool, with the
+ * wear the scan noted or, where that did not fit, the one its entry holds
+ * (a torn or implausible one rewritten clean first).
+ */
+static void fsnvm_recover_attach_fill(struct fsnvm_engine *e)
 {
 	u64 f, wear;
 
 	lockdep_assert_held(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		fsnvm_recover_yield(e, f);
-		if (fsnvm_fstate(e, f) == FSNVM_FS_USED) {
-			fsnvm_clear_entry(e, f, &wear);
-			WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
-			rep->released++;
-		} else if (fsnvm_fstate(e, f) == FSNVM_FS_FREE) {
-			wear = fsnvm_recover_clean(e, f);
-		} else {
+		if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
 			continue;
-		}
+		if (!fsnvm_wear_pool_noted(&e->pool, f, &wear))
+			wear = fsnvm_recover_clean(e, f);
 		fsnvm_wear_pool_put(&e->pool, f, wear);
 	}
 	fsnvm_pmem_fence();
-	fsnvm_keymap_clear(&e->map);
-	e->stats.pages_filled = 0;
 }
 
 /* Unmap every key whose winning entry is not committed: it holds nothing. */
@@ -251,7 +271,8 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		u64 wear;
 
 		fsnvm_recover_yield(e, f);
-		fsnvm_recover_prefetch(e, f + FSNVM_RECOVER_AHEAD);
+		if (mode != FSNVM_RECOVER_ATTACH)
+			fsnvm_recover_prefetch(e, f + FSNVM_RECOVER_AHEAD);
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
 		if (fsnvm_read_entry(e, f, &ent)) {
@@ -262,6 +283,8 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		}
 		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 		cls = fsnvm_entry_classify(&ent);
+		if (mode == FSNVM_RECOVER_ATTACH)
+			fsnvm_recover_attach_one(e, f, &ent, cls, rep);
 		if (cls == FSNVM_ENTRY_TORN) {
 			rep->torn++;
 			continue;
@@ -287,7 +310,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 			rep->max_seq = le64_to_cpu(ent.seq);
 		if (le64_to_cpu(ent.vouch_seq) > rep->max_seq)
 			rep->max_seq = le64_to_cpu(ent.vouch_seq);
-		if (cls == FSNVM_ENTRY_MAPPED)
+		if (cls == FSNVM_ENTRY_MAPPED && mode != FSNVM_RECOVER_ATTACH)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
 	/* The untrusted entries' frames: the highest wear known each. */
@@ -295,7 +318,8 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum,
 					  fsnvm_mul_sat(e->stats.wear_max,
 							untrusted));
-	fsnvm_drop_uncommitted(e, rep);
+	if (mode != FSNVM_RECOVER_ATTACH)
+		fsnvm_drop_uncommitted(e, rep);
 	rep->bad_frames = e->stats.frames_bad;
 	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
 	e->user_wear_max = e->stats.wear_max;
@@ -312,7 +336,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	if (mode == FSNVM_RECOVER_KEEP)
 		fsnvm_recover_keep_range(e, rep);
 	if (mode == FSNVM_RECOVER_ATTACH) {
-		fsnvm_recover_release_all(e, rep);
+		fsnvm_recover_attach_fill(e);
 	} else {
 		for (f = 0; f < e->geo.nr_frames; f++) {
 			fsnvm_recover_yield(e, f);

@@ -198,6 +198,23 @@ static void fsnvm_fold_low(struct fsnvm_wear_pool *pool)
 	}
 }
 
+#define FSNVM_WEAR_UNKNOWN 0xffffffffU	/* a noted wear that did not fit */
+
+void fsnvm_wear_pool_note(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
+{
+	pool->next[frame] = wear < FSNVM_WEAR_UNKNOWN ? (u32)wear :
+			    FSNVM_WEAR_UNKNOWN;
+}
+
+bool fsnvm_wear_pool_noted(const struct fsnvm_wear_pool *pool, u32 frame,
+			   u64 *wear)
+{
+	if (pool->next[frame] == FSNVM_WEAR_UNKNOWN)
+		return false;
+	*wear = pool->next[frame];
+	return true;
+}
+
 void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
 {
 	if (!pool->nr_free && pool->low == FSNVM_NO_FRAME &&

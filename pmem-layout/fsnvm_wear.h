@@ -47,6 +47,16 @@ void fsnvm_wear_pool_destroy(struct fsnvm_wear_pool *pool);
 /* Empty the pool and centre its window on base (bulk loading). */
 void fsnvm_wear_pool_reset(struct fsnvm_wear_pool *pool, u64 base);
 void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
+/*
+ * Bulk loading when the window's base is known only after a pass over
+ * every frame: the pass notes each frame's wear in the frame's link,
+ * unused while the frame is out of the pool, and the fill after the
+ * reset reads it back once to put the frame.  A wear too large for a
+ * link reads back as unknown (false): the caller finds it again.
+ */
+void fsnvm_wear_pool_note(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
+bool fsnvm_wear_pool_noted(const struct fsnvm_wear_pool *pool, u32 frame,
+			   u64 *wear);
 /* Take a frame; FSNVM_NO_FRAME when empty.  *wear is its exact wear. */
 u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear);
 u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear);

@@ -163,6 +163,55 @@ static void wear_at_bound(void)
 }
 
 /*
+ * Attach notes each frame's wear in 32 bits between its scan and the
+ * pool's fill (fsnvm_wear_pool_note()).  A mapped entry whose plausible
+ * wear does not fit, and a torn entry (the highest wear known stands for
+ * it), must still reach the pool with their whole wear: they are its two
+ * most worn frames, at 2^40 + 3, and every entry is left clean.
+ */
+static void wear_beyond_note(void)
+{
+	const u64 big = (1ULL << 40) + 3;
+	void *img = make_image(MIB, 0);
+	struct fsnvm_entry *ent = entry(img, MIB, 3);
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	u64 w, f;
+	u32 a, b;
+
+	begin("attach: a wear beyond 32 bits and a torn entry reach the pool whole");
+	ent->key = cpu_to_le64(fsnvm_key(0, 77));
+	ent->seq = cpu_to_le64(5);
+	ent->wear = cpu_to_le64(big);
+	fsnvm_entry_seal(ent);
+	entry(img, MIB, 4)->crc ^= cpu_to_le32(1);	/* torn */
+	e = open_recovered(img, MIB, FSNVM_RECOVER_ATTACH, &rep);
+	CHECK(rep.valid == 1 && rep.released == 1 && rep.torn == 1,
+	      "valid %llu released %llu torn %llu",
+	      (unsigned long long)rep.valid, (unsigned long long)rep.released,
+	      (unsigned long long)rep.torn);
+	spin_lock(&e->lock);
+	a = fsnvm_wear_pool_get_most(&e->pool, &w);
+	CHECK(w == big, "most worn free frame %u has wear %llu, want %llu", a,
+	      (unsigned long long)w, (unsigned long long)big);
+	b = fsnvm_wear_pool_get_most(&e->pool, &w);
+	CHECK(w == big && ((a == 3 && b == 4) || (a == 4 && b == 3)),
+	      "next most worn: frame %u wear %llu", b, (unsigned long long)w);
+	fsnvm_wear_pool_get_most(&e->pool, &w);
+	CHECK(w < 8, "third most worn has wear %llu", (unsigned long long)w);
+	spin_unlock(&e->lock);
+	for (f = 0; f < e->geo.nr_frames; f++)
+		CHECK(fsnvm_entry_classify(entry(img, MIB, f)) ==
+		      FSNVM_ENTRY_FREE, "frame %llu not clean after attach",
+		      (unsigned long long)f);
+	CHECK(le64_to_cpu(entry(img, MIB, 3)->wear) == big &&
+	      le64_to_cpu(entry(img, MIB, 4)->wear) == big, "wear on the media");
+	fsnvm_engine_close(e);
+	done();
+	free(img);
+}
+
+/*
  * A free entry whose vouch names writer 2000 (beyond FSNVM_MAX_WRITERS),
  * crc resealed: implausible, so attach rewrites it clean.  Kept, its
  * vouch would be carried forward by the balancer into the entry of the
@@ -380,7 +429,7 @@ int main(int argc, char **argv)
 	static void (*const cases[])(void) = {
 		torn_zero, torn_ones, wear_max_u64, ones_torn, ones_sealed,
 		wear_at_bound, forged_vouch, forged_seq, stale_copy,
-		free_bad_vouch_writer, seq_no_room,
+		free_bad_vouch_writer, seq_no_room, wear_beyond_note,
 	};
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
 

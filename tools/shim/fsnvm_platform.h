@@ -315,7 +315,9 @@ static inline void write_seqcount_end(seqcount_spinlock_t *s)
 #define prefetch(x) __builtin_prefetch(x)
 
 #define GFP_KERNEL 0
-#define kvcalloc(n, size, gfp) calloc((n), (size))
+/* Huge-page backed when large, as the kernel's (tools/shim/kvmalloc.c). */
+void *fsnvm_kvcalloc(size_t n, size_t size);
+#define kvcalloc(n, size, gfp) fsnvm_kvcalloc((n), (size))
 #define kvfree(p) free(p)
 
 #define pr_err(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
