@@ -2,7 +2,7 @@
 # emulation/guest/bench.sh — one boot of the guest benchmark
 # (tests/bench/guest.sh): each round runs every workload once in every mode
 # this boot can offer, the modes in an order that rotates from round to
-# round, and prints one BENCH-ROW line per run; every page is verified.
+# round and is reversed in even rounds, and prints one BENCH-ROW line per run; every page is verified.
 #
 # Modes: nvm    frontswap-nvm bound to a freshly formatted namespace, the
 #               virtio disk /dev/vda behind it;
@@ -187,8 +187,10 @@ profile_lines() {
 round=$first
 last=$((first + rounds - 1))
 while [ "$round" -le "$last" ]; do
-	# Rotate the mode order by the round number.
-	order=$(echo $modes | awk -v r="$round" '{ for (i = 0; i < NF; i++) printf "%s ", $((r - 1 + i) % NF + 1) }')
+	# Rotate the mode order by the round number, and reverse it in even
+	# rounds: a rotation alone keeps each mode behind the same one in
+	# every round (after the disk's swapoff, say), which would bias it.
+	order=$(echo $modes | awk -v r="$round" '{ for (i = 0; i < NF; i++) { j = r % 2 ? i : NF - 1 - i; printf "%s ", $((r - 1 + j) % NF + 1) } }')
 	for workload in $workloads; do
 		for mode in $order; do
 			cmd=$(workload_cmd "$workload" "$round")
