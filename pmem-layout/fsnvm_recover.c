@@ -132,9 +132,9 @@ static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 
 /*
  * ATTACH, in the scan (the header): clear an entry naming a key as soon as
- * it is read, and note every frame's wear for the fill.  A torn or
- * implausible entry is left to the fill: the highest wear known, which
- * stands for its own, is complete only after the scan.
+ * it is read, and note every frame's wear for fsnvm_recover_fill().  A
+ * torn or implausible entry is left to that fill: the highest wear known,
+ * which stands for its own, is complete only after the scan.
  */
 static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
 				     const struct fsnvm_entry *ent,
@@ -156,11 +156,13 @@ static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
 }
 
 /*
- * ATTACH, after the scan: every frame not bad goes to the pool, with the
- * wear the scan noted or, where that did not fit, the one its entry holds
- * (a torn or implausible one rewritten clean first).
+ * After the scan, every free frame goes to the pool with its wear: the
+ * one ATTACH's scan noted; else, in KEEP and where ATTACH's note did not
+ * fit, the one its entry holds once cleaned (fsnvm_recover_clean(), which
+ * rewrites a torn or implausible entry); INSPECT only reads it.
  */
-static void fsnvm_recover_attach_fill(struct fsnvm_engine *e)
+static void fsnvm_recover_fill(struct fsnvm_engine *e,
+			       enum fsnvm_recover_mode mode)
 {
 	u64 f, wear;
 
@@ -169,11 +171,15 @@ static void fsnvm_recover_attach_fill(struct fsnvm_engine *e)
 		fsnvm_recover_yield(e, f);
 		if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
 			continue;
-		if (!fsnvm_wear_pool_noted(&e->pool, f, &wear))
+		if (mode == FSNVM_RECOVER_INSPECT)
+			wear = fsnvm_entry_wear(e, f);
+		else if (mode != FSNVM_RECOVER_ATTACH ||
+			 !fsnvm_wear_pool_noted(&e->pool, f, &wear))
 			wear = fsnvm_recover_clean(e, f);
 		fsnvm_wear_pool_put(&e->pool, f, wear);
 	}
-	fsnvm_pmem_fence();
+	if (mode != FSNVM_RECOVER_INSPECT)
+		fsnvm_pmem_fence();
 }
 
 /* Unmap every key whose winning entry is not committed: it holds nothing. */
@@ -260,6 +266,8 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 				enum fsnvm_recover_mode mode,
 				struct fsnvm_recovery *rep)
 {
+	/* ATTACH maps nothing: every page it finds is stale (the header). */
+	bool maps = mode != FSNVM_RECOVER_ATTACH;
 	u64 f, untrusted, min_wear = ~0ULL;
 
 	lockdep_assert_held(&e->lock);
@@ -271,7 +279,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		u64 wear;
 
 		fsnvm_recover_yield(e, f);
-		if (mode != FSNVM_RECOVER_ATTACH)
+		if (maps)
 			fsnvm_recover_prefetch(e, f + FSNVM_RECOVER_AHEAD);
 		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
 			continue;
@@ -283,7 +291,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		}
 		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 		cls = fsnvm_entry_classify(&ent);
-		if (mode == FSNVM_RECOVER_ATTACH)
+		if (!maps)
 			fsnvm_recover_attach_one(e, f, &ent, cls, rep);
 		if (cls == FSNVM_ENTRY_TORN) {
 			rep->torn++;
@@ -310,7 +318,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 			rep->max_seq = le64_to_cpu(ent.seq);
 		if (le64_to_cpu(ent.vouch_seq) > rep->max_seq)
 			rep->max_seq = le64_to_cpu(ent.vouch_seq);
-		if (cls == FSNVM_ENTRY_MAPPED && mode != FSNVM_RECOVER_ATTACH)
+		if (cls == FSNVM_ENTRY_MAPPED && maps)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
 	/* The untrusted entries' frames: the highest wear known each. */
@@ -318,7 +326,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum,
 					  fsnvm_mul_sat(e->stats.wear_max,
 							untrusted));
-	if (mode != FSNVM_RECOVER_ATTACH)
+	if (maps)
 		fsnvm_drop_uncommitted(e, rep);
 	rep->bad_frames = e->stats.frames_bad;
 	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
@@ -335,21 +343,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	fsnvm_wear_pool_reset(&e->pool, min_wear == ~0ULL ? 0 : min_wear);
 	if (mode == FSNVM_RECOVER_KEEP)
 		fsnvm_recover_keep_range(e, rep);
-	if (mode == FSNVM_RECOVER_ATTACH) {
-		fsnvm_recover_attach_fill(e);
-	} else {
-		for (f = 0; f < e->geo.nr_frames; f++) {
-			fsnvm_recover_yield(e, f);
-			if (fsnvm_fstate(e, f) != FSNVM_FS_FREE)
-				continue;
-			fsnvm_wear_pool_put(&e->pool, f,
-					    mode == FSNVM_RECOVER_KEEP ?
-					    fsnvm_recover_clean(e, f) :
-					    fsnvm_entry_wear(e, f));
-		}
-		if (mode == FSNVM_RECOVER_KEEP)
-			fsnvm_pmem_fence();
-	}
+	fsnvm_recover_fill(e, mode);
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
 	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {
 		/*

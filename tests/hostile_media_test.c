@@ -167,7 +167,8 @@ static void wear_at_bound(void)
  * pool's fill (fsnvm_wear_pool_note()).  A mapped entry whose plausible
  * wear does not fit, and a torn entry (the highest wear known stands for
  * it), must still reach the pool with their whole wear: they are its two
- * most worn frames, at 2^40 + 3, and every entry is left clean.
+ * most worn frames, at 2^40 + 3.  Every entry is left clean, the one of a
+ * key with an ordinary wear too (cleared by the scan, not the fill).
  */
 static void wear_beyond_note(void)
 {
@@ -185,8 +186,13 @@ static void wear_beyond_note(void)
 	ent->wear = cpu_to_le64(big);
 	fsnvm_entry_seal(ent);
 	entry(img, MIB, 4)->crc ^= cpu_to_le32(1);	/* torn */
+	ent = entry(img, MIB, 5);
+	ent->key = cpu_to_le64(fsnvm_key(0, 78));
+	ent->seq = cpu_to_le64(6);
+	ent->wear = cpu_to_le64(4);
+	fsnvm_entry_seal(ent);
 	e = open_recovered(img, MIB, FSNVM_RECOVER_ATTACH, &rep);
-	CHECK(rep.valid == 1 && rep.released == 1 && rep.torn == 1,
+	CHECK(rep.valid == 2 && rep.released == 2 && rep.torn == 1,
 	      "valid %llu released %llu torn %llu",
 	      (unsigned long long)rep.valid, (unsigned long long)rep.released,
 	      (unsigned long long)rep.torn);

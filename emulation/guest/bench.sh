@@ -2,7 +2,8 @@
 # emulation/guest/bench.sh — one boot of the guest benchmark
 # (tests/bench/guest.sh): each round runs every workload once in every mode
 # this boot can offer, the modes in an order that rotates from round to
-# round and is reversed in even rounds, and prints one BENCH-ROW line per run; every page is verified.
+# round and is reversed in even rounds, and prints one BENCH-ROW line per
+# run; every page is verified.
 #
 # Modes: nvm    frontswap-nvm bound to a freshly formatted namespace, the
 #               virtio disk /dev/vda behind it;
