@@ -258,7 +258,8 @@ static struct fsnvm_engine *fsnvm_kunit_open(struct kunit *test, void *img,
 /*
  * Pages stored, one stored twice, one invalidated, a clean close: a
  * reopen finds every page, the newer copy of the one stored twice; a torn
- * entry is counted and kept free; attach releases everything, wear kept.
+ * entry is counted and kept free; attach releases everything, wear kept,
+ * and a later inspection finds nothing mapped.
  */
 static void fsnvm_recover_image_test(struct kunit *test)
 {
@@ -310,6 +311,13 @@ static void fsnvm_recover_image_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.frames_used, 0ULL);
 	KUNIT_EXPECT_EQ(test, s.frames_free, s.frames_total);
 	KUNIT_EXPECT_GE(test, s.wear_sum, wear_sum);	/* wear never goes down */
+	fsnvm_engine_close(e);
+
+	/* The attach released them all through the superblock. */
+	e = fsnvm_kunit_open(test, img, FSNVM_RECOVER_INSPECT, &rep);
+	KUNIT_EXPECT_EQ(test, rep.valid, 0ULL);
+	KUNIT_EXPECT_EQ(test, rep.stale, 98ULL);
+	KUNIT_EXPECT_EQ(test, fsnvm_load(e, 0, 5, got), -ENOENT);
 	fsnvm_engine_close(e);
 	vfree(img);
 }

@@ -311,20 +311,10 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 			sizeof(ent));
 }
 
-/* What a trusted entry's rewrite keeps: its seq, wear and the vouch it carries. */
-static void fsnvm_entry_kept_of(const struct fsnvm_entry *ent, u64 *seq,
-				u64 *wear, struct fsnvm_vouch *vouch)
-{
-	memset(vouch, 0, sizeof(*vouch));
-	*seq = le64_to_cpu(ent->seq);
-	*wear = le64_to_cpu(ent->wear);
-	vouch->vouch_writer = le16_to_cpu(ent->vouch_writer);
-	vouch->vouch_seq = le64_to_cpu(ent->vouch_seq);
-}
-
 /*
- * Read a frame's entry for rewriting it: 0 and what it keeps (above,
- * fsnvm_format.h), or -EIO when it cannot be read or is torn
+ * Read a frame's entry for rewriting it: 0 and what the rewrite keeps,
+ * its seq, wear and the vouch it carries (fsnvm_format.h), or -EIO when
+ * it cannot be read or is torn
  * or implausible (fsnvm_layout.h), with seq 0, no vouch and the highest
  * wear known (wear must never go down).
  */
@@ -333,13 +323,16 @@ static int fsnvm_entry_kept(struct fsnvm_engine *e, u32 frame, u64 *seq,
 {
 	struct fsnvm_entry ent;
 
+	memset(vouch, 0, sizeof(*vouch));
 	if (fsnvm_read_entry(e, frame, &ent) || fsnvm_entry_untrusted(&ent)) {
-		memset(vouch, 0, sizeof(*vouch));
 		*seq = 0;
 		*wear = e->stats.wear_max;
 		return -EIO;
 	}
-	fsnvm_entry_kept_of(&ent, seq, wear, vouch);
+	*seq = le64_to_cpu(ent.seq);
+	*wear = le64_to_cpu(ent.wear);
+	vouch->vouch_writer = le16_to_cpu(ent.vouch_writer);
+	vouch->vouch_seq = le64_to_cpu(ent.vouch_seq);
 	return 0;
 }
 
@@ -365,17 +358,6 @@ static int fsnvm_free_entry(struct fsnvm_engine *e, u32 frame, u32 flags,
 
 	fsnvm_write_entry(e, frame, 0, seq, *wear, 0, flags, 0, &vouch);
 	return ret;
-}
-
-void fsnvm_write_cleared(struct fsnvm_engine *e, u32 frame,
-			 const struct fsnvm_entry *ent)
-{
-	struct fsnvm_vouch vouch;
-	u64 seq, wear;
-
-	lockdep_assert_held(&e->lock);
-	fsnvm_entry_kept_of(ent, &seq, &wear, &vouch);
-	fsnvm_write_entry(e, frame, 0, seq, wear, 0, 0, 0, &vouch);
 }
 
 /*

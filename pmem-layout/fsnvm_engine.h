@@ -126,6 +126,7 @@ struct fsnvm_recovery {
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
 	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */
 	u64 uncommitted;	/* keys whose newest entry lacks its data */
+	u64 stale;		/* entries naming a key below stale_below */
 	/* pages released: ATTACH all, KEEP those beyond the device */
 	u64 released;
 	u64 max_seq;
@@ -133,7 +134,7 @@ struct fsnvm_recovery {
 
 enum fsnvm_recover_mode {
 	FSNVM_RECOVER_INSPECT,	/* read only; the engine refuses writes */
-	FSNVM_RECOVER_ATTACH,	/* clear stale entries, ready to serve */
+	FSNVM_RECOVER_ATTACH,	/* release every page found, ready to serve */
 	FSNVM_RECOVER_KEEP,	/* keep the pages found, ready to serve */
 };
 

@@ -47,6 +47,16 @@
  * primary without the magic is "not formatted" whatever the backup says:
  * a foreign signature over the first bytes must not be bound.
  *
+ * An attach releases every page the index names (swap never outlives a
+ * boot) without rewriting a single entry: it raises stale_below above
+ * every seq on the media, and an entry naming a key with a lower seq
+ * holds nothing, for every reader.  One superblock update (backup, fence,
+ * primary, fence, as a format's steps 2 and 3) releases them all at
+ * once, so a crash inside an attach leaves every page or none; entries
+ * cleared one by one could leave an older copy of a key whose newer
+ * entry was already cleared, for a later bind that keeps pages to serve.
+ * An old reader would serve those pages, hence the incompatible feature.
+ *
  * Format order (fsnvm_format()), so that a crash at any fence leaves the
  * old format or the new one, each with every frame's wear:
  *   1. every index entry rewritten clean (key 0) with the wear it keeps,
@@ -85,7 +95,8 @@
 #define FSNVM_COMPAT_BACKUP_SB	BIT_ULL(1)	/* copy at FSNVM_SUPER_BACKUP */
 #define FSNVM_COMPAT_KNOWN	(FSNVM_COMPAT_DATA_CRC | FSNVM_COMPAT_BACKUP_SB)
 /* Incompatible features: a reader that does not know one must refuse. */
-#define FSNVM_INCOMPAT_KNOWN	0ULL
+#define FSNVM_INCOMPAT_STALE_BELOW BIT_ULL(0)	/* stale_below is set */
+#define FSNVM_INCOMPAT_KNOWN	FSNVM_INCOMPAT_STALE_BELOW
 
 struct fsnvm_super {
 	__le64 magic;		/*   0: FSNVM_MAGIC */
@@ -102,13 +113,17 @@ struct fsnvm_super {
 	__le64 index_offset;	/*  80: first index entry */
 	__le64 data_offset;	/*  88: first data frame */
 	__le64 format_time;	/*  96: seconds since the epoch */
-	u8 reserved[148];	/* 104: zero */
+	u8 reserved[136];	/* 104: zero */
+	__le64 stale_below;	/* 240: with INCOMPAT_STALE_BELOW, else 0 */
+	u8 reserved2[4];	/* 248: zero */
 	__le32 crc;		/* 252: crc32c of bytes 0..251 */
 };
 
 static_assert(sizeof(struct fsnvm_super) == 256, "superblock size");
 static_assert(offsetof(struct fsnvm_super, nr_frames) == 72,
 	      "superblock nr_frames offset");
+static_assert(offsetof(struct fsnvm_super, stale_below) == 240,
+	      "superblock stale_below offset");
 static_assert(offsetof(struct fsnvm_super, crc) == 252,
 	      "superblock crc offset");
 /* The two copies share no 512-byte sector and fit the region. */

@@ -148,12 +148,6 @@ void fsnvm_write_entry(struct fsnvm_engine *e, u32 frame, u64 key, u64 seq,
 void fsnvm_entry_vouch_of(struct fsnvm_engine *e, u32 frame,
 			  struct fsnvm_vouch *vouch);
 int fsnvm_clear_entry(struct fsnvm_engine *e, u32 frame, u64 *wear);
-/*
- * The same for a trusted entry the caller has just read (ent): written
- * from it without reading it again.  The caller fences.
- */
-void fsnvm_write_cleared(struct fsnvm_engine *e, u32 frame,
-			 const struct fsnvm_entry *ent);
 void fsnvm_release_frame(struct fsnvm_engine *e, u32 frame, u64 wear);
 /* Account one frame data write that left the frame at `wear`. */
 void fsnvm_count_write(struct fsnvm_engine *e, u64 wear);

@@ -332,6 +332,31 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 	return fix;
 }
 
+void fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
+				 const struct fsnvm_super_pick *pick,
+				 u64 stale_below)
+{
+	/*
+	 * A torn primary is read from the backup, so a format without one
+	 * gains it first (its place is zero, fsnvm_format.h).
+	 */
+	sb->compat = cpu_to_le64(le64_to_cpu(sb->compat) |
+				 FSNVM_COMPAT_BACKUP_SB);
+	sb->incompat = cpu_to_le64(le64_to_cpu(sb->incompat) |
+				   FSNVM_INCOMPAT_STALE_BELOW);
+	sb->stale_below = cpu_to_le64(stale_below);
+	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+	if (pick->backup.status != FSNVM_MEDIA_IO_ERROR) {
+		fsnvm_pmem_copy((u8 *)base + FSNVM_SUPER_BACKUP, sb,
+				sizeof(*sb));
+		fsnvm_pmem_fence();
+	}
+	if (pick->primary.status != FSNVM_MEDIA_IO_ERROR) {
+		fsnvm_pmem_copy(base, sb, sizeof(*sb));
+		fsnvm_pmem_fence();
+	}
+}
+
 void fsnvm_entry_seal(struct fsnvm_entry *ent)
 {
 	ent->crc = cpu_to_le32(crc32c(~0U, ent,

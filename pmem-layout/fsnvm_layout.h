@@ -113,6 +113,15 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 					 const struct fsnvm_super_pick *pick);
 
 /*
+ * Write a new stale_below into both copies (fsnvm_format.h: backup, fence,
+ * primary, fence), each unless pick says a media error hides it, and into
+ * sb, the copy in use; a format without a backup copy gains one.
+ */
+void fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
+				 const struct fsnvm_super_pick *pick,
+				 u64 stale_below);
+
+/*
  * The keys the engine can hold: its DRAM map keeps 32-bit offsets
  * (fsnvm_keymap.h), the key 7 bits of type.  Recovery and `fsnvmctl
  * check` apply the same limits to entries on the media.
@@ -249,6 +258,29 @@ static inline bool fsnvm_entry_committed(const struct fsnvm_entry *ent,
 	if (w > FSNVM_MAX_WRITERS)
 		return false;
 	return !w || le64_to_cpu(ent->seq) <= vouched[w - 1];
+}
+
+/*
+ * The superblock's stale_below (fsnvm_format.h): 0 without the feature.
+ * A value beyond FSNVM_SEQ_MAX + 1, which no engine writes, counts as
+ * that: every entry is released and no seq is left for new stores, so an
+ * attach refuses them (fsnvm_recover.c) rather than serve pages a forged
+ * superblock would bring back.
+ */
+static inline u64 fsnvm_super_stale_below(const struct fsnvm_super *sb)
+{
+	u64 v = le64_to_cpu(sb->stale_below);
+
+	if (!(le64_to_cpu(sb->incompat) & FSNVM_INCOMPAT_STALE_BELOW))
+		return 0;
+	return v > FSNVM_SEQ_MAX + 1 ? FSNVM_SEQ_MAX + 1 : v;
+}
+
+/* Does a mapped entry hold nothing, released by an attach? */
+static inline bool fsnvm_entry_released(const struct fsnvm_entry *ent,
+					u64 stale_below)
+{
+	return le64_to_cpu(ent->seq) < stale_below;
 }
 
 static inline struct fsnvm_entry *fsnvm_entry_at(void *base,

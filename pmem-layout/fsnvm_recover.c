@@ -19,14 +19,17 @@
  *
  * FSNVM_RECOVER_INSPECT only reads: the result is the index as the media
  * has it (what the crash test and `fsnvmctl check` look at).
+ * An entry naming a key below the superblock's stale_below was released
+ * by an earlier attach (fsnvm_format.h) and is read as a free one.
+ *
  * FSNVM_RECOVER_ATTACH then makes the device ready for a new boot's swap:
- * swap contents never outlive the swap device's own state, so every entry
- * found is stale and is cleared, torn and implausible entries are
- * rewritten clean with the highest wear known, and all frames go to the
- * free pool with their wear.  As nothing found is kept, no key is mapped
- * or resolved: each entry naming one is cleared as soon as the scan has
- * read it, and the report counts every such entry as released (none as
- * duplicate or uncommitted).
+ * swap contents never outlive the swap device's own state, so every page
+ * found is stale.  It releases them all at once by raising stale_below
+ * past every seq found, writing no entry; torn and implausible entries
+ * are then rewritten clean with the highest wear known, and all frames go
+ * to the free pool with their wear.  As nothing found is kept, no key is
+ * mapped or resolved, and the report counts every entry naming one as
+ * released (none as duplicate or uncommitted).
  * FSNVM_RECOVER_KEEP makes it ready to serve with the pages kept: a block
  * device's blocks outlive a bind (a swap header, for one).  The frames
  * that hold nothing are cleaned (torn, implausible, a duplicate's loser,
@@ -105,13 +108,14 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 }
 
 /*
- * Clear the entry of a frame that is not mapped but whose entry still
- * names a key (a duplicate's loser) or is torn or implausible (then with
- * the highest wear known: stats.wear_max, complete after the scan).
- * Returns the wear the entry now holds, as fsnvm_entry_wear() would read
- * it.  Called in ATTACH and KEEP.
+ * Rewrite a torn or implausible entry clean with the highest wear known
+ * (stats.wear_max, complete after the scan), and with clear_key also clear
+ * one that still names a key though its frame is not mapped (a duplicate's
+ * loser, a page released).  Returns the wear the entry now holds, as
+ * fsnvm_entry_wear() would read it.  Called in ATTACH and KEEP.
  */
-static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
+static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame,
+			       bool clear_key)
 {
 	struct fsnvm_entry ent;
 	u64 wear;
@@ -125,15 +129,15 @@ static u64 fsnvm_recover_clean(struct fsnvm_engine *e, u32 frame)
 		return e->stats.wear_max;
 	}
 	wear = le64_to_cpu(ent.wear);
-	if (le64_to_cpu(ent.key))
+	if (clear_key && le64_to_cpu(ent.key))
 		fsnvm_clear_entry(e, frame, &wear);
 	return wear;
 }
 
 /*
- * ATTACH, in the scan (the header): clear an entry naming a key as soon as
- * it is read, and note every frame's wear for fsnvm_recover_fill().  A
- * torn or implausible entry is left to that fill: the highest wear known,
+ * ATTACH, in the scan (the header): count an entry naming a key as
+ * released, and note every frame's wear for fsnvm_recover_fill().  A torn
+ * or implausible entry is left to that fill: the highest wear known,
  * which stands for its own, is complete only after the scan.
  */
 static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
@@ -150,8 +154,6 @@ static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
 		rep->valid++;
 		rep->released++;
 	}
-	if (le64_to_cpu(ent->key))
-		fsnvm_write_cleared(e, frame, ent);
 	fsnvm_wear_pool_note(&e->pool, frame, le64_to_cpu(ent->wear));
 }
 
@@ -159,7 +161,9 @@ static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
  * After the scan, every free frame goes to the pool with its wear: the
  * one ATTACH's scan noted; else, in KEEP and where ATTACH's note did not
  * fit, the one its entry holds once cleaned (fsnvm_recover_clean(), which
- * rewrites a torn or implausible entry); INSPECT only reads it.
+ * rewrites a torn or implausible entry, and in KEEP clears a key the
+ * frame no longer holds; ATTACH's stale_below has released those);
+ * INSPECT only reads it.
  */
 static void fsnvm_recover_fill(struct fsnvm_engine *e,
 			       enum fsnvm_recover_mode mode)
@@ -175,7 +179,8 @@ static void fsnvm_recover_fill(struct fsnvm_engine *e,
 			wear = fsnvm_entry_wear(e, f);
 		else if (mode != FSNVM_RECOVER_ATTACH ||
 			 !fsnvm_wear_pool_noted(&e->pool, f, &wear))
-			wear = fsnvm_recover_clean(e, f);
+			wear = fsnvm_recover_clean(e, f,
+						   mode == FSNVM_RECOVER_KEEP);
 		fsnvm_wear_pool_put(&e->pool, f, wear);
 	}
 	if (mode != FSNVM_RECOVER_INSPECT)
@@ -268,6 +273,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 {
 	/* ATTACH maps nothing: every page it finds is stale (the header). */
 	bool maps = mode != FSNVM_RECOVER_ATTACH;
+	u64 stale_below = fsnvm_super_stale_below(&e->super);
 	u64 f, untrusted, min_wear = ~0ULL;
 
 	lockdep_assert_held(&e->lock);
@@ -291,6 +297,11 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		}
 		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
 		cls = fsnvm_entry_classify(&ent);
+		if (cls == FSNVM_ENTRY_MAPPED &&
+		    fsnvm_entry_released(&ent, stale_below)) {
+			rep->stale++;
+			cls = FSNVM_ENTRY_FREE;
+		}
 		if (!maps)
 			fsnvm_recover_attach_one(e, f, &ent, cls, rep);
 		if (cls == FSNVM_ENTRY_TORN) {
@@ -329,7 +340,14 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	if (maps)
 		fsnvm_drop_uncommitted(e, rep);
 	rep->bad_frames = e->stats.frames_bad;
+	/* New stores go above the released ones: stale_below <= SEQ_MAX + 1. */
+	if (stale_below > rep->max_seq + 1)
+		rep->max_seq = stale_below - 1;
 	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
+	/* Release every page found, in one superblock update, if any. */
+	if (!maps && rep->valid)
+		fsnvm_super_set_stale_below(e->base, &e->super, &e->super_pick,
+					    e->seq);
 	e->user_wear_max = e->stats.wear_max;
 
 	/*

@@ -263,6 +263,54 @@ static void check_state(u8 *state, bool strict)
 }
 
 /*
+ * What the state an attach starts from holds, key by key (ballast too):
+ * a crashed attach must leave all of it or none of it.  Anything in
+ * between can hold an older copy of a key whose newer entry the attach
+ * had already released, which a later bind that keeps pages (the swap
+ * device's) would serve.
+ */
+#define PRE_KEYS (NKEYS + MAX_BALLAST)
+static u8 (*pre_page)[FSNVM_PAGE_SIZE];
+static bool pre_held[PRE_KEYS];
+
+static int load_any(struct fsnvm_engine *x, unsigned int k, u8 *to)
+{
+	if (k < NKEYS)
+		return fsnvm_load(x, k / KEYS_PER_TYPE, k % KEYS_PER_TYPE, to);
+	return fsnvm_load(x, BALLAST_TYPE, k - NKEYS, to);
+}
+
+static void note_pre_attach(u8 *state)
+{
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *x;
+
+	crash_push();
+	x = inspect(state, &rep);
+	for (unsigned int k = 0; k < PRE_KEYS; k++)
+		pre_held[k] = x && !load_any(x, k, pre_page[k]);
+	fsnvm_engine_close(x);
+	crash_pop();
+}
+
+static void check_all_or_nothing(struct fsnvm_engine *x)
+{
+	unsigned int k, held = 0, same = 0, pre = 0;
+
+	for (k = 0; k < PRE_KEYS; k++) {
+		bool now = !load_any(x, k, page);
+
+		held += now;
+		pre += pre_held[k];
+		same += now && pre_held[k] &&
+			!memcmp(page, pre_page[k], sizeof(page));
+	}
+	if (held && (held != pre || same != pre))
+		VIOLATION("a crashed attach left %u of %u keys, %u as they were",
+			  held, pre, same);
+}
+
+/*
  * A state of a crashed attach: inspect it, then attach it to the end,
  * untracked (a simulation of its own, pushed), and look at the result.
  */
@@ -278,6 +326,7 @@ static void check_nested_state(u8 *state)
 	if (x) {
 		for (unsigned int k = 0; k < NKEYS; k++)
 			check_key(x, k, NULL, false, true);
+		check_all_or_nothing(x);
 		check_mapping(x, state);
 		check_wear(x, state);
 		fsnvm_engine_close(x);
@@ -348,6 +397,7 @@ static void crash_recovery(u8 *state)
 	enum fsnvm_media_status st;
 	struct fsnvm_engine *x;
 
+	note_pre_attach(state);
 	memcpy(nest_img, state, DEV_BYTES);
 	crash_push();
 	crash_attach(nest_img, DEV_BYTES);
@@ -570,7 +620,8 @@ int main(int argc, char **argv)
 	crash_img = aligned_alloc(4096, DEV_BYTES);
 	nest_img = aligned_alloc(4096, DEV_BYTES);
 	nest_crash_img = aligned_alloc(4096, DEV_BYTES);
-	CHECK(img && crash_img && nest_img && nest_crash_img, "oom");
+	pre_page = calloc(PRE_KEYS, sizeof(*pre_page));
+	CHECK(img && crash_img && nest_img && nest_crash_img && pre_page, "oom");
 	for (u64 i = 0; i < sequences; i++)
 		run_sequence(&version_counter);
 	wt_stop();
@@ -584,6 +635,7 @@ int main(int argc, char **argv)
 	free(crash_img);
 	free(nest_img);
 	free(nest_crash_img);
+	free(pre_page);
 	free(last_window);
 	return nr_violations ? 1 : 0;
 }

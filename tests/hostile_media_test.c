@@ -167,8 +167,9 @@ static void wear_at_bound(void)
  * pool's fill (fsnvm_wear_pool_note()).  A mapped entry whose plausible
  * wear does not fit, and a torn entry (the highest wear known stands for
  * it), must still reach the pool with their whole wear: they are its two
- * most worn frames, at 2^40 + 3.  Every entry is left clean, the one of a
- * key with an ordinary wear too (cleared by the scan, not the fill).
+ * most worn frames, at 2^40 + 3.  The attach writes no entry but the torn
+ * one, rewritten clean; the superblock's stale_below releases the two
+ * keys, so the device maps nothing after it.
  */
 static void wear_beyond_note(void)
 {
@@ -179,6 +180,7 @@ static void wear_beyond_note(void)
 	struct fsnvm_engine *e;
 	u64 w, f;
 	u32 a, b;
+	void *before;
 
 	begin("attach: a wear beyond 32 bits and a torn entry reach the pool whole");
 	ent->key = cpu_to_le64(fsnvm_key(0, 77));
@@ -191,6 +193,7 @@ static void wear_beyond_note(void)
 	ent->seq = cpu_to_le64(6);
 	ent->wear = cpu_to_le64(4);
 	fsnvm_entry_seal(ent);
+	before = copy_of(img, MIB);
 	e = open_recovered(img, MIB, FSNVM_RECOVER_ATTACH, &rep);
 	CHECK(rep.valid == 2 && rep.released == 2 && rep.torn == 1,
 	      "valid %llu released %llu torn %llu",
@@ -207,13 +210,125 @@ static void wear_beyond_note(void)
 	CHECK(w < 8, "third most worn has wear %llu", (unsigned long long)w);
 	spin_unlock(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++)
-		CHECK(fsnvm_entry_classify(entry(img, MIB, f)) ==
-		      FSNVM_ENTRY_FREE, "frame %llu not clean after attach",
+		CHECK(f == 4 || !memcmp(entry(img, MIB, f), entry(before, MIB, f),
+					FSNVM_ENTRY_BYTES),
+		      "attach rewrote the entry of frame %llu",
 		      (unsigned long long)f);
+	CHECK(fsnvm_entry_classify(entry(img, MIB, 4)) == FSNVM_ENTRY_FREE,
+	      "the torn entry is not rewritten clean");
 	CHECK(le64_to_cpu(entry(img, MIB, 3)->wear) == big &&
 	      le64_to_cpu(entry(img, MIB, 4)->wear) == big, "wear on the media");
 	fsnvm_engine_close(e);
+	e = inspect(img, MIB, &rep);
+	CHECK(rep.valid == 0 && rep.stale == 2 && !fsnvm_load(e, 0, 78, before) == 0,
+	      "after the attach: %llu valid, %llu stale",
+	      (unsigned long long)rep.valid, (unsigned long long)rep.stale);
+	fsnvm_engine_close(e);
 	done();
+	free(before);
+	free(img);
+}
+
+/* Set stale_below in both superblock copies, crcs resealed. */
+static void forge_stale_below(void *img, u64 value, bool feature)
+{
+	for (u64 off = 0; off <= FSNVM_SUPER_BACKUP; off += FSNVM_SUPER_BACKUP) {
+		struct fsnvm_super *sb = (void *)((u8 *)img + off);
+
+		if (feature)
+			sb->incompat |= cpu_to_le64(FSNVM_INCOMPAT_STALE_BELOW);
+		else
+			sb->incompat &= ~cpu_to_le64(FSNVM_INCOMPAT_STALE_BELOW);
+		sb->stale_below = cpu_to_le64(value);
+		sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+	}
+}
+
+/*
+ * A superblock whose stale_below no engine writes (2^64-1, crc right):
+ * every entry is released, and as no seq is left for new stores the
+ * attach is refused and the engine stays read-only.  Without the feature
+ * bit the field means nothing: the page is still there.
+ */
+static void stale_below_forged(void)
+{
+	static u8 page[FSNVM_PAGE_SIZE], got[FSNVM_PAGE_SIZE];
+	void *img = make_image(MIB, 0), *plain;
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e;
+
+	begin("superblock stale_below 2^64-1, crc resealed");
+	e = attach(img, MIB);
+	page_of(page, 5, 1);
+	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store");
+	fsnvm_engine_close(e);
+	plain = copy_of(img, MIB);
+	forge_stale_below(img, ~0ULL, true);
+	e = inspect(img, MIB, &rep);
+	CHECK(rep.valid == 0 && rep.stale == 1 &&
+	      fsnvm_load(e, 0, 5, got) == -ENOENT,
+	      "inspect: %llu valid, %llu stale", (unsigned long long)rep.valid,
+	      (unsigned long long)rep.stale);
+	fsnvm_engine_close(e);
+	e = fsnvm_engine_open(img, MIB, &st);
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	CHECK(fsnvm_recover(e, FSNVM_RECOVER_ATTACH, &rep) == -EOVERFLOW,
+	      "attach not refused");
+	CHECK(fsnvm_store(e, 0, 6, page) == -EROFS, "store not refused");
+	fsnvm_engine_close(e);
+	forge_stale_below(plain, ~0ULL, false);
+	e = inspect(plain, MIB, &rep);
+	CHECK(rep.valid == 1 && !rep.stale && fsnvm_load(e, 0, 5, got) == 0 &&
+	      !memcmp(got, page, sizeof(got)),
+	      "without the feature: %llu valid, %llu stale",
+	      (unsigned long long)rep.valid, (unsigned long long)rep.stale);
+	fsnvm_engine_close(e);
+	done();
+	free(plain);
+	free(img);
+}
+
+/*
+ * What an attach releases stays released for a bind that keeps pages
+ * (the swap device's KEEP), and what is stored after it does not: the
+ * page stored before the attach is gone, the one after it is kept, and a
+ * second attach with nothing stored since writes nothing at all.
+ */
+#define KEEP_BYTES (8 * MIB)	/* room for a block device beyond its reserve */
+
+static void attach_then_keep(void)
+{
+	static u8 page[FSNVM_PAGE_SIZE], got[FSNVM_PAGE_SIZE];
+	void *img = make_image(KEEP_BYTES, 0), *before;
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+
+	begin("pages an attach released stay released for a keep bind");
+	fsnvm_test_nr_writers = 4;	/* a small machine's reserve */
+	e = attach(img, KEEP_BYTES);
+	page_of(page, 1, 1);
+	CHECK(fsnvm_store(e, 0, 1, page) == 0, "store before");
+	fsnvm_engine_close(e);
+	e = attach(img, KEEP_BYTES);
+	page_of(page, 2, 1);
+	CHECK(fsnvm_store(e, 0, 2, page) == 0, "store after");
+	fsnvm_engine_close(e);
+	e = open_recovered(img, KEEP_BYTES, FSNVM_RECOVER_KEEP, &rep);
+	CHECK(fsnvm_load(e, 0, 1, got) == -ENOENT, "released page kept");
+	CHECK(fsnvm_load(e, 0, 2, got) == 0 && !memcmp(got, page, sizeof(got)),
+	      "page stored after the attach lost");
+	CHECK(rep.valid == 1 && rep.stale == 1, "keep: %llu valid, %llu stale",
+	      (unsigned long long)rep.valid, (unsigned long long)rep.stale);
+	fsnvm_engine_close(e);
+	e = attach(img, KEEP_BYTES);
+	fsnvm_engine_close(e);
+	before = copy_of(img, KEEP_BYTES);
+	e = attach(img, KEEP_BYTES);
+	fsnvm_engine_close(e);
+	CHECK(!memcmp(before, img, KEEP_BYTES), "an attach with nothing to release wrote");
+	done();
+	free(before);
 	free(img);
 }
 
@@ -436,6 +551,7 @@ int main(int argc, char **argv)
 		torn_zero, torn_ones, wear_max_u64, ones_torn, ones_sealed,
 		wear_at_bound, forged_vouch, forged_seq, stale_copy,
 		free_bad_vouch_writer, seq_no_room, wear_beyond_note,
+		stale_below_forged, attach_then_keep,
 	};
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
 

@@ -11,6 +11,8 @@
  *
  *   header, FZ_HEAD bytes
  *     0      flags: bit 0 COMPAT_DATA_CRC, bit 1 an unknown compat bit,
+ *            bit 2 the superblock's stale_below at the last record's seq
+ *            (with bit 3: 2^64 - 1, which no engine writes),
  *            bits 4..7 s: the implicit entries' wear spread (2^s - 1)
  *     1      extra device pages (0..7): 251..257 frames
  *     2      nrec: entry records that follow the bad list
@@ -174,7 +176,7 @@ static bool fz_build(const u8 *data, size_t size, struct fz_image *im)
 {
 	static const u8 uuid[16] = "fuzz-fuzz-fuzz!";
 	unsigned int nrec, i, spread;
-	u64 p, f, base_wear;
+	u64 p, f, base_wear, stale_below = 0;
 	u8 flags;
 
 	fz_init();
@@ -238,6 +240,14 @@ static bool fz_build(const u8 *data, size_t size, struct fz_image *im)
 		fsnvm_entry_seal(ent);
 		if (ctl & 1)
 			ent->crc ^= cpu_to_le32(1U << (ctl >> 3));
+		stale_below = le64_to_cpu(ent->seq);
+	}
+	if (flags & 4) {
+		struct fsnvm_super *sb = (struct fsnvm_super *)fz_img;
+
+		sb->incompat = cpu_to_le64(FSNVM_INCOMPAT_STALE_BELOW);
+		sb->stale_below = cpu_to_le64(flags & 8 ? ~0ULL : stale_below);
+		sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
 	}
 	im->rest = data;
 	im->rest_len = size;

@@ -18,16 +18,19 @@
  *  INSPECT  writes nothing (image read-only, fsnvm_pmem_copy traps);
  *           every used frame's entry is valid, committed and the key
  *           map's frame for its key, and no valid entry of the key beats
- *           it (so no key has two frames); the max seq is the highest
- *           seq or vouch seq of a trusted entry (neither torn nor
- *           implausible, fsnvm_layout.h); the verifier of `fsnvmctl
+ *           it (so no key has two frames); an entry below the
+ *           superblock's stale_below maps nothing; the max seq is the
+ *           highest seq or vouch seq of a trusted entry (neither torn nor
+ *           implausible, fsnvm_layout.h), or stale_below - 1; the
+ *           verifier of `fsnvmctl
  *           check` counts the same entries; loads return the mapped
  *           pages, or -EIO (counted, nothing retired) when their data
  *           crc is wrong;
- *  ATTACH   every frame is free or bad and the map is empty; the media
- *           then holds no key and no untrusted entry; a trusted entry
- *           keeps its wear, an untrusted one gets the highest trusted
- *           wear; a bad frame's entry is not touched;
+ *  ATTACH   every frame is free or bad and the map is empty; it writes
+ *           no trusted entry, and the superblock's stale_below then
+ *           releases every key named; an untrusted entry is rewritten
+ *           free with the highest trusted wear; a bad frame's entry is
+ *           not touched;
  *  serving  loads return what the model stored, or -ENOENT when it holds
  *           nothing; stores fail only with -ENOSPC, or all with -EROFS
  *           when the seqs found leave no room below FSNVM_SEQ_MAX; invalidate_area drops
@@ -88,9 +91,22 @@ static struct fsnvm_engine *open_marked(const struct fz_image *im)
 	return e;
 }
 
+/* The stale_below of the superblock on the media (0 if none is usable). */
+static u64 media_stale_below(const struct fz_image *im)
+{
+	struct fsnvm_geometry geo;
+	struct fsnvm_super sb;
+
+	if (fsnvm_super_pick(fz_img, im->bytes, &sb, &geo, NULL) !=
+	    FSNVM_MEDIA_OK)
+		return 0;
+	return fsnvm_super_stale_below(&sb);
+}
+
 static void inspect(const struct fz_image *im)
 {
 	u64 n = im->geo.nr_frames, f, g, used = 0, max_seq = 0, crc_bad = 0;
+	u64 stale_below = media_stale_below(im), stale = 0;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
@@ -103,6 +119,10 @@ static void inspect(const struct fz_image *im)
 		v->ok = !badmap[f] && !fsnvm_entry_untrusted(ent);
 		v->mapped = v->ok &&
 			    fsnvm_entry_classify(ent) == FSNVM_ENTRY_MAPPED;
+		if (v->mapped && fsnvm_entry_released(ent, stale_below)) {
+			v->mapped = false;
+			stale++;
+		}
 		v->key = le64_to_cpu(ent->key);
 		v->seq = le64_to_cpu(ent->seq);
 		v->wear = le64_to_cpu(ent->wear);
@@ -111,6 +131,8 @@ static void inspect(const struct fz_image *im)
 		if (v->ok && le64_to_cpu(ent->vouch_seq) > max_seq)
 			max_seq = le64_to_cpu(ent->vouch_seq);
 	}
+	if (stale_below > max_seq + 1)
+		max_seq = stale_below - 1;
 
 	e = open_marked(im);
 	fz_protect(true);
@@ -134,6 +156,7 @@ static void inspect(const struct fz_image *im)
 	}
 	ORACLE(used == e->map.nr_keys);
 	ORACLE(rep.max_seq == max_seq);
+	ORACLE(rep.stale == stale);
 	fsnvm_get_stats(e, &s);
 	ORACLE(s.frames_used == used);
 	ORACLE(s.frames_used + s.frames_free + s.frames_bad == s.frames_total);
@@ -144,6 +167,7 @@ static void inspect(const struct fz_image *im)
 	ORACLE(r.super == FSNVM_MEDIA_OK);
 	ORACLE(r.entries + r.bad == n);
 	ORACLE(r.valid == rep.valid);
+	ORACLE(r.stale == rep.stale);
 	ORACLE(r.torn == rep.torn);
 	ORACLE(r.implausible == rep.implausible);
 	ORACLE(r.duplicates == rep.duplicates);
@@ -253,7 +277,7 @@ static void keep(const struct fz_image *im)
 /* Returns the attached engine. */
 static struct fsnvm_engine *attach(const struct fz_image *im)
 {
-	u64 n = im->geo.nr_frames, f, hi = 0;
+	u64 n = im->geo.nr_frames, f, hi = 0, stale_below;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
@@ -274,6 +298,7 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 	fsnvm_get_stats(e, &s);
 	ORACLE(s.frames_used == 0 && s.pages_filled == 0);
 	ORACLE(s.frames_free + s.frames_bad == s.frames_total);
+	stale_below = media_stale_below(im);
 	for (f = 0; f < n; f++) {
 		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
 		unsigned int st = fsnvm_fstate(e, f);
@@ -287,10 +312,14 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 		}
 		if (st == FSNVM_FS_BAD)	/* retired by its entry */
 			continue;
-		ORACLE(fsnvm_entry_classify(ent) == FSNVM_ENTRY_FREE);
-		ORACLE(le64_to_cpu(ent->wear) ==
-		       (fsnvm_entry_untrusted(&before[f]) ? hi :
-			le64_to_cpu(before[f].wear)));
+		if (fsnvm_entry_untrusted(&before[f])) {
+			ORACLE(fsnvm_entry_classify(ent) == FSNVM_ENTRY_FREE);
+			ORACLE(le64_to_cpu(ent->wear) == hi);
+			continue;
+		}
+		ORACLE(!memcmp(ent, &before[f], sizeof(*ent)));
+		ORACLE(fsnvm_entry_classify(ent) != FSNVM_ENTRY_MAPPED ||
+		       fsnvm_entry_released(ent, stale_below));
 	}
 	return e;
 }

@@ -68,8 +68,11 @@ static void check_accepted(const struct fsnvm_super *sb, u64 dev,
 	fsnvm_super_build(&b, geo, sb->uuid, le64_to_cpu(sb->format_time));
 	ORACLE(fsnvm_super_check(&b, dev, &again) == FSNVM_MEDIA_OK);
 	ORACLE(!memcmp(&again, geo, sizeof(again)));
-	/* all but ro_compat, the reserved bytes and the crc */
-	ORACLE(!memcmp(&b, sb, 32) && !memcmp(b.uuid, sb->uuid, 64));
+	/*
+	 * all but incompat (known bits only, checked above), ro_compat, the
+	 * reserved bytes, stale_below and the crc
+	 */
+	ORACLE(!memcmp(&b, sb, 24) && !memcmp(b.uuid, sb->uuid, 64));
 }
 
 /* On a formatted image: the engine and the verifier agree. */

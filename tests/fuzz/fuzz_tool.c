@@ -86,7 +86,8 @@ static void check_verify(const struct vp_report *r, u64 n)
 	ORACLE(r->super == FSNVM_MEDIA_OK);
 	ORACLE(r->entries + r->bad == n);
 	ORACLE(r->valid == r->used + r->uncommitted + r->duplicates);
-	ORACLE(r->free + r->torn + r->implausible + r->valid + r->retired <=
+	ORACLE(r->free + r->stale + r->torn + r->implausible + r->valid +
+	       r->retired <=
 	       r->entries);
 	ORACLE(r->filled <= r->used);
 	ORACLE(r->errors + r->warnings == r->nr_problems);

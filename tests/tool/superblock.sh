@@ -53,7 +53,7 @@ says "$TMP/page" "page_size 8192, expected 4096"
 lie version 8 4 2
 says "$TMP/version" "format version newer than this code: version 2, this code reads version 1"
 lie incompat 24 8 4
-says "$TMP/incompat" "unknown incompatible feature: incompat 0x4, known 0x0"
+says "$TMP/incompat" "unknown incompatible feature: incompat 0x4, known 0x1"
 # a crc mismatch in both copies: stored and computed crc
 cp "$img" "$TMP/crc"
 put "$TMP/crc" 252 4 305419896
@@ -81,7 +81,7 @@ grep -q "^backup superblock at 2048: ok$" "$TMP/out" && ok "info --force: the ba
 grep -q "^  nr_frames      251$" "$TMP/out" && ok "info --force: the backup's nr_frames" || bad "info --force: backup nr_frames"
 grep -q "^in use:        neither: the device cannot be used$" "$TMP/out" && ok "info --force: neither used" ||
 	bad "info --force: in use"
-for f in magic version sb_bytes compat incompat ro_compat uuid page_size entry_bytes \
+for f in magic version sb_bytes compat incompat ro_compat uuid page_size entry_bytes stale_below \
 	 device_bytes index_offset data_offset format_time crc; do
 	[ "$(grep -c "^  $f  " "$TMP/out")" -eq 2 ] || bad "info --force: $f not in both copies"
 done

@@ -157,6 +157,8 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(o, "used", r->used);
 		jadd_u64(o, "filled", r->filled);
 		jadd_u64(o, "free", r->free);
+		jadd_u64(o, "released", r->stale);
+		jadd_u64(o, "stale_below", r->stale_below);
 		jadd_u64(o, "valid", r->valid);
 		jadd_u64(o, "torn", r->torn);
 		jadd_u64(o, "implausible", r->implausible);
@@ -170,6 +172,7 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(x, "torn", rep->torn);
 		jadd_u64(x, "implausible", rep->implausible);
 		jadd_u64(x, "uncommitted", rep->uncommitted);
+		jadd_u64(x, "released", rep->stale);
 		jadd_u64(x, "max_seq", rep->max_seq);
 		json_object_object_add(o, "recovery", x);
 	}
@@ -228,6 +231,10 @@ static void check_text(const char *path, const struct vp_report *r,
 	if (r->implausible)
 		printf("%s: %llu implausible entries, treated as torn\n", path,
 		       (unsigned long long)r->implausible);
+	if (r->stale)
+		printf("%s: %llu entries name a page an attach released (seq below %llu): free\n",
+		       path, (unsigned long long)r->stale,
+		       (unsigned long long)r->stale_below);
 	printf("%s: recovery would map %llu pages (max seq %llu)\n", path,
 	       (unsigned long long)(rep->valid - rep->duplicates -
 				    rep->uncommitted),

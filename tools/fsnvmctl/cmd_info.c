@@ -35,10 +35,13 @@ static void info_json(const struct dev *d, const struct fsnvm_super *sb,
 	jadd_u64(o, "compat", le64_to_cpu(sb->compat));
 	jadd_u64(o, "incompat", le64_to_cpu(sb->incompat));
 	jadd_u64(o, "ro_compat", le64_to_cpu(sb->ro_compat));
+	jadd_u64(o, "stale_below", fsnvm_super_stale_below(sb));
 	if (geo->compat & FSNVM_COMPAT_DATA_CRC)
 		json_object_array_add(feat, json_object_new_string("data_crc"));
 	if (geo->compat & FSNVM_COMPAT_BACKUP_SB)
 		json_object_array_add(feat, json_object_new_string("backup_sb"));
+	if (le64_to_cpu(sb->incompat) & FSNVM_INCOMPAT_STALE_BELOW)
+		json_object_array_add(feat, json_object_new_string("stale_below"));
 	json_object_object_add(o, "features", feat);
 	jadd_u64(o, "crc", le32_to_cpu(sb->crc));
 	jadd_str(o, "superblock_copy",
@@ -77,6 +80,9 @@ static void info_text(const struct dev *d, const struct fsnvm_super *sb,
 	       geo->compat & FSNVM_COMPAT_BACKUP_SB ? " (backup_sb)" : "",
 	       (unsigned long long)le64_to_cpu(sb->incompat),
 	       (unsigned long long)le64_to_cpu(sb->ro_compat));
+	if (fsnvm_super_stale_below(sb))
+		printf("released:      entries below seq %llu (the last attach's)\n",
+		       (unsigned long long)fsnvm_super_stale_below(sb));
 	if (pick->used == FSNVM_SB_BACKUP) {
 		fsnvm_super_problem_str(&pick->primary, why, sizeof(why));
 		printf("superblock:    crc 0x%08x, read from the backup at %u; primary damaged: %s\n",
@@ -133,6 +139,7 @@ static void dump_copy(const char *name, u64 off, const struct dev *d,
 	printf("  %-14s %llu (%s)\n", "format_time",
 	       (unsigned long long)le64_to_cpu(sb->format_time),
 	       fmt_time(le64_to_cpu(sb->format_time), when, sizeof(when)));
+	FIELD("stale_below", "%llu", (unsigned long long)le64_to_cpu(sb->stale_below));
 	FIELD("crc", "0x%08x", le32_to_cpu(sb->crc));
 #undef FIELD
 }
@@ -166,6 +173,7 @@ static struct json_object *copy_json(u64 off, const struct dev *d,
 	jadd_u64(o, "index_offset", le64_to_cpu(sb->index_offset));
 	jadd_u64(o, "data_offset", le64_to_cpu(sb->data_offset));
 	jadd_u64(o, "format_time", le64_to_cpu(sb->format_time));
+	jadd_u64(o, "stale_below", le64_to_cpu(sb->stale_below));
 	jadd_u64(o, "crc", le32_to_cpu(sb->crc));
 	jadd_u64(o, "computed_crc", fsnvm_super_crc(sb));
 	return o;
@@ -183,7 +191,8 @@ static void dump_differences(const struct dev *d)
 		F(magic), F(version), F(sb_bytes), F(compat), F(incompat),
 		F(ro_compat), F(uuid), F(page_size), F(entry_bytes),
 		F(device_bytes), F(nr_frames), F(index_offset), F(data_offset),
-		F(format_time), F(reserved), F(crc),
+		F(format_time), F(reserved), F(stale_below), F(reserved2),
+		F(crc),
 #undef F
 	};
 	const u8 *a = d->base, *b = a + FSNVM_SUPER_BACKUP;

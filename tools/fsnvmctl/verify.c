@@ -208,8 +208,13 @@ static int vp_super(const struct fsnvm_super *sb, struct vp_report *r)
 {
 	u64 compat = le64_to_cpu(sb->compat);
 	u64 made = le64_to_cpu(sb->format_time), now = (u64)time(NULL);
+	/* Without its feature bit the field is reserved. */
+	bool stale_field = sb->stale_below &&
+			   !(le64_to_cpu(sb->incompat) & FSNVM_INCOMPAT_STALE_BELOW);
 
-	if ((!all_zero(sb->reserved, sizeof(sb->reserved)) || sb->ro_compat) &&
+	if ((!all_zero(sb->reserved, sizeof(sb->reserved)) ||
+	     !all_zero(sb->reserved2, sizeof(sb->reserved2)) || sb->ro_compat ||
+	     stale_field) &&
 	    vp_add_frame(r, VP_SUPER_RESERVED, VP_WARNING, VP_NO_FRAME, 0, 0, 0))
 		return -ENOMEM;
 	if ((compat & ~FSNVM_COMPAT_KNOWN) &&
@@ -372,6 +377,10 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 	default:
 		return 0;	/* unknown flags: reported above; not mapped */
 	}
+	if (fsnvm_entry_released(&ent, r->stale_below)) {
+		r->stale++;	/* an attach released it: as a free entry */
+		return 0;
+	}
 	r->valid++;
 	if (keys->n == keys->cap) {
 		u64 cap = keys->cap ? keys->cap * 2 : 256;
@@ -478,6 +487,7 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 		free(keys.vouched);
 		return -ENOMEM;
 	}
+	r->stale_below = fsnvm_super_stale_below(&sb);
 	for (f = 0; f < r->geo.nr_frames && !ret; f++) {
 		if (bad && bad[f]) {
 			r->bad++;

@@ -88,6 +88,8 @@ struct vp_report {
 	u64 used;		/* distinct keys: frames the backend maps */
 	u64 filled;		/* of those, same-filled pages */
 	u64 free;		/* entries with key 0 */
+	u64 stale;		/* naming a key below stale_below: released */
+	u64 stale_below;	/* the superblock's (fsnvm_super_stale_below()) */
 	u64 torn;		/* entries with a bad crc */
 	u64 implausible;	/* crc ok, a counter out of bounds (as torn) */
 	u64 bad;		/* frames on bad blocks, not read */
