@@ -50,12 +50,14 @@
  * An attach releases every page the index names (swap never outlives a
  * boot) without rewriting a single entry: it raises stale_below above
  * every seq on the media, and an entry naming a key with a lower seq
- * holds nothing, for every reader.  One superblock update (backup, fence,
- * primary, fence, as a format's steps 2 and 3) releases them all at
- * once, so a crash inside an attach leaves every page or none; entries
- * cleared one by one could leave an older copy of a key whose newer
- * entry was already cleared, for a later bind that keeps pages to serve.
- * An old reader would serve those pages, hence the incompatible feature.
+ * holds nothing, for every reader.  One superblock update (the copy not
+ * in use, fence, the one in use, fence) releases them all at once, so a
+ * crash inside an attach leaves every page or none; entries cleared one
+ * by one could leave an older copy of a key whose newer entry was
+ * already cleared, for a later bind that keeps pages to serve.  Only when
+ * the other copy cannot be read (a media error) does attach clear the
+ * entries one by one instead.  An old reader would serve released pages,
+ * hence the incompatible feature.
  *
  * Format order (fsnvm_format()), so that a crash at any fence leaves the
  * old format or the new one, each with every frame's wear:

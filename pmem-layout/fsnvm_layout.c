@@ -332,29 +332,48 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 	return fix;
 }
 
-void fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
-				 const struct fsnvm_super_pick *pick,
-				 u64 stale_below)
+/* One copy, made durable. */
+static void fsnvm_super_write(void *base, enum fsnvm_super_copy copy,
+			      const struct fsnvm_super *sb)
 {
+	fsnvm_pmem_copy((u8 *)base + (copy == FSNVM_SB_BACKUP ?
+				      FSNVM_SUPER_BACKUP : 0),
+			sb, sizeof(*sb));
+	fsnvm_pmem_fence();
+}
+
+int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
+				const struct fsnvm_super_pick *pick,
+				u64 stale_below)
+{
+	enum fsnvm_super_copy other = pick->used == FSNVM_SB_BACKUP ?
+				      FSNVM_SB_PRIMARY : FSNVM_SB_BACKUP;
+	const struct fsnvm_super_problem *other_status =
+		other == FSNVM_SB_PRIMARY ? &pick->primary : &pick->backup;
+
+	/* Each copy is rewritten only while the other is good or expendable. */
+	if (other_status->status == FSNVM_MEDIA_IO_ERROR)
+		return -EIO;
 	/*
-	 * A torn primary is read from the backup, so a format without one
-	 * gains it first (its place is zero, fsnvm_format.h).
+	 * A format without a backup (then the primary is in use) first gains
+	 * one as the superblock stands, then a primary that names it: a crash
+	 * in between leaves a backup that says what the primary says.
 	 */
-	sb->compat = cpu_to_le64(le64_to_cpu(sb->compat) |
-				 FSNVM_COMPAT_BACKUP_SB);
+	if (!(le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB)) {
+		sb->compat = cpu_to_le64(le64_to_cpu(sb->compat) |
+					 FSNVM_COMPAT_BACKUP_SB);
+		sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+		fsnvm_super_write(base, FSNVM_SB_BACKUP, sb);
+		fsnvm_super_write(base, FSNVM_SB_PRIMARY, sb);
+	}
 	sb->incompat = cpu_to_le64(le64_to_cpu(sb->incompat) |
 				   FSNVM_INCOMPAT_STALE_BELOW);
 	sb->stale_below = cpu_to_le64(stale_below);
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
-	if (pick->backup.status != FSNVM_MEDIA_IO_ERROR) {
-		fsnvm_pmem_copy((u8 *)base + FSNVM_SUPER_BACKUP, sb,
-				sizeof(*sb));
-		fsnvm_pmem_fence();
-	}
-	if (pick->primary.status != FSNVM_MEDIA_IO_ERROR) {
-		fsnvm_pmem_copy(base, sb, sizeof(*sb));
-		fsnvm_pmem_fence();
-	}
+	/* The copy not in use first: torn, the one in use still stands. */
+	fsnvm_super_write(base, other, sb);
+	fsnvm_super_write(base, pick->used, sb);
+	return 0;
 }
 
 void fsnvm_entry_seal(struct fsnvm_entry *ent)

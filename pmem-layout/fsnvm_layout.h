@@ -113,13 +113,15 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 					 const struct fsnvm_super_pick *pick);
 
 /*
- * Write a new stale_below into both copies (fsnvm_format.h: backup, fence,
- * primary, fence), each unless pick says a media error hides it, and into
- * sb, the copy in use; a format without a backup copy gains one.
+ * Write a new stale_below into both copies (fsnvm_format.h), the one not
+ * in use (pick) first, each made durable, and into sb, the copy in use; a
+ * format without a backup copy gains one first.  -EIO, with nothing
+ * written, when the copy not in use cannot be read: rewriting the only
+ * good copy in place could tear it.
  */
-void fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
-				 const struct fsnvm_super_pick *pick,
-				 u64 stale_below);
+int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
+				const struct fsnvm_super_pick *pick,
+				u64 stale_below);
 
 /*
  * The keys the engine can hold: its DRAM map keeps 32-bit offsets

@@ -25,7 +25,8 @@
  * FSNVM_RECOVER_ATTACH then makes the device ready for a new boot's swap:
  * swap contents never outlive the swap device's own state, so every page
  * found is stale.  It releases them all at once by raising stale_below
- * past every seq found, writing no entry; torn and implausible entries
+ * past every seq found, writing no entry (entry by entry only when a
+ * superblock copy cannot be read); torn and implausible entries
  * are then rewritten clean with the highest wear known, and all frames go
  * to the free pool with their wear.  As nothing found is kept, no key is
  * mapped or resolved, and the report counts every entry naming one as
@@ -155,6 +156,26 @@ static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
 		rep->released++;
 	}
 	fsnvm_wear_pool_note(&e->pool, frame, le64_to_cpu(ent->wear));
+}
+
+/*
+ * ATTACH when the superblock cannot be updated (fsnvm_super_set_stale_below()):
+ * release the pages entry by entry; the fill's fence makes it durable.
+ */
+static void fsnvm_recover_clear_keys(struct fsnvm_engine *e)
+{
+	struct fsnvm_entry ent;
+	u64 f, wear;
+
+	lockdep_assert_held(&e->lock);
+	pr_warn("a superblock copy cannot be read: releasing the pages found entry by entry\n");
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		fsnvm_recover_yield(e, f);
+		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE &&
+		    !fsnvm_read_entry(e, f, &ent) &&
+		    fsnvm_entry_classify(&ent) == FSNVM_ENTRY_MAPPED)
+			fsnvm_clear_entry(e, f, &wear);
+	}
 }
 
 /*
@@ -345,9 +366,10 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		rep->max_seq = stale_below - 1;
 	e->seq = rep->max_seq + 1;	/* <= FSNVM_SEQ_MAX + 1: no wrap */
 	/* Release every page found, in one superblock update, if any. */
-	if (!maps && rep->valid)
-		fsnvm_super_set_stale_below(e->base, &e->super, &e->super_pick,
-					    e->seq);
+	if (!maps && rep->valid &&
+	    fsnvm_super_set_stale_below(e->base, &e->super, &e->super_pick,
+					e->seq))
+		fsnvm_recover_clear_keys(e);
 	e->user_wear_max = e->stats.wear_max;
 
 	/*

@@ -86,6 +86,7 @@ static void *img;		/* its media */
 static void *template_img;	/* a freshly formatted one */
 static u8 *crash_img;		/* durable image + the subset under test */
 static u8 *nest_img, *nest_crash_img;	/* the same for a crashed attach */
+static u8 *second_img;		/* a crashed attach's state, attached again */
 static const u8 *outer_durable;	/* durable before the first crash's window */
 static u64 *last_window;
 static unsigned int nr_last_window, max_last_window;
@@ -330,17 +331,19 @@ static void check_nested_state(u8 *state)
 		check_mapping(x, state);
 		check_wear(x, state);
 		fsnvm_engine_close(x);
-		x = fsnvm_engine_open(state, DEV_BYTES, &st);
+		/* On a copy: the next subsets start from this state as it is. */
+		memcpy(second_img, state, DEV_BYTES);
+		x = fsnvm_engine_open(second_img, DEV_BYTES, &st);
 		if (!x || fsnvm_recover(x, FSNVM_RECOVER_ATTACH, &rep))
 			VIOLATION("second attach failed");
 		fsnvm_engine_close(x);
-		x = inspect(state, &rep);
+		x = inspect(second_img, &rep);
 	}
 	if (x && rep.valid)
 		VIOLATION("%llu keys named after an attach",
 			  (unsigned long long)rep.valid);
 	if (x)
-		check_wear(x, state);
+		check_wear(x, second_img);
 	fsnvm_engine_close(x);
 	crash_pop();
 }
@@ -390,6 +393,35 @@ static void nest_hook(void *ctx)
 	for_each_subset(nest_crash_img, check_nested_state);
 }
 
+/*
+ * The superblock the next boot's attach starts from: as it is, with the
+ * primary damaged (a flipped bit: the backup is used and must be the
+ * copy rewritten last), or as a format without a backup copy (which the
+ * attach gives one before anything else).
+ */
+static void vary_superblock(u8 *state)
+{
+	struct fsnvm_super *sb = (struct fsnvm_super *)state, used;
+	struct fsnvm_super_pick pick;
+	struct fsnvm_geometry geo;
+
+	/* One fault at a time: only where both copies are good and agree. */
+	if (fsnvm_super_pick(state, DEV_BYTES, &used, &geo, &pick) !=
+	    FSNVM_MEDIA_OK || pick.used != FSNVM_SB_PRIMARY ||
+	    pick.backup.status != FSNVM_MEDIA_OK || pick.backup_differs)
+		return;
+	switch (splitmix64(&rng) % 3) {
+	case 1:
+		sb->uuid[3] ^= 0x10;
+		break;
+	case 2:
+		memset(state + FSNVM_SUPER_BACKUP, 0, sizeof(*sb));
+		sb->compat &= ~cpu_to_le64(FSNVM_COMPAT_BACKUP_SB);
+		sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+		break;
+	}
+}
+
 /* The next boot's attach on this crash state, crashed at its fences. */
 static void crash_recovery(u8 *state)
 {
@@ -397,8 +429,9 @@ static void crash_recovery(u8 *state)
 	enum fsnvm_media_status st;
 	struct fsnvm_engine *x;
 
-	note_pre_attach(state);
 	memcpy(nest_img, state, DEV_BYTES);
+	vary_superblock(nest_img);
+	note_pre_attach(nest_img);
 	crash_push();
 	crash_attach(nest_img, DEV_BYTES);
 	crash_set_hook(nest_hook, NULL);
@@ -621,7 +654,9 @@ int main(int argc, char **argv)
 	nest_img = aligned_alloc(4096, DEV_BYTES);
 	nest_crash_img = aligned_alloc(4096, DEV_BYTES);
 	pre_page = calloc(PRE_KEYS, sizeof(*pre_page));
-	CHECK(img && crash_img && nest_img && nest_crash_img && pre_page, "oom");
+	second_img = aligned_alloc(4096, DEV_BYTES);
+	CHECK(img && crash_img && nest_img && nest_crash_img && pre_page &&
+	      second_img, "oom");
 	for (u64 i = 0; i < sequences; i++)
 		run_sequence(&version_counter);
 	wt_stop();
@@ -636,6 +671,7 @@ int main(int argc, char **argv)
 	free(nest_img);
 	free(nest_crash_img);
 	free(pre_page);
+	free(second_img);
 	free(last_window);
 	return nr_violations ? 1 : 0;
 }
