@@ -165,6 +165,51 @@ static void inspected(bool rot)
 	free(img);
 }
 
+/*
+ * One superblock copy behind a media error (at 0 or at the backup's
+ * place): an attach must not rewrite the other, the only good one, in
+ * place (a torn write would leave none), so it releases the pages it
+ * finds entry by entry instead: neither copy changes, every entry that
+ * named a key is cleared, and nothing is found after it.
+ */
+static void super_unreadable(u64 at)
+{
+	const u64 bytes = 1024 * 1024;
+	void *img = make_image(bytes, 0);
+	struct fsnvm_engine *e = attach(img, bytes);
+	static u8 page[FSNVM_PAGE_SIZE], sb[FSNVM_SUPER_BYTES];
+	struct fsnvm_geometry geo;
+	struct fsnvm_recovery rep;
+
+	for (unsigned int k = 0; k < KEYS; k++) {
+		fill_page(page, k, 1);
+		page[0] |= 1;
+		CHECK(fsnvm_store(e, 0, k, page) == 0, "store %u", k);
+	}
+	fsnvm_engine_close(e);
+	memcpy(sb, img, sizeof(sb));
+	poison_lo = (u8 *)img + at;
+	poison_hi = poison_lo + 64;
+	e = open_recovered(img, bytes, FSNVM_RECOVER_ATTACH, &rep);
+	CHECK(rep.released == KEYS, "%llu released",
+	      (unsigned long long)rep.released);
+	geo = e->geo;
+	fsnvm_engine_close(e);
+	CHECK(!memcmp(sb, img, sizeof(sb)), "superblock rewritten in place");
+	for (u64 f = 0; f < geo.nr_frames; f++)
+		CHECK(fsnvm_entry_classify(fsnvm_entry_at(img, &geo, f)) !=
+		      FSNVM_ENTRY_MAPPED, "frame %llu still names a key",
+		      (unsigned long long)f);
+	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
+	CHECK(rep.valid == 0, "%llu pages after the attach",
+	      (unsigned long long)rep.valid);
+	fsnvm_engine_close(e);
+	poison_lo = poison_hi = NULL;
+	printf("superblock copy at %llu unreadable: %u pages released entry by entry, superblock untouched\n",
+	       (unsigned long long)at, KEYS);
+	free(img);
+}
+
 int main(void)
 {
 	run(0, false);
@@ -172,6 +217,8 @@ int main(void)
 	run(FSNVM_COMPAT_DATA_CRC, true);
 	inspected(false);
 	inspected(true);
-	printf("media errors: 5 cases, 0 failures\n");
+	super_unreadable(0);
+	super_unreadable(FSNVM_SUPER_BACKUP);
+	printf("media errors: 7 cases, 0 failures\n");
 	return 0;
 }
