@@ -57,14 +57,6 @@ enum fsnvm_race {
  * to learn that the writer has nothing pending.
  */
 #define FSNVM_STASH		16	/* frames and seqs taken per lock hold */
-/*
- * Counters of pending stores by key hash: a store of a key another
- * writer has pending finds its counter non-zero.  Many more counters than
- * pending stores (FSNVM_STASH per writer), so that two writers seldom
- * touch one line; a shared counter only sends a store down the locked
- * path.  Each counts at most FSNVM_STASH * FSNVM_MAX_WRITERS stores.
- */
-#define FSNVM_PENDING_BUCKETS	16384
 
 struct fsnvm_stash_slot {
 	u64 wear;		/* the frame's; once stored, as written */
@@ -93,6 +85,12 @@ struct fsnvm_writer {
 	u32 done_frame;
 	/* its loads' counters, summed by fsnvm_get_stats() */
 	u64 loads;
+	/*
+	 * Each slot's key once stored (fsnvm_key(); 0 if a locked store
+	 * took the slot), packed on two lines of their own: what other
+	 * writers' key checks read on every store (fsnvm_pending_key()).
+	 */
+	u64 key[FSNVM_STASH];
 	u64 failed_loads;
 	struct fsnvm_stash_slot slot[FSNVM_STASH];
 	u8 pad[56];
@@ -117,14 +115,6 @@ struct fsnvm_engine {
 	u64 capacity;			/* KEEP: keys of type 0 below this */
 	u8 *bounce;			/* the balancer's page buffer */
 	struct fsnvm_writer *writers;	/* [nr_writers], see above */
-	/*
-	 * The stores pending in all the writers' rings, counted by key hash
-	 * (fsnvm_writer.c): a store is counted from before it returns until
-	 * after it is in the key map.  Only the counter of its own key's
-	 * hash is read on a store, a line another CPU rarely wrote last,
-	 * where reading the other writers' rings meant their hot lines.
-	 */
-	atomic_t *pending;		/* [FSNVM_PENDING_BUCKETS] */
 	unsigned int nr_writers;	/* fsnvm_nr_writers() */
 	unsigned int writers_seen;	/* writers that ever stocked, lock */
 	u64 *vouched;			/* [FSNVM_MAX_WRITERS], by recovery */

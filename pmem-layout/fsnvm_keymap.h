@@ -90,21 +90,15 @@ static inline u64 fsnvm_keymap_keys_of_type(const struct fsnvm_keymap *map,
 }
 
 /*
- * (type, offset) hashed into [0, n): Fibonacci hashing, then Lemire's
- * multiply-shift range reduction.
+ * The slot a lookup of (type, offset) starts at: Fibonacci hashing, then
+ * Lemire's multiply-shift range reduction.
  */
-static inline u64 fsnvm_key_hash(unsigned int type, u32 offset, u64 n)
-{
-	u64 h = (((u64)type << 32) | offset) * 0x9e3779b97f4a7c15ULL;
-
-	return ((h >> 32) * n) >> 32;
-}
-
-/* The slot a lookup of (type, offset) starts at. */
 static inline u64 fsnvm_keymap_home(const struct fsnvm_keymap *map,
 				    unsigned int type, u32 offset)
 {
-	return fsnvm_key_hash(type, offset, map->nr_slots);
+	u64 h = (((u64)type << 32) | offset) * 0x9e3779b97f4a7c15ULL;
+
+	return ((h >> 32) * map->nr_slots) >> 32;
 }
 
 /*

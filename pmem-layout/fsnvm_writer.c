@@ -19,21 +19,17 @@
  *    since the key may have been published after its first look (only a
  *    lookup after the "nothing pending" check is sure to see it).
  *  - A key is never pending twice, nor pending while mapped, so publishing
- *    never replaces a mapping: a store runs lockless only if the counter
- *    of pending stores for its key's hash (engine->pending) is zero and
- *    the key is not mapped, looked up in that order.  A lockless store
- *    counts itself there after its entry is durable and before it
- *    returns; the publisher uncounts it once it is in the map (release;
- *    the check reads the counter with acquire).  A store of the key that
- *    returned earlier, on any writer, is then either counted or visible
- *    in the map, and the store takes the locked path, which publishes
- *    first.  This is what a duplicate store across CPUs needs without
- *    ordering sequence numbers across CPUs.  A store reads one counter,
- *    a line the other CPUs seldom wrote last: reading their rings meant
- *    reading, on every store, lines each of them wrote on its last one.
- *    Keys that share a counter only send a store down the locked path;
- *    refusing whenever another writer has anything pending would send
- *    most of them there.
+ *    never replaces a mapping: a store runs lockless only if no writer's
+ *    ring holds the key pending and the key is not mapped, looked up in
+ *    that order.  A store of the key that returned earlier, on any writer,
+ *    is then either visible in the map or in a ring (drained and used read
+ *    in that order, acquire; fsnvm_pending_key()); otherwise the store
+ *    takes the locked path, which publishes first.  This is what a
+ *    duplicate store across CPUs needs without ordering sequence numbers
+ *    across CPUs.  It costs a scan of at most FSNVM_STASH slots per
+ *    writer seen, and CPUs storing different keys at the same time all
+ *    stay lockless; refusing whenever another writer has anything pending
+ *    would send most of their stores down the locked path.
  *  - Each writer's sequence numbers grow (its batches come from the
  *    engine's counter, and a locked store of a writer takes its own batch
  *    first), which its vouches need (fsnvm_format.h).  The balancer takes
@@ -47,13 +43,6 @@
  */
 #include "fsnvm_internal.h"
 
-static atomic_t *fsnvm_pending_count(struct fsnvm_engine *e,
-				     unsigned int type, u32 offset)
-{
-	return &e->pending[fsnvm_key_hash(type, offset,
-					  FSNVM_PENDING_BUCKETS)];
-}
-
 static void fsnvm_publish_slot(struct fsnvm_engine *e,
 			       struct fsnvm_stash_slot *s)
 {
@@ -63,8 +52,6 @@ static void fsnvm_publish_slot(struct fsnvm_engine *e,
 	/* The state first: a lockless load that finds the key sees USED. */
 	WRITE_ONCE(e->state[s->frame], FSNVM_FS_USED);
 	old = fsnvm_keymap_set(&e->map, s->type, s->offset, s->frame);
-	/* Release: whoever sees it uncounted sees the key in the map. */
-	atomic_dec_return_release(fsnvm_pending_count(e, s->type, s->offset));
 	e->stats.succ_stores++;
 	fsnvm_count_user_write(e, s->wear);
 	/*
@@ -201,14 +188,39 @@ bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer)
 }
 
 /*
- * Is a store of this key (or of one sharing its counter) pending in a
- * writer's ring?  Zero means none is, or it was published: the acquire
- * orders the caller's lookup after the publisher's map update.
+ * Is a store of this key pending in any writer's ring?  Another writer's
+ * ring moves under the scan: a slot may be drained and reused meanwhile
+ * (restocked, then stored into).  Reading the reused slot can only miss
+ * the key if the key was published before the reuse; the smp_rmb() then
+ * orders the caller's lookup after that slot read, so the lookup sees
+ * the key in the map.  A false hit only sends the store down the locked
+ * path.  The keys are read once each (READ_ONCE), as their writer may be
+ * rewriting them.
  */
+static bool fsnvm_ring_has_key(struct fsnvm_writer *w, u64 key)
+{
+	/* Acquire: pairs with the publisher's release. */
+	u64 n = smp_load_acquire(&w->drained);
+	/* Acquire: pairs with the writer's release, keys first. */
+	u64 used = smp_load_acquire(&w->used);
+
+	for (; n < used; n++)
+		if (READ_ONCE(w->key[n % FSNVM_STASH]) == key)
+			return true;
+	return false;
+}
+
 static bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type,
 			      u32 offset)
 {
-	return atomic_read_acquire(fsnvm_pending_count(e, type, offset)) != 0;
+	unsigned int i, seen = READ_ONCE(e->writers_seen);
+	u64 key = fsnvm_key(type, offset);
+	bool found = false;
+
+	for (i = 0; i < seen && !found; i++)
+		found = fsnvm_ring_has_key(&e->writers[i], key);
+	smp_rmb();	/* the slots before the caller's lookup */
+	return found;
 }
 
 /*
@@ -251,6 +263,7 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 		/* Not ours to publish: the locked path takes the frame. */
 		*prewritten = s->frame;
 		s->taken = true;
+		WRITE_ONCE(w->key[w->used % FSNVM_STASH], 0);
 		/* Release: a publisher sees the slot taken. */
 		smp_store_release(&w->used, w->used + 1);
 		return -EAGAIN;
@@ -261,8 +274,7 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	s->wear = *wear;
 	s->type = type;
 	s->offset = offset;
-	/* Counted before it returns: a later store of the key sees it. */
-	atomic_inc(fsnvm_pending_count(e, type, offset));
+	WRITE_ONCE(w->key[w->used % FSNVM_STASH], fsnvm_key(type, offset));
 	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
 	smp_store_release(&w->used, w->used + 1);
 	return 0;

@@ -255,26 +255,6 @@ static inline void spin_unlock(spinlock_t *l)
 #define smp_rmb() barrier()
 #define smp_wmb() barrier()
 
-/* The kernel's atomic_t, for the operations the engine uses. */
-typedef struct {
-	int counter;
-} atomic_t;
-
-static inline void atomic_inc(atomic_t *v)
-{
-	__atomic_fetch_add(&v->counter, 1, __ATOMIC_RELAXED);
-}
-
-static inline int atomic_dec_return_release(atomic_t *v)
-{
-	return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_RELEASE);
-}
-
-static inline int atomic_read_acquire(const atomic_t *v)
-{
-	return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);
-}
-
 /*
  * The kernel's seqcount_spinlock_t: a seqcount whose writers hold the named
  * spinlock, which write_seqcount_begin() asserts (lockdep in the kernel).
