@@ -309,6 +309,20 @@ enum fsnvm_media_status fsnvm_super_pick(const void *base, u64 device_bytes,
 	return st;
 }
 
+void fsnvm_super_seal(struct fsnvm_super *sb)
+{
+	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+}
+
+void fsnvm_super_write(void *base, enum fsnvm_super_copy copy,
+		       const struct fsnvm_super *sb)
+{
+	fsnvm_pmem_copy((u8 *)base + (copy == FSNVM_SB_BACKUP ?
+				      FSNVM_SUPER_BACKUP : 0),
+			sb, sizeof(*sb));
+	fsnvm_pmem_fence();
+}
+
 enum fsnvm_super_copy fsnvm_super_repair(void *base,
 					 const struct fsnvm_super *sb,
 					 const struct fsnvm_super_pick *pick)
@@ -323,23 +337,9 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 		 pick->backup.status != FSNVM_MEDIA_IO_ERROR &&
 		 (pick->backup.status != FSNVM_MEDIA_OK || pick->backup_differs))
 		fix = FSNVM_SB_BACKUP;
-	if (fix == FSNVM_SB_NONE)
-		return fix;
-	fsnvm_pmem_copy((u8 *)base + (fix == FSNVM_SB_BACKUP ?
-				      FSNVM_SUPER_BACKUP : 0),
-			sb, sizeof(*sb));
-	fsnvm_pmem_fence();
+	if (fix != FSNVM_SB_NONE)
+		fsnvm_super_write(base, fix, sb);
 	return fix;
-}
-
-/* One copy, made durable. */
-static void fsnvm_super_write(void *base, enum fsnvm_super_copy copy,
-			      const struct fsnvm_super *sb)
-{
-	fsnvm_pmem_copy((u8 *)base + (copy == FSNVM_SB_BACKUP ?
-				      FSNVM_SUPER_BACKUP : 0),
-			sb, sizeof(*sb));
-	fsnvm_pmem_fence();
 }
 
 int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
@@ -362,14 +362,14 @@ int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
 	if (!(le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB)) {
 		sb->compat = cpu_to_le64(le64_to_cpu(sb->compat) |
 					 FSNVM_COMPAT_BACKUP_SB);
-		sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+		fsnvm_super_seal(sb);
 		fsnvm_super_write(base, FSNVM_SB_BACKUP, sb);
 		fsnvm_super_write(base, FSNVM_SB_PRIMARY, sb);
 	}
 	sb->incompat = cpu_to_le64(le64_to_cpu(sb->incompat) |
 				   FSNVM_INCOMPAT_STALE_BELOW);
 	sb->stale_below = cpu_to_le64(stale_below);
-	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+	fsnvm_super_seal(sb);
 	/* The copy not in use first: torn, the one in use still stands. */
 	fsnvm_super_write(base, other, sb);
 	fsnvm_super_write(base, pick->used, sb);

@@ -40,6 +40,8 @@ enum fsnvm_media_status fsnvm_geometry_for_size(u64 device_bytes,
 						struct fsnvm_geometry *geo);
 
 u32 fsnvm_super_crc(const struct fsnvm_super *sb);
+/* Fill in a superblock's crc. */
+void fsnvm_super_seal(struct fsnvm_super *sb);
 
 /*
  * Why a superblock copy was refused, for a message that names the field,
@@ -101,6 +103,10 @@ enum fsnvm_media_status fsnvm_super_pick(const void *base, u64 device_bytes,
 					 struct fsnvm_super *sb,
 					 struct fsnvm_geometry *geo,
 					 struct fsnvm_super_pick *pick);
+
+/* Write sb into one copy (primary or backup) and make it durable. */
+void fsnvm_super_write(void *base, enum fsnvm_super_copy copy,
+		       const struct fsnvm_super *sb);
 
 /*
  * Rewrite the copy pick says is damaged from the one in use (sb), made

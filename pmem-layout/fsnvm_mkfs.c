@@ -23,7 +23,7 @@ void fsnvm_super_build(struct fsnvm_super *sb, const struct fsnvm_geometry *geo,
 	sb->index_offset = cpu_to_le64(geo->index_offset);
 	sb->data_offset = cpu_to_le64(geo->data_offset);
 	sb->format_time = cpu_to_le64(format_time);
-	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
+	fsnvm_super_seal(sb);
 }
 
 /* Zero [from, to) of the superblock region. */
@@ -67,8 +67,6 @@ void fsnvm_format(void *base, const struct fsnvm_geometry *geo,
 
 	g.compat |= FSNVM_COMPAT_BACKUP_SB;
 	fsnvm_super_build(&sb, &g, uuid, format_time);
-	fsnvm_pmem_copy((u8 *)base + FSNVM_SUPER_BACKUP, &sb, sizeof(sb));
-	fsnvm_pmem_fence();
-	fsnvm_pmem_copy(base, &sb, sizeof(sb));
-	fsnvm_pmem_fence();
+	fsnvm_super_write(base, FSNVM_SB_BACKUP, &sb);
+	fsnvm_super_write(base, FSNVM_SB_PRIMARY, &sb);
 }
