@@ -257,7 +257,8 @@ static struct fsnvm_engine *fsnvm_kunit_open(struct kunit *test, void *img,
 
 /*
  * Pages stored, one stored twice, one invalidated, a clean close: a
- * reopen finds every page, the newer copy of the one stored twice; a torn
+ * reopen finds every page, the newer copy of the one stored twice; one
+ * whose frame is on the badblocks list is lost, its load fails; a torn
  * entry is counted and kept free; attach releases everything, wear kept,
  * and a later inspection finds nothing mapped.
  */
@@ -267,6 +268,7 @@ static void fsnvm_recover_image_test(struct kunit *test)
 	u8 *page = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
 	u8 *got = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
 	struct fsnvm_geometry geo;
+	enum fsnvm_media_status st;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
@@ -300,6 +302,19 @@ static void fsnvm_recover_image_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, got[1], 7);
 	f = fsnvm_keymap_find(&e->map, 0, 7);
 	KUNIT_ASSERT_NE(test, f, (u64)FSNVM_NO_FRAME);
+	fsnvm_engine_close(e);
+
+	/* Key 7's frame on the badblocks list: its page is lost, loudly. */
+	e = fsnvm_engine_open(img, FSNVM_KUNIT_IMAGE, &st);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	fsnvm_mark_bad(e, f);
+	KUNIT_EXPECT_EQ(test, fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep), 0);
+	KUNIT_EXPECT_EQ(test, rep.valid, 99ULL);
+	KUNIT_EXPECT_EQ(test, rep.lost, 1ULL);
+	KUNIT_EXPECT_EQ(test, fsnvm_load(e, 0, 7, got), -EIO);
+	KUNIT_EXPECT_EQ(test, fsnvm_load(e, 0, 8, got), 0);
+	fsnvm_get_stats(e, &s);
+	KUNIT_EXPECT_EQ(test, s.frames_used, 98ULL);
 	fsnvm_engine_close(e);
 
 	/* Tear key 7's entry by flipping a byte under its crc. */

@@ -396,6 +396,9 @@ static int fsnvm_ns_attach(struct fsnvm_dev *d, enum fsnvm_recover_mode mode,
 		pr_info("bound to %s: %llu frames, %llu pages kept, %llu duplicate, %llu torn, %llu bad frames, wear max %llu\n",
 			d->path, s.frames_total, s.frames_used, rep.duplicates,
 			rep.torn, rep.bad_frames, s.wear_max);
+	if (rep.lost)
+		pr_warn("%s: %llu pages kept are lost: their newest copy is on the badblocks list, and their reads fail\n",
+			d->path, rep.lost);
 	if (rep.torn || rep.implausible || rep.unreadable)
 		pr_warn("%s: %llu torn, %llu implausible and %llu unreadable index entries were reset (wear kept)\n",
 			d->path, rep.torn, rep.implausible, rep.unreadable);

@@ -383,10 +383,11 @@ void fsnvm_retire(struct fsnvm_engine *e, u32 frame)
 
 	lockdep_assert_held(&e->lock);
 	fsnvm_free_entry(e, frame, FSNVM_ENT_RETIRED, &wear);
+	if (fsnvm_fstate(e, frame) != FSNVM_FS_BAD)	/* else bad-listed */
+		e->stats.frames_bad++;
 	WRITE_ONCE(e->state[frame],
 		   (e->state[frame] & ~FSNVM_FS_STATE_MASK) | FSNVM_FS_BAD);
 	e->stats.frames_retired++;
-	e->stats.frames_bad++;
 }
 
 /*

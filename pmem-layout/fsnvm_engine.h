@@ -126,6 +126,11 @@ struct fsnvm_recovery {
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
 	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */
 	u64 uncommitted;	/* keys whose newest entry lacks its data */
+	/*
+	 * keys whose newest entry, committed, is on a bad-listed frame (and
+	 * in KEEP, one the device addresses): their loads fail
+	 */
+	u64 lost;
 	u64 stale;		/* entries naming a key below stale_below */
 	/* pages released: ATTACH all, KEEP those beyond the device */
 	u64 released;

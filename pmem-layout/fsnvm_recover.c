@@ -17,6 +17,14 @@
  * a crash inside the store, or before its writer's next store) holds
  * nothing, as its data may be torn.
  *
+ * A frame on the badblocks list before recovery (fsnvm_mark_bad()) is
+ * never used again, but its entry, when it can be read and is trusted,
+ * still counts: its seq and vouch as any other's, and a key it names takes
+ * part in that key's resolution with the frame left bad.  A key whose
+ * newest entry it is must not be served from an older copy elsewhere, nor
+ * read as never written: its page is lost, and its load fails
+ * (fsnvm_recover_bad_listed()).
+ *
  * FSNVM_RECOVER_INSPECT only reads: the result is the index as the media
  * has it (what the crash test and `fsnvmctl check` look at).
  * An entry naming a key below the superblock's stale_below was released
@@ -78,7 +86,13 @@ static u64 fsnvm_entry_seq(struct fsnvm_engine *e, u32 frame)
 	return le64_to_cpu(ent.seq);
 }
 
-/* Map one valid entry, resolving a key named twice by sequence number. */
+/*
+ * Map one valid entry, resolving a key named twice by sequence number.  A
+ * bad-listed frame (the header) takes part with its state left bad, and
+ * its bit in e->lost set while it holds the key: recovery's own mark
+ * until fsnvm_recover_bad_listed() settles it (e->lost is written under
+ * the lock; a bit on a bad frame the map does not hold means nothing).
+ */
 static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 			      const struct fsnvm_entry *ent,
 			      struct fsnvm_recovery *rep)
@@ -87,6 +101,7 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 	unsigned int type = fsnvm_key_type(key);
 	u32 offset = (u32)fsnvm_key_offset(key);
 	u32 other = fsnvm_keymap_find(&e->map, type, offset);
+	bool bad = fsnvm_fstate(e, frame) == FSNVM_FS_BAD;
 	u8 filled = (le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED) ?
 		    FSNVM_FS_FILLED : 0;
 
@@ -95,17 +110,166 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 	if (other != FSNVM_NO_FRAME) {
 		rep->duplicates++;
 		if (fsnvm_entry_seq(e, other) >= le64_to_cpu(ent->seq)) {
-			WRITE_ONCE(e->state[frame], FSNVM_FS_FREE);
+			if (!bad)
+				WRITE_ONCE(e->state[frame], FSNVM_FS_FREE);
 			return;
 		}
-		if (e->state[other] & FSNVM_FS_FILLED)
-			e->stats.pages_filled--;
-		WRITE_ONCE(e->state[other], FSNVM_FS_FREE);
+		if (fsnvm_fstate(e, other) == FSNVM_FS_BAD) {
+			__clear_bit(other, e->lost);
+		} else {
+			if (e->state[other] & FSNVM_FS_FILLED)
+				e->stats.pages_filled--;
+			WRITE_ONCE(e->state[other], FSNVM_FS_FREE);
+		}
 	}
 	fsnvm_keymap_set(&e->map, type, offset, frame);
+	if (bad) {
+		__set_bit(frame, e->lost);	/* fsnvm_recover_bad_listed() */
+		return;
+	}
 	WRITE_ONCE(e->state[frame], FSNVM_FS_USED | filled);
 	if (filled)
 		e->stats.pages_filled++;
+}
+
+/* A trusted entry's seqs and vouch (fsnvm_format.h). */
+static void fsnvm_recover_seqs(struct fsnvm_engine *e,
+			       const struct fsnvm_entry *ent,
+			       struct fsnvm_recovery *rep)
+{
+	fsnvm_entry_vouch(ent, e->vouched);
+	if (le64_to_cpu(ent->seq) > rep->max_seq)
+		rep->max_seq = le64_to_cpu(ent->seq);
+	if (le64_to_cpu(ent->vouch_seq) > rep->max_seq)
+		rep->max_seq = le64_to_cpu(ent->vouch_seq);
+}
+
+/*
+ * In the scan, a frame on the badblocks list (the header): what its
+ * entry says, if it can be read and is trusted.  Its wear is not taken:
+ * the frame is out of use.  An entry naming a key that is not released
+ * counts as released in ATTACH, and in KEEP and INSPECT takes part in
+ * the key's resolution.  Returns true if the entry names a key, released
+ * or not: for fsnvm_recover_bad_listed().
+ */
+static bool fsnvm_recover_bad_entry(struct fsnvm_engine *e, u32 frame,
+				    u64 stale_below, bool maps,
+				    struct fsnvm_recovery *rep)
+{
+	enum fsnvm_entry_class cls;
+	struct fsnvm_entry ent;
+
+	lockdep_assert_held(&e->lock);
+	if (fsnvm_read_entry(e, frame, &ent))
+		return false;
+	cls = fsnvm_entry_classify(&ent);
+	if (cls == FSNVM_ENTRY_TORN || cls == FSNVM_ENTRY_IMPLAUSIBLE)
+		return false;
+	fsnvm_recover_seqs(e, &ent, rep);
+	if (cls != FSNVM_ENTRY_MAPPED)
+		return false;
+	if (fsnvm_entry_released(&ent, stale_below)) {
+		rep->stale++;
+		return true;
+	}
+	if (maps) {
+		fsnvm_recover_key(e, frame, &ent, rep);
+	} else {
+		rep->valid++;
+		rep->released++;
+	}
+	return true;
+}
+
+/*
+ * After the scan (and in KEEP the device's range), without writing:
+ * settle the keys a bad-listed frame holds (marked in e->lost by
+ * fsnvm_recover_key()).  Uncommitted, or beyond what a KEEP device
+ * addresses, they hold nothing, as on any frame.  Otherwise the page is
+ * lost: the key stays mapped to the bad frame, whose lost bit makes its
+ * load fail and say so (fsnvm_load_failed()), as after a memory error
+ * while bound (fsnvm_poison.c).  An entry that cannot be read again
+ * counts as lost.  The marks stay: fsnvm_recover_bad_retire() rewrites
+ * those entries, and on frames the map does not hold they mean nothing.
+ */
+static void fsnvm_recover_bad_listed(struct fsnvm_engine *e,
+				     enum fsnvm_recover_mode mode,
+				     struct fsnvm_recovery *rep)
+{
+	struct fsnvm_entry ent;
+	unsigned int type;
+	u32 offset;
+	u64 f, key;
+
+	lockdep_assert_held(&e->lock);
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		fsnvm_recover_yield(e, f);
+		if (fsnvm_fstate(e, f) != FSNVM_FS_BAD ||
+		    !fsnvm_frame_lost(e, (u32)f))
+			continue;
+		if (!fsnvm_read_entry(e, f, &ent)) {
+			key = le64_to_cpu(ent.key);
+			type = fsnvm_key_type(key);
+			offset = (u32)fsnvm_key_offset(key);
+			if (!fsnvm_entry_committed(&ent, e->vouched)) {
+				fsnvm_keymap_remove(&e->map, type, offset);
+				rep->uncommitted++;
+				continue;
+			}
+			if (mode == FSNVM_RECOVER_KEEP &&
+			    (type || offset >= e->capacity)) {
+				fsnvm_keymap_remove(&e->map, type, offset);
+				rep->released++;
+				continue;
+			}
+			if (mode == FSNVM_RECOVER_KEEP)
+				pr_err_ratelimited("frame %llu is on the badblocks list: page of swap type %u offset %u lost\n",
+						   (unsigned long long)f, type,
+						   offset);
+		}
+		e->stats.pages_lost++;
+		rep->lost++;
+	}
+}
+
+/*
+ * KEEP: no bad-listed entry may name a key once the bind is done, or it
+ * would come back once its block leaves the list.  They are rewritten in
+ * the order that keeps a crash from serving an older copy: first those
+ * not holding their key (an older copy, released, superseded), before the
+ * fill, whose fence makes them durable with the other frames' clears;
+ * then (after) those the scan marked, which hold or held their key's
+ * newest entry: retired, a lost page's key staying mapped until its load
+ * or invalidation.
+ */
+static void fsnvm_recover_bad_clear(struct fsnvm_engine *e)
+{
+	struct fsnvm_entry ent;
+	u64 f, wear;
+
+	lockdep_assert_held(&e->lock);
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		fsnvm_recover_yield(e, f);
+		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD &&
+		    !fsnvm_frame_lost(e, (u32)f) &&
+		    !fsnvm_read_entry(e, f, &ent) &&
+		    fsnvm_entry_classify(&ent) == FSNVM_ENTRY_MAPPED)
+			fsnvm_clear_entry(e, f, &wear);
+	}
+}
+
+static void fsnvm_recover_bad_retire(struct fsnvm_engine *e)
+{
+	u64 f;
+
+	lockdep_assert_held(&e->lock);
+	for (f = 0; f < e->geo.nr_frames; f++) {
+		fsnvm_recover_yield(e, f);
+		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD &&
+		    fsnvm_frame_lost(e, (u32)f))
+			fsnvm_retire(e, (u32)f);
+	}
+	fsnvm_pmem_fence();
 }
 
 /*
@@ -160,7 +324,8 @@ static void fsnvm_recover_attach_one(struct fsnvm_engine *e, u32 frame,
 
 /*
  * ATTACH when the superblock cannot be updated (fsnvm_super_set_stale_below()):
- * release the pages entry by entry; the fill's fence makes it durable.
+ * release the pages entry by entry, bad-listed frames' too; the fill's
+ * fence makes it durable.
  */
 static void fsnvm_recover_clear_keys(struct fsnvm_engine *e)
 {
@@ -171,7 +336,8 @@ static void fsnvm_recover_clear_keys(struct fsnvm_engine *e)
 	pr_warn("a superblock copy cannot be read: releasing the pages found entry by entry\n");
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		fsnvm_recover_yield(e, f);
-		if (fsnvm_fstate(e, f) == FSNVM_FS_FREE &&
+		if ((fsnvm_fstate(e, f) == FSNVM_FS_FREE ||
+		     fsnvm_fstate(e, f) == FSNVM_FS_BAD) &&
 		    !fsnvm_read_entry(e, f, &ent) &&
 		    fsnvm_entry_classify(&ent) == FSNVM_ENTRY_MAPPED)
 			fsnvm_clear_entry(e, f, &wear);
@@ -295,7 +461,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	/* ATTACH maps nothing: every page it finds is stale (the header). */
 	bool maps = mode != FSNVM_RECOVER_ATTACH;
 	u64 stale_below = fsnvm_super_stale_below(&e->super);
-	u64 f, untrusted, min_wear = ~0ULL;
+	u64 f, untrusted, bad_named = 0, min_wear = ~0ULL;
 
 	lockdep_assert_held(&e->lock);
 	memset(rep, 0, sizeof(*rep));
@@ -308,8 +474,11 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		fsnvm_recover_yield(e, f);
 		if (maps)
 			fsnvm_recover_prefetch(e, f + FSNVM_RECOVER_AHEAD);
-		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD)
+		if (fsnvm_fstate(e, f) == FSNVM_FS_BAD) {
+			bad_named += fsnvm_recover_bad_entry(e, f, stale_below,
+							     maps, rep);
 			continue;
+		}
 		if (fsnvm_read_entry(e, f, &ent)) {
 			rep->unreadable++;
 			WRITE_ONCE(e->state[f], FSNVM_FS_BAD);
@@ -345,11 +514,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		} else if (wear < min_wear) {
 			min_wear = wear;
 		}
-		fsnvm_entry_vouch(&ent, e->vouched);
-		if (le64_to_cpu(ent.seq) > rep->max_seq)
-			rep->max_seq = le64_to_cpu(ent.seq);
-		if (le64_to_cpu(ent.vouch_seq) > rep->max_seq)
-			rep->max_seq = le64_to_cpu(ent.vouch_seq);
+		fsnvm_recover_seqs(e, &ent, rep);
 		if (cls == FSNVM_ENTRY_MAPPED && maps)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
@@ -383,7 +548,13 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	fsnvm_wear_pool_reset(&e->pool, min_wear == ~0ULL ? 0 : min_wear);
 	if (mode == FSNVM_RECOVER_KEEP)
 		fsnvm_recover_keep_range(e, rep);
+	if (maps && bad_named)
+		fsnvm_recover_bad_listed(e, mode, rep);
+	if (mode == FSNVM_RECOVER_KEEP && bad_named)
+		fsnvm_recover_bad_clear(e);
 	fsnvm_recover_fill(e, mode);
+	if (mode == FSNVM_RECOVER_KEEP && bad_named)
+		fsnvm_recover_bad_retire(e);
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
 	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {
 		/*

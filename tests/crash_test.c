@@ -26,7 +26,10 @@
  *    the data the key holds is still checked.  During an attach every key
  *    may hold nothing (it releases them all);
  *  - no key is named by two mapped frames;
- *  - no frame's wear is below its durable wear before the window.
+ *  - no frame's wear is below its durable wear before the window;
+ *  - with the frame of one key's page (the key in flight, or one in turn)
+ *    on the badblocks list, that key's load fails: its page is lost,
+ *    and no older copy stands in for it.
  * After a clean close the durable image must hold every acknowledged page,
  * none uncommitted.
  *
@@ -42,6 +45,9 @@
  * usage: crash_test [SEQUENCES] [SEED]
  * Prints: crash: N sequences, M crash states (R in recovery), V violations
  */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "crash_shim.h"
 #include "writer_threads.h"
 
@@ -233,6 +239,46 @@ static struct fsnvm_engine *inspect(u8 *state, struct fsnvm_recovery *rep)
 	return x;
 }
 
+/*
+ * The frame holding key k's page goes on the badblocks list before the
+ * next bind: the page is lost, and its load must fail, never serve an
+ * older copy of the key that a crash left named elsewhere, nor read as
+ * never written.  k: the key in flight, or one in turn.
+ */
+static int devnull_fd, stderr_fd;	/* for check_bad_listed() */
+static u64 nr_bad_listed;
+
+static void check_bad_listed(struct fsnvm_engine *x, u8 *state)
+{
+	unsigned int k = model.op == OP_STORE ? model.key :
+			 (unsigned int)(nr_states % NKEYS);
+	unsigned int type = k / KEYS_PER_TYPE, off = k % KEYS_PER_TYPE;
+	u32 f = fsnvm_keymap_find(&x->map, type, off);
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *y;
+	int ret;
+
+	if (f == FSNVM_NO_FRAME)
+		return;
+	nr_bad_listed++;
+	y = fsnvm_engine_open(state, DEV_BYTES, &st);
+	if (!y)
+		return;		/* reported by inspect() */
+	fsnvm_mark_bad(y, f);
+	fsnvm_recover(y, FSNVM_RECOVER_INSPECT, &rep);
+	/* the engine logs the lost page: not into the test's log */
+	fflush(stderr);
+	dup2(devnull_fd, STDERR_FILENO);
+	ret = fsnvm_load(y, type, off, page);
+	fflush(stderr);
+	dup2(stderr_fd, STDERR_FILENO);
+	if (ret != -EIO)
+		VIOLATION("key %u: its frame %u on the badblocks list, the load returned %d%s",
+			  k, f, ret, ret ? "" : " (an older copy)");
+	fsnvm_engine_close(y);
+}
+
 static void check_state(u8 *state, bool strict)
 {
 	struct fsnvm_recovery rep;
@@ -260,6 +306,7 @@ static void check_state(u8 *state, bool strict)
 		check_key(x, k, vouched, strict, false);
 	check_mapping(x, state);
 	check_wear(x, state);
+	check_bad_listed(x, state);
 	fsnvm_engine_close(x);
 }
 
@@ -648,6 +695,10 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < NW; i++)
 		CHECK(wt_id(i) == i + 1, "worker %u has writer id %u", i,
 		      wt_id(i));
+	devnull_fd = open("/dev/null", O_WRONLY);
+	stderr_fd = dup(STDERR_FILENO);
+	CHECK(devnull_fd >= 0 && stderr_fd >= 0, "/dev/null: %s",
+	      strerror(errno));
 	template_img = make_image(DEV_BYTES, 0);
 	img = aligned_alloc(4096, DEV_BYTES);
 	crash_img = aligned_alloc(4096, DEV_BYTES);
@@ -660,6 +711,8 @@ int main(int argc, char **argv)
 	for (u64 i = 0; i < sequences; i++)
 		run_sequence(&version_counter);
 	wt_stop();
+	printf("crash: %llu states with a page's frame on the badblocks list\n",
+	       (unsigned long long)nr_bad_listed);
 	printf("crash: %llu sequences, %llu crash states (%llu in recovery), %llu violations\n",
 	       (unsigned long long)sequences,
 	       (unsigned long long)(nr_states + nr_nested_states),

@@ -18,7 +18,9 @@
  *  INSPECT  writes nothing (image read-only, fsnvm_pmem_copy traps);
  *           every used frame's entry is valid, committed and the key
  *           map's frame for its key, and no valid entry of the key beats
- *           it (so no key has two frames); an entry below the
+ *           it (so no key has two frames), a bad-listed frame's entry
+ *           included: a key whose winner that is stays mapped there and
+ *           its load fails (lost); an entry below the
  *           superblock's stale_below maps nothing; the max seq is the
  *           highest seq or vouch seq of a trusted entry (neither torn nor
  *           implausible, fsnvm_layout.h), or stale_below - 1; the
@@ -30,7 +32,7 @@
  *           no trusted entry, and the superblock's stale_below then
  *           releases every key named; an untrusted entry is rewritten
  *           free with the highest trusted wear; a bad frame's entry is
- *           not touched;
+ *           not touched, but stale_below releases it too;
  *  serving  loads return what the model stored, or -ENOENT when it holds
  *           nothing; stores fail only with -ENOSPC, or all with -EROFS
  *           when the seqs found leave no room below FSNVM_SEQ_MAX; invalidate_area drops
@@ -49,7 +51,7 @@
 #define MAX_OPS	48
 
 struct ent_view {
-	bool ok;		/* trusted, frame not on the bad list */
+	bool ok;		/* trusted (a bad-listed frame's too) */
 	bool mapped;		/* FSNVM_ENTRY_MAPPED */
 	u64 key, seq, wear;
 };
@@ -106,7 +108,7 @@ static u64 media_stale_below(const struct fz_image *im)
 static void inspect(const struct fz_image *im)
 {
 	u64 n = im->geo.nr_frames, f, g, used = 0, max_seq = 0, crc_bad = 0;
-	u64 stale_below = media_stale_below(im), stale = 0;
+	u64 stale_below = media_stale_below(im), stale = 0, lost = 0;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	struct fsnvm_stats s;
@@ -116,7 +118,7 @@ static void inspect(const struct fz_image *im)
 		const struct fsnvm_entry *ent = fsnvm_entry_at(fz_img, &im->geo, f);
 		struct ent_view *v = &view[f];
 
-		v->ok = !badmap[f] && !fsnvm_entry_untrusted(ent);
+		v->ok = !fsnvm_entry_untrusted(ent);
 		v->mapped = v->ok &&
 			    fsnvm_entry_classify(ent) == FSNVM_ENTRY_MAPPED;
 		if (v->mapped && fsnvm_entry_released(ent, stale_below)) {
@@ -154,7 +156,30 @@ static void inspect(const struct fz_image *im)
 				ORACLE(view[g].seq < v->seq ||
 				       (view[g].seq == v->seq && g > f));
 	}
-	ORACLE(used == e->map.nr_keys);
+	/*
+	 * A key whose winner is on a bad-listed frame: mapped there, lost,
+	 * never an older copy elsewhere (the loop above).
+	 */
+	for (f = 0; f < n; f++) {
+		const struct ent_view *v = &view[f];
+
+		if (!badmap[f] || !v->mapped ||
+		    fsnvm_keymap_find(&e->map, fsnvm_key_type(v->key),
+				      (u32)fsnvm_key_offset(v->key)) != f)
+			continue;
+		lost++;
+		ORACLE(test_bit(f, e->lost));	/* its load fails */
+		ORACLE(fsnvm_entry_committed(fsnvm_entry_at(fz_img, &im->geo, f),
+					     e->vouched));
+		for (g = 0; g < n; g++)
+			if (g != f && view[g].mapped && view[g].key == v->key)
+				ORACLE(view[g].seq < v->seq ||
+				       (view[g].seq == v->seq && g > f));
+	}
+	ORACLE(rep.lost == lost);
+	fsnvm_get_stats(e, &s);
+	ORACLE(s.pages_lost == lost);
+	ORACLE(used + lost == e->map.nr_keys);
 	ORACLE(rep.max_seq == max_seq);
 	ORACLE(rep.stale == stale);
 	fsnvm_get_stats(e, &s);
@@ -172,6 +197,7 @@ static void inspect(const struct fz_image *im)
 	ORACLE(r.implausible == rep.implausible);
 	ORACLE(r.duplicates == rep.duplicates);
 	ORACLE(r.uncommitted == rep.uncommitted);
+	ORACLE(r.lost == rep.lost);
 	ORACLE(r.retired == rep.retired);
 	ORACLE(r.used == used);
 	ORACLE(r.filled == s.pages_filled);
@@ -200,6 +226,13 @@ static void inspect(const struct fz_image *im)
 		}
 		ORACLE(fsnvm_fstate(e, f) == FSNVM_FS_USED);
 	}
+	for (f = 0; f < n; f++)		/* a lost page's load fails */
+		if (badmap[f] && view[f].mapped &&
+		    fsnvm_keymap_find(&e->map, fsnvm_key_type(view[f].key),
+				      (u32)fsnvm_key_offset(view[f].key)) == f)
+			ORACLE(fsnvm_load(e, fsnvm_key_type(view[f].key),
+					  fsnvm_key_offset(view[f].key),
+					  got) == -EIO);
 	fsnvm_get_stats(e, &s);
 	ORACLE(s.crc_errors == crc_bad && s.frames_bad == rep.bad_frames);
 	fsnvm_engine_close(e);
@@ -209,9 +242,9 @@ static void inspect(const struct fz_image *im)
 /*
  * The swap device's attach (FSNVM_RECOVER_KEEP) on what inspect() saw:
  * it keeps exactly the committed winners the device can address (type 0,
- * below its capacity), serves them, and leaves every other frame that is
- * not bad with a clean free entry, so no later recovery finds a page it
- * dropped.  Its close vouches for nothing new: the next steps recover the
+ * below its capacity), serves them, and leaves every other frame with a
+ * clean free entry (a bad-listed one's cleared, or retired under a lost
+ * page, whose load fails), so no later recovery finds a page it dropped.  Its close vouches for nothing new: the next steps recover the
  * same pages.
  */
 static void keep(const struct fz_image *im)
@@ -244,8 +277,20 @@ static void keep(const struct fz_image *im)
 		bool addressable = v->mapped && !fsnvm_key_type(v->key) &&
 				   fsnvm_key_offset(v->key) < cap;
 
-		if (st == FSNVM_FS_BAD)
+		if (st == FSNVM_FS_BAD) {
+			/* a lost page's load fails */
+			if (v->mapped &&
+			    fsnvm_keymap_find(&e->map, fsnvm_key_type(v->key),
+					      (u32)fsnvm_key_offset(v->key)) == f)
+				ORACLE(fsnvm_load(e, fsnvm_key_type(v->key),
+						  fsnvm_key_offset(v->key),
+						  got) == -EIO);
+			/* no bad-listed entry names a key any more */
+			if (!ret)
+				ORACLE(fsnvm_entry_classify(ent) !=
+				       FSNVM_ENTRY_MAPPED);
 			continue;
+		}
 		ORACLE((st == FSNVM_FS_USED) == (was_used[f] && addressable));
 		if (st == FSNVM_FS_USED) {
 			kept++;
@@ -308,6 +353,10 @@ static struct fsnvm_engine *attach(const struct fz_image *im)
 		if (badmap[f]) {
 			ORACLE(st == FSNVM_FS_BAD);
 			ORACLE(!memcmp(ent, &before[f], sizeof(*ent)));
+			/* released all the same (fsnvm_recover.c) */
+			ORACLE(fsnvm_entry_untrusted(ent) ||
+			       fsnvm_entry_classify(ent) != FSNVM_ENTRY_MAPPED ||
+			       fsnvm_entry_released(ent, stale_below));
 			continue;
 		}
 		if (st == FSNVM_FS_BAD)	/* retired by its entry */

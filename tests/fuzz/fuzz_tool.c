@@ -85,10 +85,11 @@ static void check_verify(const struct vp_report *r, u64 n)
 
 	ORACLE(r->super == FSNVM_MEDIA_OK);
 	ORACLE(r->entries + r->bad == n);
-	ORACLE(r->valid == r->used + r->uncommitted + r->duplicates);
+	ORACLE(r->valid == r->used + r->uncommitted + r->duplicates + r->lost);
+	/* valid and stale also count bad-listed frames' entries */
 	ORACLE(r->free + r->stale + r->torn + r->implausible + r->valid +
 	       r->retired <=
-	       r->entries);
+	       r->entries + r->bad);
 	ORACLE(r->filled <= r->used);
 	ORACLE(r->errors + r->warnings == r->nr_problems);
 	for (i = 0; i < r->nr_problems; i++) {
@@ -117,6 +118,7 @@ static void check_verify(const struct vp_report *r, u64 n)
 	ORACLE(kinds[VP_DUPLICATE_KEY] == r->duplicates);
 	ORACLE(kinds[VP_UNCOMMITTED] == r->uncommitted);
 	ORACLE(kinds[VP_BAD_BLOCK] == r->bad);
+	ORACLE(kinds[VP_LOST_PAGE] == r->lost);
 	ORACLE(kinds[VP_RETIRED] == r->retired);
 	ORACLE(implausible == r->implausible);
 	ORACLE(!r->torn || r->errors);
@@ -138,7 +140,8 @@ static void check_recovery(const struct vp_report *r)
 	ORACLE(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0);
 	fsnvm_engine_close(e);
 	ORACLE(rep.valid == r->valid && rep.duplicates == r->duplicates &&
-	       rep.torn == r->torn && rep.uncommitted == r->uncommitted);
+	       rep.torn == r->torn && rep.uncommitted == r->uncommitted &&
+	       rep.lost == r->lost);
 	ORACLE(rep.retired == r->retired && rep.implausible == r->implausible);
 }
 

@@ -166,12 +166,14 @@ static void check_json(const char *path, const struct vp_report *r,
 		jadd_u64(o, "uncommitted", r->uncommitted);
 		jadd_u64(o, "retired", r->retired);
 		jadd_u64(o, "bad", r->bad);
+		jadd_u64(o, "lost", r->lost);
 		x = json_object_new_object();
 		jadd_u64(x, "valid", rep->valid);
 		jadd_u64(x, "duplicates", rep->duplicates);
 		jadd_u64(x, "torn", rep->torn);
 		jadd_u64(x, "implausible", rep->implausible);
 		jadd_u64(x, "uncommitted", rep->uncommitted);
+		jadd_u64(x, "lost", rep->lost);
 		jadd_u64(x, "released", rep->stale);
 		jadd_u64(x, "max_seq", rep->max_seq);
 		json_object_object_add(o, "recovery", x);
@@ -231,13 +233,16 @@ static void check_text(const char *path, const struct vp_report *r,
 	if (r->implausible)
 		printf("%s: %llu implausible entries, treated as torn\n", path,
 		       (unsigned long long)r->implausible);
+	if (r->lost)
+		printf("%s: %llu pages lost: their newest copy is on a bad block\n",
+		       path, (unsigned long long)r->lost);
 	if (r->stale)
 		printf("%s: %llu entries name a page an attach released (seq below %llu): free\n",
 		       path, (unsigned long long)r->stale,
 		       (unsigned long long)r->stale_below);
 	printf("%s: recovery would map %llu pages (max seq %llu)\n", path,
 	       (unsigned long long)(rep->valid - rep->duplicates -
-				    rep->uncommitted),
+				    rep->uncommitted - rep->lost),
 	       (unsigned long long)rep->max_seq);
 	printf("%s: %s: %llu error%s, %llu warning%s\n", path, check_status(r),
 	       (unsigned long long)r->errors, r->errors == 1 ? "" : "s",
@@ -267,16 +272,20 @@ static int check_recovery(const struct dev *d, const struct vp_report *r,
 	fsnvm_engine_close(e);
 	if (rep->valid != r->valid || rep->duplicates != r->duplicates ||
 	    rep->torn != r->torn || rep->uncommitted != r->uncommitted ||
-	    rep->implausible != r->implausible)
-		return fail("%s: internal error: recovery counts %llu valid, %llu duplicate, %llu torn, %llu implausible; check counts %llu, %llu, %llu, %llu",
+	    rep->implausible != r->implausible || rep->lost != r->lost)
+		return fail("%s: internal error: recovery counts %llu valid, %llu duplicate, %llu torn, %llu implausible, %llu uncommitted, %llu lost; check counts %llu, %llu, %llu, %llu, %llu, %llu",
 			    d->path, (unsigned long long)rep->valid,
 			    (unsigned long long)rep->duplicates,
 			    (unsigned long long)rep->torn,
 			    (unsigned long long)rep->implausible,
+			    (unsigned long long)rep->uncommitted,
+			    (unsigned long long)rep->lost,
 			    (unsigned long long)r->valid,
 			    (unsigned long long)r->duplicates,
 			    (unsigned long long)r->torn,
-			    (unsigned long long)r->implausible);
+			    (unsigned long long)r->implausible,
+			    (unsigned long long)r->uncommitted,
+			    (unsigned long long)r->lost);
 	return 0;
 }
 

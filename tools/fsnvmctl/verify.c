@@ -25,6 +25,7 @@ static const char * const vp_kind_names[VP_NR_KINDS] = {
 	[VP_STALE_FREE] = "stale_free",
 	[VP_DUPLICATE_KEY] = "duplicate_key",
 	[VP_BAD_BLOCK] = "bad_block",
+	[VP_LOST_PAGE] = "lost_page",
 	[VP_BAD_WRITER] = "bad_writer",
 	[VP_BAD_VOUCH_WRITER] = "bad_vouch_writer",
 	[VP_UNCOMMITTED] = "uncommitted",
@@ -141,7 +142,12 @@ void vp_describe(const struct vp_problem *p, char *buf, size_t len)
 				 (unsigned long long)p->other_seq);
 		break;
 	case VP_BAD_BLOCK:
-		snprintf(buf, len, "on the namespace's badblocks list: not read, the backend retires it");
+		snprintf(buf, len, "on the namespace's badblocks list: the backend never uses it");
+		break;
+	case VP_LOST_PAGE:
+		snprintf(buf, len,
+			 "key (type %u, offset %llu), seq %llu: its newest copy is on a bad block; the page is lost and its read fails",
+			 type, off, (unsigned long long)p->seq);
 		break;
 	case VP_BAD_WRITER:
 	case VP_BAD_VOUCH_WRITER:
@@ -254,7 +260,8 @@ static int vp_super_copies(const struct fsnvm_super *sb, struct vp_report *r)
 struct vp_key {
 	u64 key, seq;
 	u32 frame;		/* < FSNVM_MAX_FRAMES */
-	u16 filled;
+	u8 filled;
+	u8 bad;			/* on a bad-listed frame */
 	u16 writer;		/* entry.writer */
 };
 
@@ -322,6 +329,57 @@ static int vp_implausible(struct vp_report *r, u64 f,
 	return 0;
 }
 
+/* Append a valid entry's key. */
+static int vp_key_add(struct vp_keys *keys, const struct fsnvm_entry *ent,
+		      u64 f, bool bad)
+{
+	if (keys->n == keys->cap) {
+		u64 cap = keys->cap ? keys->cap * 2 : 256;
+		struct vp_key *v = realloc(keys->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		keys->v = v;
+		keys->cap = cap;
+	}
+	keys->v[keys->n++] = (struct vp_key){
+		.key = le64_to_cpu(ent->key), .seq = le64_to_cpu(ent->seq),
+		.frame = (u32)f, .bad = bad,
+		.filled = !!(le32_to_cpu(ent->flags) & FSNVM_ENT_FILLED),
+		.writer = le16_to_cpu(ent->writer),
+	};
+	return 0;
+}
+
+/*
+ * A frame on the badblocks list: reported, and its entry read as recovery
+ * reads it (fsnvm_recover.c): when it can be read and is trusted, its
+ * vouch counts, and a key it names takes part in that key's resolution;
+ * should it win, the page is lost (vp_duplicates()).
+ */
+static int vp_bad_frame(const void *base, struct vp_report *r, u64 f,
+			struct vp_keys *keys)
+{
+	struct fsnvm_entry ent;
+
+	r->bad++;
+	if (vp_add_frame(r, VP_BAD_BLOCK, VP_WARNING, f, 0, 0, 0))
+		return -ENOMEM;
+	if (fsnvm_pmem_read(&ent, fsnvm_entry_at((void *)base, &r->geo, f),
+			    sizeof(ent)) ||
+	    fsnvm_entry_untrusted(&ent))
+		return 0;
+	fsnvm_entry_vouch(&ent, keys->vouched);
+	if (fsnvm_entry_classify(&ent) != FSNVM_ENTRY_MAPPED)
+		return 0;
+	if (fsnvm_entry_released(&ent, r->stale_below)) {
+		r->stale++;
+		return 0;
+	}
+	r->valid++;
+	return vp_key_add(keys, &ent, f, true);
+}
+
 /* Check one entry; a valid one is appended to keys. */
 static int vp_entry(const void *base, struct vp_report *r, u64 f,
 		    struct vp_keys *keys)
@@ -382,20 +440,8 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 		return 0;
 	}
 	r->valid++;
-	if (keys->n == keys->cap) {
-		u64 cap = keys->cap ? keys->cap * 2 : 256;
-		struct vp_key *v = realloc(keys->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		keys->v = v;
-		keys->cap = cap;
-	}
-	keys->v[keys->n++] = (struct vp_key){
-		.key = key, .seq = le64_to_cpu(ent.seq), .frame = (u32)f,
-		.filled = !!(flags & FSNVM_ENT_FILLED),
-		.writer = le16_to_cpu(ent.writer),
-	};
+	if (vp_key_add(keys, &ent, f, false))
+		return -ENOMEM;
 	if (flags & FSNVM_ENT_FILLED)
 		return 0;
 	if (!wear && vp_add_frame(r, VP_WEAR_ZERO, VP_WARNING, f, key, 0, 0))
@@ -412,8 +458,9 @@ static int vp_entry(const void *base, struct vp_report *r, u64 f,
 }
 
 /*
- * Report every losing entry of a key named more than once, and every key
- * whose winning entry no vouch covers (it maps nothing).
+ * Report every losing entry of a key named more than once, every key
+ * whose winning entry no vouch covers (it maps nothing), and every key
+ * whose winning entry is on a bad-listed frame (its page is lost).
  */
 static int vp_duplicates(struct vp_report *r, struct vp_keys *ks)
 {
@@ -434,6 +481,15 @@ static int vp_duplicates(struct vp_report *r, struct vp_keys *ks)
 			};
 
 			r->uncommitted++;
+			if (vp_add(r, &p))
+				return -ENOMEM;
+		} else if (k->bad) {
+			struct vp_problem p = {
+				.kind = VP_LOST_PAGE, .severity = VP_WARNING,
+				.frame = k->frame, .key = k->key, .seq = k->seq,
+			};
+
+			r->lost++;
 			if (vp_add(r, &p))
 				return -ENOMEM;
 		} else {
@@ -489,12 +545,10 @@ int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 	}
 	r->stale_below = fsnvm_super_stale_below(&sb);
 	for (f = 0; f < r->geo.nr_frames && !ret; f++) {
-		if (bad && bad[f]) {
-			r->bad++;
-			ret = vp_add_frame(r, VP_BAD_BLOCK, VP_WARNING, f, 0, 0, 0);
-			continue;
-		}
-		ret = vp_entry(base, r, f, &keys);
+		if (bad && bad[f])
+			ret = vp_bad_frame(base, r, f, &keys);
+		else
+			ret = vp_entry(base, r, f, &keys);
 	}
 	if (!ret)
 		ret = vp_duplicates(r, &keys);

@@ -52,7 +52,7 @@ enum vp_kind {
 	VP_DATA_CRC,		/* page data checksum mismatch */
 	VP_STALE_FREE,		/* free entry with fill, flags or data crc */
 	VP_DUPLICATE_KEY,	/* a key named by two entries */
-	VP_BAD_BLOCK,		/* on the badblocks list: not read, retired */
+	VP_BAD_BLOCK,		/* on the badblocks list: never used again */
 	VP_BAD_WRITER,		/* writer id beyond FSNVM_MAX_WRITERS */
 	VP_UNCOMMITTED,		/* newest entry of a key is not vouched for */
 	VP_RETIRED,		/* retired by the backend: never used again */
@@ -62,6 +62,7 @@ enum vp_kind {
 	VP_SUPER_PRIMARY,	/* primary superblock damaged: backup used */
 	VP_SUPER_BACKUP,	/* backup superblock damaged or stale */
 	VP_BAD_VOUCH_WRITER,	/* vouch writer id beyond FSNVM_MAX_WRITERS */
+	VP_LOST_PAGE,		/* a key's newest entry is on a bad block */
 	VP_NR_KINDS
 };
 
@@ -92,7 +93,8 @@ struct vp_report {
 	u64 stale_below;	/* the superblock's (fsnvm_super_stale_below()) */
 	u64 torn;		/* entries with a bad crc */
 	u64 implausible;	/* crc ok, a counter out of bounds (as torn) */
-	u64 bad;		/* frames on bad blocks, not read */
+	u64 bad;		/* frames on bad blocks, never used */
+	u64 lost;		/* keys whose newest entry is on one of those */
 	u64 duplicates;		/* losing entries of keys named twice */
 	u64 uncommitted;	/* keys dropped: newest entry not vouched for */
 	u64 retired;		/* frames the backend retired (FSNVM_ENT_RETIRED) */
@@ -104,7 +106,8 @@ struct vp_report {
 /*
  * 0, or -ENOMEM.  Free the report with vp_report_free() either way.
  * bad, when not NULL, has one byte per frame: non-zero for frames on a
- * bad block, which are reported and not read.
+ * bad block, which are reported; their entries are read only as recovery
+ * reads them (fsnvm_recover.c), machine-check safe.
  */
 int fsnvm_verify(const void *base, u64 bytes, const u8 *bad,
 		 struct vp_report *rep);

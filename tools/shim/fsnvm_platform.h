@@ -322,6 +322,7 @@ void *fsnvm_kvcalloc(size_t n, size_t size);
 
 #define pr_err(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
 #define pr_warn(...) fprintf(stderr, "fsnvm: " __VA_ARGS__)
+#define pr_err_ratelimited pr_err
 
 u32 crc32c(u32 crc, const void *buf, unsigned int len);
 /* Every crc32c implementation the CPU has against the table: 0 or -1. */
