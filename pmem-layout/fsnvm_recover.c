@@ -46,6 +46,10 @@
  * device cannot address: any of a type other than 0 (a frontswap user's),
  * and those at or beyond its capacity (fsnvm_engine_capacity()), which
  * fewer good frames or more CPUs than at the last bind may have lowered.
+ * The clears go in two fence windows: first every entry that does not
+ * hold its key's newest copy, then those that do but hold nothing (an
+ * uncommitted store, a page beyond the device, a lost page's retired
+ * frame), so that no crash leaves an older copy of a key named alone.
  *
  * Recovery runs before the engine is shared with anyone (the kernel
  * publishes it only afterwards).  It holds the engine's lock all the same,
@@ -240,7 +244,7 @@ static void fsnvm_recover_bad_listed(struct fsnvm_engine *e,
  * fill, whose fence makes them durable with the other frames' clears;
  * then (after) those the scan marked, which hold or held their key's
  * newest entry: retired, a lost page's key staying mapped until its load
- * or invalidation.
+ * or invalidation, and made durable by fsnvm_drop_unheld()'s fence.
  */
 static void fsnvm_recover_bad_clear(struct fsnvm_engine *e)
 {
@@ -269,7 +273,6 @@ static void fsnvm_recover_bad_retire(struct fsnvm_engine *e)
 		    fsnvm_frame_lost(e, (u32)f))
 			fsnvm_retire(e, (u32)f);
 	}
-	fsnvm_pmem_fence();
 }
 
 /*
@@ -374,28 +377,49 @@ static void fsnvm_recover_fill(struct fsnvm_engine *e,
 		fsnvm_pmem_fence();
 }
 
-/* Unmap every key whose winning entry is not committed: it holds nothing. */
-static void fsnvm_drop_uncommitted(struct fsnvm_engine *e,
-				   struct fsnvm_recovery *rep)
+/*
+ * Unmap every key that holds nothing: its winning entry is not committed,
+ * or (KEEP) it is beyond what the device addresses (the header's).  KEEP
+ * does this after the fill, whose fence made the clears of the keys'
+ * older entries durable, and only then clears the winners' (and fences,
+ * for fsnvm_recover_bad_retire() too): cleared in one fence window, a
+ * crash could leave an older copy named alone, for a later bind to serve.
+ */
+static void fsnvm_drop_unheld(struct fsnvm_engine *e,
+			      enum fsnvm_recover_mode mode,
+			      struct fsnvm_recovery *rep)
 {
+	bool committed, keep = mode == FSNVM_RECOVER_KEEP;
 	struct fsnvm_entry ent;
+	unsigned int type;
 	u64 f, key;
 
 	lockdep_assert_held(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		fsnvm_recover_yield(e, f);
 		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
-		    fsnvm_read_entry(e, f, &ent) ||
-		    fsnvm_entry_committed(&ent, e->vouched))
+		    fsnvm_read_entry(e, f, &ent))
 			continue;
+		committed = fsnvm_entry_committed(&ent, e->vouched);
 		key = le64_to_cpu(ent.key);
-		fsnvm_keymap_remove(&e->map, fsnvm_key_type(key),
-				    (u32)fsnvm_key_offset(key));
+		type = fsnvm_key_type(key);
+		if (committed && (!keep || (!type &&
+					    fsnvm_key_offset(key) < e->capacity)))
+			continue;
+		fsnvm_keymap_remove(&e->map, type, (u32)fsnvm_key_offset(key));
 		if (e->state[f] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
 		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
-		rep->uncommitted++;
+		if (committed)
+			rep->released++;
+		else
+			rep->uncommitted++;
+		if (keep)
+			fsnvm_wear_pool_put(&e->pool, f,
+					    fsnvm_recover_clean(e, f, true));
 	}
+	if (keep)
+		fsnvm_pmem_fence();
 }
 
 /*
@@ -421,37 +445,16 @@ static void fsnvm_recover_prefetch(struct fsnvm_engine *e, u64 f)
 				      (u32)fsnvm_key_offset(k));
 }
 
-/*
- * KEEP: the block device's capacity, and release every page it cannot
- * address (the header's).  Before the pool is filled: the frames
- * released here are free for it.
- */
-static void fsnvm_recover_keep_range(struct fsnvm_engine *e,
-				     struct fsnvm_recovery *rep)
+/* KEEP: the pages the block device may address (fsnvm_engine_capacity()). */
+static void fsnvm_recover_keep_capacity(struct fsnvm_engine *e)
 {
-	u64 f, key, good = e->geo.nr_frames - e->stats.frames_bad;
+	u64 good = e->geo.nr_frames - e->stats.frames_bad;
 	u64 reserve = fsnvm_engine_reserve(e);
-	struct fsnvm_entry ent;
 
 	lockdep_assert_held(&e->lock);
 	e->capacity = good > reserve ? good - reserve : 0;
 	if (e->capacity > (u64)FSNVM_MAX_MAP_OFFSET + 1)
 		e->capacity = (u64)FSNVM_MAX_MAP_OFFSET + 1;
-	for (f = 0; f < e->geo.nr_frames; f++) {
-		fsnvm_recover_yield(e, f);
-		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
-		    fsnvm_read_entry(e, f, &ent))
-			continue;
-		key = le64_to_cpu(ent.key);
-		if (!fsnvm_key_type(key) && fsnvm_key_offset(key) < e->capacity)
-			continue;
-		fsnvm_keymap_remove(&e->map, fsnvm_key_type(key),
-				    (u32)fsnvm_key_offset(key));
-		if (e->state[f] & FSNVM_FS_FILLED)
-			e->stats.pages_filled--;
-		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);
-		rep->released++;
-	}
 }
 
 static int fsnvm_recover_locked(struct fsnvm_engine *e,
@@ -523,8 +526,8 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum,
 					  fsnvm_mul_sat(e->stats.wear_max,
 							untrusted));
-	if (maps)
-		fsnvm_drop_uncommitted(e, rep);
+	if (mode == FSNVM_RECOVER_INSPECT)
+		fsnvm_drop_unheld(e, mode, rep);
 	rep->bad_frames = e->stats.frames_bad;
 	/* New stores go above the released ones: stale_below <= SEQ_MAX + 1. */
 	if (stale_below > rep->max_seq + 1)
@@ -547,7 +550,7 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		min_wear = e->stats.wear_max;
 	fsnvm_wear_pool_reset(&e->pool, min_wear == ~0ULL ? 0 : min_wear);
 	if (mode == FSNVM_RECOVER_KEEP)
-		fsnvm_recover_keep_range(e, rep);
+		fsnvm_recover_keep_capacity(e);
 	if (maps && bad_named)
 		fsnvm_recover_bad_listed(e, mode, rep);
 	if (mode == FSNVM_RECOVER_KEEP && bad_named)
@@ -555,6 +558,8 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 	fsnvm_recover_fill(e, mode);
 	if (mode == FSNVM_RECOVER_KEEP && bad_named)
 		fsnvm_recover_bad_retire(e);
+	if (mode == FSNVM_RECOVER_KEEP)
+		fsnvm_drop_unheld(e, mode, rep);
 	e->readonly = mode == FSNVM_RECOVER_INSPECT;
 	if (!e->readonly && rep->max_seq > FSNVM_SEQ_MAX - FSNVM_SEQ_ROOM) {
 		/*

@@ -40,7 +40,10 @@
  * every key holds what the first crash state allows or nothing), then
  * attached again to completion: no entry may then be torn or name a key,
  * and no frame's wear may be below its durable wear before the first
- * crash's window.
+ * crash's window.  The same state is then bound keeping its pages (the
+ * swap device's KEEP, with the frame of the key in flight bad-listed),
+ * crashed at each fence: every key must hold what it held before that
+ * bind, or nothing.
  *
  * usage: crash_test [SEQUENCES] [SEED]
  * Prints: crash: N sequences, M crash states (R in recovery), V violations
@@ -320,6 +323,9 @@ static void check_state(u8 *state, bool strict)
 #define PRE_KEYS (NKEYS + MAX_BALLAST)
 static u8 (*pre_page)[FSNVM_PAGE_SIZE];
 static bool pre_held[PRE_KEYS];
+static u32 pre_frame_in_flight;	/* the key in flight's, or FSNVM_NO_FRAME */
+static bool nest_keep;		/* the nested recovery is a KEEP bind */
+static u64 nr_keep_states, nr_keep_binds;
 
 static int load_any(struct fsnvm_engine *x, unsigned int k, u8 *to)
 {
@@ -337,8 +343,39 @@ static void note_pre_attach(u8 *state)
 	x = inspect(state, &rep);
 	for (unsigned int k = 0; k < PRE_KEYS; k++)
 		pre_held[k] = x && !load_any(x, k, pre_page[k]);
+	pre_frame_in_flight = x && model.key < NKEYS ?
+		fsnvm_keymap_find(&x->map, model.key / KEYS_PER_TYPE,
+				  model.key % KEYS_PER_TYPE) : FSNVM_NO_FRAME;
 	fsnvm_engine_close(x);
 	crash_pop();
+}
+
+/*
+ * A state of a crashed KEEP bind (the swap device's): every key holds
+ * what it held before the bind, or nothing (KEEP drops what the device
+ * cannot address, and a page on a bad-listed frame is lost); never an
+ * older copy that the bind's clears left named alone.
+ */
+static void check_nested_keep(u8 *state)
+{
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *x;
+
+	nr_keep_states++;
+	x = inspect(state, &rep);
+	if (!x)
+		return;
+	for (unsigned int k = 0; k < PRE_KEYS; k++) {
+		if (load_any(x, k, page))
+			continue;
+		if (!pre_held[k] || memcmp(page, pre_page[k], sizeof(page)))
+			VIOLATION("a crashed keep bind: key %u holds %s", k,
+				  pre_held[k] ? "other data than before" :
+				  "a page it did not hold before");
+	}
+	check_mapping(x, state);
+	check_wear(x, state);
+	fsnvm_engine_close(x);
 }
 
 static void check_all_or_nothing(struct fsnvm_engine *x)
@@ -370,6 +407,11 @@ static void check_nested_state(u8 *state)
 
 	nr_nested_states++;
 	crash_push();
+	if (nest_keep) {
+		check_nested_keep(state);
+		crash_pop();
+		return;
+	}
 	x = inspect(state, &rep);
 	if (x) {
 		for (unsigned int k = 0; k < NKEYS; k++)
@@ -469,6 +511,47 @@ static void vary_superblock(u8 *state)
 	}
 }
 
+/*
+ * Forge an older copy of key k, with other data, on a free frame of a
+ * state: an entry one seq below the newest naming k, trusted with no vouch
+ * (writer 0).  The engine leaves older copies with the same data (a
+ * migration), this one tells them apart: a bind that drops the newest
+ * copy (uncommitted) or loses it (bad-listed) must clear the older ones
+ * durably first, or a crash inside it serves this page.
+ */
+static void forge_older_copy(u8 *state, unsigned int k)
+{
+	u64 key = fsnvm_key(k / KEYS_PER_TYPE, k % KEYS_PER_TYPE);
+	const struct fsnvm_entry *newest = NULL;
+	struct fsnvm_geometry geo;
+	struct fsnvm_entry *ent;
+	u64 f, free_frame = ~0ULL;
+
+	CHECK(fsnvm_geometry_for_size(DEV_BYTES, &geo) == FSNVM_MEDIA_OK,
+	      "geometry");
+	for (f = 0; f < geo.nr_frames; f++) {
+		ent = fsnvm_entry_at(state, &geo, f);
+		if (fsnvm_entry_classify(ent) == FSNVM_ENTRY_FREE &&
+		    !(le32_to_cpu(ent->flags) & FSNVM_ENT_RETIRED) &&
+		    free_frame == ~0ULL)
+			free_frame = f;
+		if (fsnvm_entry_classify(ent) == FSNVM_ENTRY_MAPPED &&
+		    le64_to_cpu(ent->key) == key &&
+		    (!newest || le64_to_cpu(ent->seq) > le64_to_cpu(newest->seq)))
+			newest = ent;
+	}
+	if (!newest || free_frame == ~0ULL || le64_to_cpu(newest->seq) < 2)
+		return;
+	ent = fsnvm_entry_at(state, &geo, free_frame);
+	ent->key = cpu_to_le64(key);
+	ent->seq = cpu_to_le64(le64_to_cpu(newest->seq) - 1);
+	ent->writer = 0;
+	ent->flags = 0;
+	ent->fill = 0;
+	fsnvm_entry_seal(ent);
+	fill_page(fsnvm_frame_at(state, &geo, free_frame), k, 1u << 30);
+}
+
 /* The next boot's attach on this crash state, crashed at its fences. */
 static void crash_recovery(u8 *state)
 {
@@ -487,6 +570,27 @@ static void crash_recovery(u8 *state)
 		fsnvm_recover(x, FSNVM_RECOVER_ATTACH, &rep);
 	fsnvm_engine_close(x);
 	crash_pop();
+
+	/*
+	 * The swap device's bind on the same state, with an older copy of
+	 * the key in flight forged, and in every other such bind the frame
+	 * of its newest copy on the badblocks list.
+	 */
+	memcpy(nest_img, state, DEV_BYTES);
+	forge_older_copy(nest_img, model.key % NKEYS);
+	note_pre_attach(nest_img);
+	nest_keep = true;
+	crash_push();
+	crash_attach(nest_img, DEV_BYTES);
+	crash_set_hook(nest_hook, NULL);
+	x = fsnvm_engine_open(nest_img, DEV_BYTES, &st);
+	if (x && pre_frame_in_flight != FSNVM_NO_FRAME && nr_keep_binds++ % 2)
+		fsnvm_mark_bad(x, pre_frame_in_flight);
+	if (x)
+		fsnvm_recover(x, FSNVM_RECOVER_KEEP, &rep);
+	fsnvm_engine_close(x);
+	crash_pop();
+	nest_keep = false;
 }
 
 static void check_outer_state(u8 *state)
@@ -711,8 +815,9 @@ int main(int argc, char **argv)
 	for (u64 i = 0; i < sequences; i++)
 		run_sequence(&version_counter);
 	wt_stop();
-	printf("crash: %llu states with a page's frame on the badblocks list\n",
-	       (unsigned long long)nr_bad_listed);
+	printf("crash: %llu states with a page's frame on the badblocks list, %llu of a crashed keep bind\n",
+	       (unsigned long long)nr_bad_listed,
+	       (unsigned long long)nr_keep_states);
 	printf("crash: %llu sequences, %llu crash states (%llu in recovery), %llu violations\n",
 	       (unsigned long long)sequences,
 	       (unsigned long long)(nr_states + nr_nested_states),

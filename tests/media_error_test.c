@@ -347,6 +347,67 @@ static void bad_listed_newest(void)
 	free(img);
 }
 
+/*
+ * The same order for a newest copy on a good frame that no vouch covers (a
+ * crash inside its store): the bind drops it, and must not clear its entry
+ * in the fence window that clears the older copy's, or a crash there would
+ * leave the older copy named alone, and served by the next bind.
+ */
+static void uncommitted_newest(void)
+{
+	const u64 bytes = 1024 * 1024;
+	void *img = make_image(bytes, 0);
+	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_recovery rep;
+	struct fsnvm_entry *ent;
+	struct fsnvm_engine *e;
+	u32 old_frame, new_frame;
+
+	fsnvm_test_nr_writers = 4;	/* a small machine's reserve */
+	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
+	fill_page(page, 5, 1);
+	page[0] |= 1;
+	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v1");
+	fsnvm_engine_close(e);
+	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
+	old_frame = fsnvm_keymap_find(&e->map, 0, 5);
+	CHECK(old_frame != FSNVM_NO_FRAME, "block 5 not kept");
+	for (new_frame = 0; new_frame < e->geo.nr_frames; new_frame++)
+		if (fsnvm_fstate(e, new_frame) == FSNVM_FS_FREE)
+			break;
+	CHECK(new_frame < e->geo.nr_frames, "no free frame");
+	/* a newer copy by a writer nothing vouches for */
+	ent = fsnvm_entry_at(img, &e->geo, new_frame);
+	*ent = *fsnvm_entry_at(img, &e->geo, old_frame);
+	ent->seq = cpu_to_le64(le64_to_cpu(ent->seq) + 10);
+	ent->writer = cpu_to_le16(FSNVM_MAX_WRITERS);
+	ent->vouch_writer = 0;
+	ent->vouch_seq = 0;
+	fsnvm_entry_seal(ent);
+	fsnvm_engine_close(e);
+
+	order = (struct fence_order){
+		.img = img, .older = old_frame, .newer = new_frame,
+		.watching = true, .older_named = true, .newer_named = true,
+	};
+	CHECK(fsnvm_geometry_for_size(bytes, &order.geo) == FSNVM_MEDIA_OK,
+	      "geometry");
+	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
+	fsnvm_pmem_fence();
+	order.watching = false;
+	CHECK(rep.uncommitted == 1 && rep.duplicates == 1,
+	      "%llu uncommitted, %llu duplicates",
+	      (unsigned long long)rep.uncommitted,
+	      (unsigned long long)rep.duplicates);
+	CHECK(!order.early && !order.older_named && !order.newer_named,
+	      "the bind cleared the uncommitted copy's entry before the older one's was durable");
+	CHECK(fsnvm_load(e, 0, 5, page) == -ENOENT, "block 5 not dropped");
+	fsnvm_engine_close(e);
+	fsnvm_test_nr_writers = 0;
+	printf("a block's newest copy uncommitted: dropped, its entry cleared a fence after the older copy's\n");
+	free(img);
+}
+
 int main(void)
 {
 	run(0, false);
@@ -357,6 +418,7 @@ int main(void)
 	super_unreadable(0);
 	super_unreadable(FSNVM_SUPER_BACKUP);
 	bad_listed_newest();
-	printf("media errors: 8 cases, 0 failures\n");
+	uncommitted_newest();
+	printf("media errors: 9 cases, 0 failures\n");
 	return 0;
 }

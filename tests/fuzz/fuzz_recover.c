@@ -244,8 +244,9 @@ static void inspect(const struct fz_image *im)
  * it keeps exactly the committed winners the device can address (type 0,
  * below its capacity), serves them, and leaves every other frame with a
  * clean free entry (a bad-listed one's cleared, or retired under a lost
- * page, whose load fails), so no later recovery finds a page it dropped.  Its close vouches for nothing new: the next steps recover the
- * same pages.
+ * page, whose load fails), so no later recovery finds a page it dropped.
+ * Its close vouches for nothing new: the next steps recover the same
+ * pages.
  */
 static void keep(const struct fz_image *im)
 {
