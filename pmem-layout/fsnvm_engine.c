@@ -61,10 +61,14 @@ struct fsnvm_engine *fsnvm_engine_open(void *base, u64 device_bytes,
 	e->bounce = kvcalloc(1, FSNVM_PAGE_SIZE, GFP_KERNEL);
 	e->nr_writers = fsnvm_nr_writers(FSNVM_MAX_WRITERS);
 	e->writers = kvcalloc(e->nr_writers, sizeof(*e->writers), GFP_KERNEL);
+	e->pend_stored = kvcalloc(e->nr_writers, FSNVM_PENDING_BUCKETS,
+				  GFP_KERNEL);
+	e->pend_published = kvcalloc(e->nr_writers, FSNVM_PENDING_BUCKETS,
+				     GFP_KERNEL);
 	e->vouched = kvcalloc(FSNVM_MAX_WRITERS, sizeof(*e->vouched),
 			      GFP_KERNEL);
 	if (!e->state || !e->gen || !e->lost || !e->bounce || !e->writers ||
-	    !e->vouched ||
+	    !e->pend_stored || !e->pend_published || !e->vouched ||
 	    fsnvm_keymap_init(&e->map, e->geo.nr_frames, &e->lock) ||
 	    fsnvm_wear_pool_init(&e->pool, e->geo.nr_frames,
 				 fsnvm_pool_wear_of, e)) {
@@ -221,6 +225,8 @@ void fsnvm_engine_close(struct fsnvm_engine *e)
 	kvfree(e->lost);
 	kvfree(e->bounce);
 	kvfree(e->writers);
+	kvfree(e->pend_stored);
+	kvfree(e->pend_published);
 	kvfree(e->vouched);
 	kvfree(e);
 }

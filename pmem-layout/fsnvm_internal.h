@@ -47,8 +47,9 @@ enum fsnvm_race {
  * it made with them that are not yet in the key map ("pending").  The
  * slots form a ring indexed by three counters that only grow:
  *
- *   [drained, used)   pending stores, published by whoever next holds the
- *                     lock (fsnvm_publish_pending())
+ *   [drained, used)   pending stores, published at the writer's next
+ *                     restock or by whoever next needs every store in
+ *                     the key map (fsnvm_publish_pending())
  *   [used, stocked)   stashed free frames, least worn first
  *
  * Only the writer writes `used` (release: the slot first), `stocked`, the
@@ -57,6 +58,25 @@ enum fsnvm_race {
  * to learn that the writer has nothing pending.
  */
 #define FSNVM_STASH		16	/* frames and seqs taken per lock hold */
+
+/*
+ * The pending counts' buckets (struct fsnvm_engine).  A bucket is a hash
+ * of the key's cluster of 256 offsets, the unit the kernel hands swap
+ * slots out in per CPU: CPUs storing at once then count in buckets, and
+ * mostly on cache lines, the others do not read.
+ */
+#define FSNVM_PENDING_BUCKETS	1024
+#define FSNVM_PENDING_CLUSTER_SHIFT	8
+
+static inline unsigned int fsnvm_pending_bucket(u64 key)
+{
+	u64 h = (key >> FSNVM_PENDING_CLUSTER_SHIFT) * 0x9e3779b97f4a7c15ULL;
+
+	return h >> (64 - 10);
+}
+
+static_assert(FSNVM_PENDING_BUCKETS == 1 << 10, "bucket hash bits");
+static_assert(FSNVM_STASH < 256, "pending counts are u8");
 
 struct fsnvm_stash_slot {
 	u64 wear;		/* the frame's; once stored, as written */
@@ -85,12 +105,6 @@ struct fsnvm_writer {
 	u32 done_frame;
 	/* its loads' counters, summed by fsnvm_get_stats() */
 	u64 loads;
-	/*
-	 * Each slot's key once stored (fsnvm_key(); 0 if a locked store
-	 * took the slot), packed on two lines of their own: what other
-	 * writers' key checks read on every store (fsnvm_pending_key()).
-	 */
-	u64 key[FSNVM_STASH];
 	u64 failed_loads;
 	struct fsnvm_stash_slot slot[FSNVM_STASH];
 	u8 pad[56];
@@ -117,6 +131,19 @@ struct fsnvm_engine {
 	struct fsnvm_writer *writers;	/* [nr_writers], see above */
 	unsigned int nr_writers;	/* fsnvm_nr_writers() */
 	unsigned int writers_seen;	/* writers that ever stocked, lock */
+	/*
+	 * Which keys may be pending, per writer, counted in buckets
+	 * (fsnvm_pending_bucket()): [writer - 1][bucket].  A writer adds one
+	 * to its pend_stored bucket for each store it makes pending (only
+	 * it writes them); whoever publishes the store adds one to the
+	 * writer's pend_published bucket (under the lock).  The two differ
+	 * while a store of some key of that bucket is pending.  Wrapping
+	 * is harmless: a writer has at most FSNVM_STASH stores pending.
+	 * Two arrays, so that a writer's own counts and the publisher's
+	 * share no line.
+	 */
+	u8 *pend_stored;
+	u8 *pend_published;
 	u64 *vouched;			/* [FSNVM_MAX_WRITERS], by recovery */
 
 	spinlock_t lock;		/* protects everything below */

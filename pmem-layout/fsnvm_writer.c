@@ -7,9 +7,12 @@
  * them to drain, which a bare copy leaves to overlap the next one (the
  * README has what the stashes saved).  So a writer takes
  * FSNVM_STASH least-worn frames and as many sequence numbers per lock
- * hold, and a store made with them goes to the key map later, in a batch,
- * under the next lock hold of anyone: a restock, a locked store, a load
- * that missed, an invalidation, the balancer or the stats.
+ * hold, and a store made with them goes to the key map later, in a batch:
+ * at its writer's next restock, or at the next lock hold of anyone who
+ * needs every store in the map (a locked store, a load that missed, an
+ * invalidation, the balancer or the stats).  A restock publishes only its
+ * own writer's stores: the other writers' slots and counts stay on their
+ * CPUs' cache lines.
  *
  * What keeps this correct:
  *  - A pending store is durable and owns its frame (BUSY), so the balancer
@@ -19,17 +22,20 @@
  *    since the key may have been published after its first look (only a
  *    lookup after the "nothing pending" check is sure to see it).
  *  - A key is never pending twice, nor pending while mapped, so publishing
- *    never replaces a mapping: a store runs lockless only if no writer's
- *    ring holds the key pending and the key is not mapped, looked up in
- *    that order.  A store of the key that returned earlier, on any writer,
- *    is then either visible in the map or in a ring (drained and used read
- *    in that order, acquire; fsnvm_pending_key()); otherwise the store
- *    takes the locked path, which publishes first.  This is what a
- *    duplicate store across CPUs needs without ordering sequence numbers
- *    across CPUs.  It costs a scan of at most FSNVM_STASH slots per
- *    writer seen, and CPUs storing different keys at the same time all
- *    stay lockless; refusing whenever another writer has anything pending
- *    would send most of their stores down the locked path.
+ *    never replaces a mapping: a store runs lockless only if no writer
+ *    has a store of the key's bucket pending and the key is not mapped,
+ *    looked up in that order.  A store of the key that returned earlier,
+ *    on any writer, is then either visible in the map or counted pending
+ *    (fsnvm_pending_key()); otherwise the store takes the locked path,
+ *    which publishes first.  This is what a duplicate store across CPUs
+ *    needs without ordering sequence numbers across CPUs.  It costs two
+ *    byte reads per writer seen, on lines the other writers seldom write
+ *    (the buckets follow the kernel's per-CPU swap clusters); CPUs
+ *    storing different keys at the same time all stay lockless, where
+ *    refusing whenever another writer has anything pending would send
+ *    most of their stores down the locked path, and scanning the other
+ *    writers' rings would read, on every store, the lines they wrote on
+ *    their last one.
  *  - Each writer's sequence numbers grow (its batches come from the
  *    engine's counter, and a locked store of a writer takes its own batch
  *    first), which its vouches need (fsnvm_format.h).  The balancer takes
@@ -43,9 +49,12 @@
  */
 #include "fsnvm_internal.h"
 
-static void fsnvm_publish_slot(struct fsnvm_engine *e,
+static void fsnvm_publish_slot(struct fsnvm_engine *e, unsigned int writer,
 			       struct fsnvm_stash_slot *s)
 {
+	u8 *published = &e->pend_published[(size_t)(writer - 1) *
+					   FSNVM_PENDING_BUCKETS +
+		fsnvm_pending_bucket(fsnvm_key(s->type, s->offset))];
 	u32 old;
 
 	lockdep_assert_held(&e->lock);
@@ -60,6 +69,26 @@ static void fsnvm_publish_slot(struct fsnvm_engine *e,
 	 * where the pending store's entry wins by its seq.
 	 */
 	WARN_ON_ONCE(old != FSNVM_NO_FRAME);
+	/* Release: whoever sees it counted sees the key map too. */
+	smp_store_release(published, *published + 1);
+}
+
+static void fsnvm_publish_writer(struct fsnvm_engine *e, unsigned int writer)
+{
+	struct fsnvm_writer *w = &e->writers[writer - 1];
+	u64 n, used;
+
+	lockdep_assert_held(&e->lock);
+	/* Acquire: the slots below it are written. */
+	used = smp_load_acquire(&w->used);
+	for (n = w->drained; n < used; n++) {
+		struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
+
+		if (!s->taken)
+			fsnvm_publish_slot(e, writer, s);
+	}
+	/* Release: whoever sees it drained sees the map too. */
+	smp_store_release(&w->drained, used);
 }
 
 void fsnvm_publish_pending(struct fsnvm_engine *e)
@@ -67,21 +96,8 @@ void fsnvm_publish_pending(struct fsnvm_engine *e)
 	unsigned int i;
 
 	lockdep_assert_held(&e->lock);
-	for (i = 0; i < e->writers_seen; i++) {
-		struct fsnvm_writer *w = &e->writers[i];
-		u64 n, used;
-
-		/* Acquire: the slots below it are written. */
-		used = smp_load_acquire(&w->used);
-		for (n = w->drained; n < used; n++) {
-			struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
-
-			if (!s->taken)
-				fsnvm_publish_slot(e, s);
-		}
-		/* Release: whoever sees it drained sees the map too. */
-		smp_store_release(&w->drained, used);
-	}
+	for (i = 0; i < e->writers_seen; i++)
+		fsnvm_publish_writer(e, i + 1);
 }
 
 void fsnvm_publish_stores(struct fsnvm_engine *e)
@@ -93,8 +109,8 @@ void fsnvm_publish_stores(struct fsnvm_engine *e)
 
 /*
  * Fill the writer's stash with the least-worn free frames, after
- * publishing everything pending (its own too, which frees the ring), and
- * give it a new seq batch if it used up its own.
+ * publishing its pending stores (which frees its ring), and give it a new
+ * seq batch if it used up its own.
  */
 static void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer)
 {
@@ -106,7 +122,7 @@ static void fsnvm_writer_restock(struct fsnvm_engine *e, unsigned int writer)
 	spin_lock(&e->lock);
 	if (writer > e->writers_seen)
 		WRITE_ONCE(e->writers_seen, writer);
-	fsnvm_publish_pending(e);
+	fsnvm_publish_writer(e, writer);
 	while (w->stocked - w->used < FSNVM_STASH) {
 		frame = fsnvm_wear_pool_get_least(&e->pool, &wear);
 		if (frame == FSNVM_NO_FRAME)
@@ -187,40 +203,58 @@ bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer)
 	return false;
 }
 
-/*
- * Is a store of this key pending in any writer's ring?  Another writer's
- * ring moves under the scan: a slot may be drained and reused meanwhile
- * (restocked, then stored into).  Reading the reused slot can only miss
- * the key if the key was published before the reuse; the smp_rmb() then
- * orders the caller's lookup after that slot read, so the lookup sees
- * the key in the map.  A false hit only sends the store down the locked
- * path.  The keys are read once each (READ_ONCE), as their writer may be
- * rewriting them.
- */
-static bool fsnvm_ring_has_key(struct fsnvm_writer *w, u64 key)
+/* Is a store of this key pending in the writer's own ring? */
+static bool fsnvm_own_pending_key(struct fsnvm_writer *w, unsigned int type,
+				  u32 offset)
 {
 	/* Acquire: pairs with the publisher's release. */
 	u64 n = smp_load_acquire(&w->drained);
-	/* Acquire: pairs with the writer's release, keys first. */
-	u64 used = smp_load_acquire(&w->used);
 
-	for (; n < used; n++)
-		if (READ_ONCE(w->key[n % FSNVM_STASH]) == key)
+	for (; n < w->used; n++) {
+		struct fsnvm_stash_slot *s = &w->slot[n % FSNVM_STASH];
+
+		if (!s->taken && s->type == type && s->offset == offset)
 			return true;
+	}
 	return false;
 }
 
-static bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int type,
-			      u32 offset)
+/*
+ * Is a store of this key pending on any writer?  The writer's own ring is
+ * scanned: a writer storing a run of keys has some of the same bucket
+ * pending most of the time.  Every other writer's counts of the key's
+ * bucket are read, its stores' then its publishers', in that order
+ * (acquire).  A store of the key that returned earlier is counted in what
+ * the first read sees; the publishers' count catches up with it only
+ * once that store and every earlier one of the bucket are published, as
+ * stores are published in the order they were made, and the acquire then
+ * orders the caller's lookup after the key map insert.  Modulo 256 the
+ * counts cannot meet early: the publishers' count is never more than
+ * FSNVM_STASH below the stores' count read before it.  A hit for another
+ * key of the bucket only sends the store down the locked path.  The
+ * lines read are the other writers' only where they store in a bucket of
+ * the same line.
+ */
+static bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int writer,
+			      unsigned int type, u32 offset)
 {
 	unsigned int i, seen = READ_ONCE(e->writers_seen);
-	u64 key = fsnvm_key(type, offset);
-	bool found = false;
+	size_t b = fsnvm_pending_bucket(fsnvm_key(type, offset));
+	u8 stored;
 
-	for (i = 0; i < seen && !found; i++)
-		found = fsnvm_ring_has_key(&e->writers[i], key);
-	smp_rmb();	/* the slots before the caller's lookup */
-	return found;
+	if (fsnvm_own_pending_key(&e->writers[writer - 1], type, offset))
+		return true;
+	for (i = 0; i < seen; i++, b += FSNVM_PENDING_BUCKETS) {
+		if (i + 1 == writer)
+			continue;
+		/* Acquire: the publishers' count is read after it. */
+		stored = smp_load_acquire(&e->pend_stored[b]);
+		/* Acquire: pairs with the publisher's release. */
+		if (smp_load_acquire(&e->pend_published[b]) != stored)
+			return true;
+	}
+	smp_rmb();	/* the counts before the caller's lookup */
+	return false;
 }
 
 /*
@@ -239,6 +273,7 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	struct fsnvm_writer *w = &e->writers[writer - 1];
 	struct fsnvm_stash_slot *s;
 	u32 data_crc = 0;
+	u8 *stored;
 	u64 seq;
 
 	*prewritten = FSNVM_NO_FRAME;
@@ -257,13 +292,12 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
 			FSNVM_PAGE_SIZE);
 	*wear = fsnvm_wear_inc(s->wear);
-	if (fsnvm_pending_key(e, type, offset) ||
+	if (fsnvm_pending_key(e, writer, type, offset) ||
 	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
 	    FSNVM_NO_FRAME) {
 		/* Not ours to publish: the locked path takes the frame. */
 		*prewritten = s->frame;
 		s->taken = true;
-		WRITE_ONCE(w->key[w->used % FSNVM_STASH], 0);
 		/* Release: a publisher sees the slot taken. */
 		smp_store_release(&w->used, w->used + 1);
 		return -EAGAIN;
@@ -274,7 +308,9 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	s->wear = *wear;
 	s->type = type;
 	s->offset = offset;
-	WRITE_ONCE(w->key[w->used % FSNVM_STASH], fsnvm_key(type, offset));
+	stored = &e->pend_stored[(size_t)(writer - 1) * FSNVM_PENDING_BUCKETS +
+				 fsnvm_pending_bucket(fsnvm_key(type, offset))];
+	WRITE_ONCE(*stored, *stored + 1);
 	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
 	smp_store_release(&w->used, w->used + 1);
 	return 0;

@@ -3,8 +3,11 @@
  * Concurrency test, built with ThreadSanitizer: worker threads store, load
  * (verifying every byte), rewrite and invalidate their own keys while a
  * balancer thread migrates pages under them with the most aggressive
- * threshold and another thread fills and drops a whole swap type.  TSan
- * reports any data race; the workers report any wrong data.
+ * threshold and another thread fills and drops a whole swap type.  One
+ * operation in five goes to a key all workers share, each under a mutex
+ * of its own, as the kernel hands a swap slot from CPU to CPU: a store of
+ * it may find another writer's store of it still pending.  TSan reports
+ * any data race; the workers report any wrong data.
  *
  * usage: engine_threads_test [OPS_PER_THREAD]
  */
@@ -13,9 +16,46 @@
 #define WORKERS 3
 #define KEYS_PER_WORKER 150
 #define AREA_TYPE 7
+#define SHARED_TYPE 5
+#define SHARED_KEYS 64
+#define SHARED_STRIDE 97	/* offsets over several clusters, some shared */
 
 static struct fsnvm_engine *engine;
 static int stop_balancer;
+
+static struct {
+	pthread_mutex_t lock;
+	u64 version;	/* of the page stored, 0 for none */
+} shared[SHARED_KEYS];
+
+/* One operation on a shared key, under its mutex. */
+static void shared_op(unsigned int k, unsigned int op, u64 v, u8 *page, u8 *want)
+{
+	u32 offset = k * SHARED_STRIDE;
+	u64 key = 100000 + k;
+	int ret;
+
+	pthread_mutex_lock(&shared[k].lock);
+	if (op < 4) {
+		fill_page(page, key, v);
+		ret = fsnvm_store(engine, SHARED_TYPE, offset, page);
+		shared[k].version = ret ? 0 : v;
+	} else if (op < 8) {
+		ret = fsnvm_load(engine, SHARED_TYPE, offset, page);
+		if (!shared[k].version) {
+			CHECK(ret == -ENOENT, "shared key %u present", k);
+		} else {
+			CHECK(ret == 0, "shared key %u load %d", k, ret);
+			fill_page(want, key, shared[k].version);
+			CHECK(!memcmp(page, want, FSNVM_PAGE_SIZE),
+			      "shared key %u: not the page stored last", k);
+		}
+	} else {
+		fsnvm_invalidate_page(engine, SHARED_TYPE, offset);
+		shared[k].version = 0;
+	}
+	pthread_mutex_unlock(&shared[k].lock);
+}
 
 struct worker {
 	pthread_t thread;
@@ -36,6 +76,11 @@ static void *worker_main(void *arg)
 		unsigned int k = (r >> 8) % KEYS_PER_WORKER, op = r % 10;
 		u64 key = w->id * 1000 + k;
 
+		if ((r >> 40) % 5 == 0) {
+			shared_op((r >> 20) % SHARED_KEYS, op,
+				  (u64)(w->id + 1) << 40 | (i + 1), page, want);
+			continue;
+		}
 		if (op < 4) {
 			u64 v = i + 1;
 
@@ -105,6 +150,8 @@ int main(int argc, char **argv)
 	struct fsnvm_stats s;
 
 	engine = attach(img, bytes);
+	for (unsigned int k = 0; k < SHARED_KEYS; k++)
+		pthread_mutex_init(&shared[k].lock, NULL);
 	pthread_create(&balancer, NULL, balancer_main, &moves);
 	pthread_create(&area, NULL, area_main, &rounds);
 	for (unsigned int i = 0; i < WORKERS; i++) {

@@ -9,11 +9,14 @@
  * replaces it: K reads back as writer 1's page, now and after a reopen.
  * Writer 1 then stores J twice in a row: the second store finds the first
  * pending in its own ring and also takes the locked path (counted as a
- * duplicate store).  Before K, writer 1 stores another key, L, while
- * writer 2's K is pending: that store must stay lockless (L pending, not
- * yet in the key map), as stores of different keys on different CPUs at
- * the same time do not need the lock.  (Writers are threads in
- * userspace; semaphores order their steps.)
+ * duplicate store).  Before K, writer 1 stores another key, L, of another
+ * pending-count bucket, while writer 2's K is pending: that store must
+ * stay lockless (L pending, not yet in the key map), as stores of
+ * different keys on different CPUs at the same time do not need the lock.
+ * Before K, writer 2 stores and invalidates a key of K's bucket 300
+ * times, so that its byte counts of that bucket have wrapped when K is
+ * pending.  (Writers are threads in userspace; semaphores order their
+ * steps.)
  */
 #include <semaphore.h>
 
@@ -24,7 +27,18 @@ static u8 old_page[FSNVM_PAGE_SIZE], new_page[FSNVM_PAGE_SIZE];
 static u8 warm[FSNVM_PAGE_SIZE];
 static sem_t w1_ready, w2_done;
 
-enum { K = 7, J = 8, L = 9, WARM1 = 100, WARM2 = 101 };
+enum { K = 7, J = 8, X = 20, WARM1 = 100, WARM2 = 101 };
+static u32 L;	/* a key of another bucket than K's */
+
+static u32 key_of_other_bucket(void)
+{
+	unsigned int k = fsnvm_pending_bucket(fsnvm_key(0, K));
+	u32 o = 1U << FSNVM_PENDING_CLUSTER_SHIFT;
+
+	while (fsnvm_pending_bucket(fsnvm_key(0, o)) == k)
+		o += 1U << FSNVM_PENDING_CLUSTER_SHIFT;
+	return o;
+}
 
 static void *writer1(void *arg)
 {
@@ -43,9 +57,22 @@ static void *writer1(void *arg)
 
 static void *writer2(void *arg)
 {
+	size_t b;
+
 	(void)arg;
 	sem_wait(&w1_ready);	/* so that writer 1 has the lower id */
 	CHECK(fsnvm_store(e, 0, WARM2, warm) == 0, "writer 2 warm-up");
+	CHECK(fsnvm_pending_bucket(fsnvm_key(0, X)) ==
+	      fsnvm_pending_bucket(fsnvm_key(0, K)), "X shares K's bucket");
+	for (int i = 0; i < 300; i++) {
+		CHECK(fsnvm_store(e, 0, X, warm) == 0, "writer 2 stores X");
+		fsnvm_invalidate_page(e, 0, X);
+	}
+	b = FSNVM_PENDING_BUCKETS + fsnvm_pending_bucket(fsnvm_key(0, K));
+	CHECK(e->pend_stored[b] == e->pend_published[b] &&
+	      (u8)(e->pend_stored[b] - 300) <= 1,
+	      "writer 2's counts of K's bucket: %u stored, %u published (want 300 or 301, wrapped, both)",
+	      e->pend_stored[b], e->pend_published[b]);
 	CHECK(fsnvm_store(e, 0, K, old_page) == 0, "writer 2 stores K");
 	sem_post(&w2_done);
 	return NULL;
@@ -77,6 +104,7 @@ int main(void)
 	old_page[0] |= 1;	/* data pages, not same-filled */
 	new_page[0] |= 1;
 	warm[0] |= 1;
+	L = key_of_other_bucket();
 	sem_init(&w1_ready, 0, 0);
 	sem_init(&w2_done, 0, 0);
 	e = attach(img, bytes);
