@@ -136,6 +136,17 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 		e->stats.pages_filled++;
 }
 
+/*
+ * KEEP: does the block device address this key?  Only swap type 0 below
+ * its capacity (fsnvm_recover_keep_capacity()); any other key it holds is
+ * released.
+ */
+static bool fsnvm_keep_addresses(const struct fsnvm_engine *e,
+				 unsigned int type, u64 offset)
+{
+	return !type && offset < e->capacity;
+}
+
 /* A trusted entry's seqs and vouch (fsnvm_format.h). */
 static void fsnvm_recover_seqs(struct fsnvm_engine *e,
 			       const struct fsnvm_entry *ent,
@@ -221,7 +232,7 @@ static void fsnvm_recover_bad_listed(struct fsnvm_engine *e,
 				continue;
 			}
 			if (mode == FSNVM_RECOVER_KEEP &&
-			    (type || offset >= e->capacity)) {
+			    !fsnvm_keep_addresses(e, type, offset)) {
 				fsnvm_keymap_remove(&e->map, type, offset);
 				rep->released++;
 				continue;
@@ -403,8 +414,9 @@ static void fsnvm_drop_unheld(struct fsnvm_engine *e,
 		committed = fsnvm_entry_committed(&ent, e->vouched);
 		key = le64_to_cpu(ent.key);
 		type = fsnvm_key_type(key);
-		if (committed && (!keep || (!type &&
-					    fsnvm_key_offset(key) < e->capacity)))
+		if (committed && (!keep ||
+				  fsnvm_keep_addresses(e, type,
+						       fsnvm_key_offset(key))))
 			continue;
 		fsnvm_keymap_remove(&e->map, type, (u32)fsnvm_key_offset(key));
 		if (e->state[f] & FSNVM_FS_FILLED)

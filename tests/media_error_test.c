@@ -264,6 +264,49 @@ static struct fsnvm_engine *open_bad_listed(void *img, u64 bytes, u32 bad,
 }
 
 /*
+ * A KEEP device (a small machine's reserve: 4 writers) holding block 5,
+ * stored once and kept over a bind; returns the frame holding it.
+ */
+static u32 keep_block5(void *img, u64 bytes)
+{
+	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_recovery rep;
+	struct fsnvm_engine *e;
+	u32 frame;
+
+	fsnvm_test_nr_writers = 4;
+	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
+	fill_page(page, 5, 1);
+	page[0] |= 1;
+	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v1");
+	fsnvm_engine_close(e);
+	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
+	frame = fsnvm_keymap_find(&e->map, 0, 5);
+	CHECK(frame != FSNVM_NO_FRAME, "block 5 not kept");
+	fsnvm_engine_close(e);
+	return frame;
+}
+
+/* Watch the fences of the next bind for block 5's two copies. */
+static void watch_block5(const void *img, u64 bytes, u32 older, u32 newer)
+{
+	order = (struct fence_order){
+		.img = img, .older = older, .newer = newer,
+		.watching = true, .older_named = true, .newer_named = true,
+	};
+	CHECK(fsnvm_geometry_for_size(bytes, &order.geo) == FSNVM_MEDIA_OK,
+	      "geometry");
+}
+
+/* Stop watching, after the bind's last fence; did the order hold? */
+static bool block5_order_held(void)
+{
+	fsnvm_pmem_fence();
+	order.watching = false;
+	return !order.early && !order.older_named && !order.newer_named;
+}
+
+/*
  * A crash left a block's older copy named beside its newer one, and the
  * newer one's frame is on the badblocks list at the next bind (the swap
  * device's, which keeps pages): the block is lost, its read fails once,
@@ -283,15 +326,8 @@ static void bad_listed_newest(void)
 	u64 new_seq;
 
 	CHECK(crashed, "oom");
-	fsnvm_test_nr_writers = 4;	/* a small machine's reserve */
+	old_frame = keep_block5(img, bytes);
 	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
-	fill_page(page, 5, 1);
-	page[0] |= 1;
-	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v1");
-	fsnvm_engine_close(e);
-	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
-	old_frame = fsnvm_keymap_find(&e->map, 0, 5);
-	CHECK(old_frame != FSNVM_NO_FRAME, "block 5 not kept");
 	memcpy(&older, fsnvm_entry_at(img, &e->geo, old_frame), sizeof(older));
 	fill_page(page, 5, 2);
 	page[0] |= 1;
@@ -308,16 +344,9 @@ static void bad_listed_newest(void)
 	fsnvm_engine_close(e);
 	memcpy(crashed, img, bytes);
 
-	order = (struct fence_order){
-		.img = img, .older = old_frame, .newer = new_frame,
-		.watching = true, .older_named = true, .newer_named = true,
-	};
-	CHECK(fsnvm_geometry_for_size(bytes, &order.geo) == FSNVM_MEDIA_OK,
-	      "geometry");
+	watch_block5(img, bytes, old_frame, new_frame);
 	e = open_bad_listed(img, bytes, new_frame, FSNVM_RECOVER_KEEP, &rep);
-	fsnvm_pmem_fence();
-	order.watching = false;
-	CHECK(!order.early && !order.older_named && !order.newer_named,
+	CHECK(block5_order_held(),
 	      "the bind rewrote the newest copy's entry before the older one's was durable");
 	CHECK(rep.lost == 1 && rep.duplicates == 1, "%llu lost, %llu duplicates",
 	      (unsigned long long)rep.lost, (unsigned long long)rep.duplicates);
@@ -363,15 +392,8 @@ static void uncommitted_newest(void)
 	struct fsnvm_engine *e;
 	u32 old_frame, new_frame;
 
-	fsnvm_test_nr_writers = 4;	/* a small machine's reserve */
-	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
-	fill_page(page, 5, 1);
-	page[0] |= 1;
-	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v1");
-	fsnvm_engine_close(e);
+	old_frame = keep_block5(img, bytes);
 	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
-	old_frame = fsnvm_keymap_find(&e->map, 0, 5);
-	CHECK(old_frame != FSNVM_NO_FRAME, "block 5 not kept");
 	for (new_frame = 0; new_frame < e->geo.nr_frames; new_frame++)
 		if (fsnvm_fstate(e, new_frame) == FSNVM_FS_FREE)
 			break;
@@ -386,21 +408,14 @@ static void uncommitted_newest(void)
 	fsnvm_entry_seal(ent);
 	fsnvm_engine_close(e);
 
-	order = (struct fence_order){
-		.img = img, .older = old_frame, .newer = new_frame,
-		.watching = true, .older_named = true, .newer_named = true,
-	};
-	CHECK(fsnvm_geometry_for_size(bytes, &order.geo) == FSNVM_MEDIA_OK,
-	      "geometry");
+	watch_block5(img, bytes, old_frame, new_frame);
 	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
-	fsnvm_pmem_fence();
-	order.watching = false;
+	CHECK(block5_order_held(),
+	      "the bind cleared the uncommitted copy's entry before the older one's was durable");
 	CHECK(rep.uncommitted == 1 && rep.duplicates == 1,
 	      "%llu uncommitted, %llu duplicates",
 	      (unsigned long long)rep.uncommitted,
 	      (unsigned long long)rep.duplicates);
-	CHECK(!order.early && !order.older_named && !order.newer_named,
-	      "the bind cleared the uncommitted copy's entry before the older one's was durable");
 	CHECK(fsnvm_load(e, 0, 5, page) == -ENOENT, "block 5 not dropped");
 	fsnvm_engine_close(e);
 	fsnvm_test_nr_writers = 0;
