@@ -264,10 +264,10 @@ static struct fsnvm_engine *open_bad_listed(void *img, u64 bytes, u32 bad,
 }
 
 /*
- * A KEEP device (a small machine's reserve: 4 writers) holding block 5,
- * stored once and kept over a bind; returns the frame holding it.
+ * Write block 5 of a KEEP device (a small machine's reserve: 4 writers)
+ * through a bind; returns the frame holding it at the next bind.
  */
-static u32 keep_block5(void *img, u64 bytes)
+static u32 store_block5(void *img, u64 bytes, unsigned int version)
 {
 	static u8 page[FSNVM_PAGE_SIZE];
 	struct fsnvm_recovery rep;
@@ -276,9 +276,9 @@ static u32 keep_block5(void *img, u64 bytes)
 
 	fsnvm_test_nr_writers = 4;
 	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
-	fill_page(page, 5, 1);
+	fill_page(page, 5, version);
 	page[0] |= 1;
-	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v1");
+	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v%u", version);
 	fsnvm_engine_close(e);
 	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
 	frame = fsnvm_keymap_find(&e->map, 0, 5);
@@ -319,6 +319,7 @@ static void bad_listed_newest(void)
 	const u64 bytes = 1024 * 1024;
 	void *img = make_image(bytes, 0), *crashed = malloc(bytes);
 	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_geometry geo;
 	struct fsnvm_entry older;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
@@ -326,22 +327,16 @@ static void bad_listed_newest(void)
 	u64 new_seq;
 
 	CHECK(crashed, "oom");
-	old_frame = keep_block5(img, bytes);
-	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
-	memcpy(&older, fsnvm_entry_at(img, &e->geo, old_frame), sizeof(older));
-	fill_page(page, 5, 2);
-	page[0] |= 1;
-	CHECK(fsnvm_store(e, 0, 5, page) == 0, "store v2");
-	fsnvm_engine_close(e);
-	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
-	new_frame = fsnvm_keymap_find(&e->map, 0, 5);
-	CHECK(new_frame != FSNVM_NO_FRAME, "block 5 not kept");
-	new_seq = le64_to_cpu(fsnvm_entry_at(img, &e->geo, new_frame)->seq);
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK,
+	      "geometry");
+	old_frame = store_block5(img, bytes, 1);
+	older = *fsnvm_entry_at(img, &geo, old_frame);
+	new_frame = store_block5(img, bytes, 2);
+	new_seq = le64_to_cpu(fsnvm_entry_at(img, &geo, new_frame)->seq);
 	CHECK(new_frame != old_frame && new_seq > le64_to_cpu(older.seq),
 	      "the rewrite went out of place");
 	/* the crash: the older copy's clear never reached the media */
-	memcpy(fsnvm_entry_at(img, &e->geo, old_frame), &older, sizeof(older));
-	fsnvm_engine_close(e);
+	*fsnvm_entry_at(img, &geo, old_frame) = older;
 	memcpy(crashed, img, bytes);
 
 	watch_block5(img, bytes, old_frame, new_frame);
@@ -392,7 +387,7 @@ static void uncommitted_newest(void)
 	struct fsnvm_engine *e;
 	u32 old_frame, new_frame;
 
-	old_frame = keep_block5(img, bytes);
+	old_frame = store_block5(img, bytes, 1);
 	e = open_recovered(img, bytes, FSNVM_RECOVER_INSPECT, &rep);
 	for (new_frame = 0; new_frame < e->geo.nr_frames; new_frame++)
 		if (fsnvm_fstate(e, new_frame) == FSNVM_FS_FREE)
