@@ -10,7 +10,8 @@
  * being written is BUSY (owned by its writer, invisible to everyone else).
  * Most stores take the lock only once per FSNVM_STASH stores: they use
  * frames their writer stashed, and their mappings wait in the writer's
- * ring for the next lock holder to publish them (fsnvm_writer.c).
+ * ring until its next restock, or until someone else needs every store
+ * in the map, publishes them (fsnvm_writer.c).
  * Loads take no lock at all: they look the key up under the map's
  * seqcount and check, after copying, that the frame's generation did not
  * change, i.e. that the frame was not unmapped (and maybe reused) under
@@ -61,9 +62,10 @@ enum fsnvm_race {
 
 /*
  * The pending counts' buckets (struct fsnvm_engine).  A bucket is a hash
- * of the key's cluster of 256 offsets, the unit the kernel hands swap
- * slots out in per CPU: CPUs storing at once then count in buckets, and
- * mostly on cache lines, the others do not read.
+ * of the key's run of 256 offsets.  The kernel hands swap slots out per
+ * CPU in clusters of 256 offsets, or 512 with THP_SWAP (two buckets), so
+ * CPUs storing at once count in buckets, and mostly on cache lines, the
+ * others do not read.
  */
 #define FSNVM_PENDING_BUCKETS	1024
 #define FSNVM_PENDING_CLUSTER_SHIFT	8

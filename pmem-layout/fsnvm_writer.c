@@ -229,8 +229,11 @@ static bool fsnvm_own_pending_key(struct fsnvm_writer *w, unsigned int type,
  * once that store and every earlier one of the bucket are published, as
  * stores are published in the order they were made, and the acquire then
  * orders the caller's lookup after the key map insert.  Modulo 256 the
- * counts cannot meet early: the publishers' count is never more than
- * FSNVM_STASH below the stores' count read before it.  A hit for another
+ * counts cannot meet early: a writer's restock publishes its ring, under
+ * the lock, so when it counts a store (release) it has seen all but its
+ * last FSNVM_STASH stores published, and so has whoever reads that count
+ * (acquire): the publishers' count read next is never more than
+ * FSNVM_STASH below it.  A hit for another
  * key of the bucket only sends the store down the locked path.  The
  * lines read are the other writers' only where they store in a bucket of
  * the same line.
@@ -310,7 +313,12 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	s->offset = offset;
 	stored = &e->pend_stored[(size_t)(writer - 1) * FSNVM_PENDING_BUCKETS +
 				 fsnvm_pending_bucket(fsnvm_key(type, offset))];
-	WRITE_ONCE(*stored, *stored + 1);
+	/*
+	 * Release: a checker that reads this count has seen every earlier
+	 * publish of the bucket this writer saw, so the published count it
+	 * reads next is not from before them (fsnvm_pending_key()).
+	 */
+	smp_store_release(stored, *stored + 1);
 	/* Release: whoever publishes it sees the slot (fsnvm_engine.h). */
 	smp_store_release(&w->used, w->used + 1);
 	return 0;
