@@ -67,17 +67,17 @@ enum fsnvm_race {
  * CPUs storing at once count in buckets, and mostly on cache lines, the
  * others do not read.
  */
-#define FSNVM_PENDING_BUCKETS	1024
+#define FSNVM_PENDING_BUCKET_BITS	10
+#define FSNVM_PENDING_BUCKETS	BIT(FSNVM_PENDING_BUCKET_BITS)
 #define FSNVM_PENDING_CLUSTER_SHIFT	8
 
 static inline unsigned int fsnvm_pending_bucket(u64 key)
 {
 	u64 h = (key >> FSNVM_PENDING_CLUSTER_SHIFT) * 0x9e3779b97f4a7c15ULL;
 
-	return h >> (64 - 10);
+	return h >> (64 - FSNVM_PENDING_BUCKET_BITS);
 }
 
-static_assert(FSNVM_PENDING_BUCKETS == 1 << 10, "bucket hash bits");
 static_assert(FSNVM_STASH < 256, "pending counts are u8");
 
 struct fsnvm_stash_slot {

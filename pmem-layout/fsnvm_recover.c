@@ -403,7 +403,7 @@ static void fsnvm_drop_unheld(struct fsnvm_engine *e,
 	bool committed, keep = mode == FSNVM_RECOVER_KEEP;
 	struct fsnvm_entry ent;
 	unsigned int type;
-	u64 f, key;
+	u64 f, key, offset;
 
 	lockdep_assert_held(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
@@ -414,11 +414,10 @@ static void fsnvm_drop_unheld(struct fsnvm_engine *e,
 		committed = fsnvm_entry_committed(&ent, e->vouched);
 		key = le64_to_cpu(ent.key);
 		type = fsnvm_key_type(key);
-		if (committed && (!keep ||
-				  fsnvm_keep_addresses(e, type,
-						       fsnvm_key_offset(key))))
+		offset = fsnvm_key_offset(key);
+		if (committed && (!keep || fsnvm_keep_addresses(e, type, offset)))
 			continue;
-		fsnvm_keymap_remove(&e->map, type, (u32)fsnvm_key_offset(key));
+		fsnvm_keymap_remove(&e->map, type, (u32)offset);
 		if (e->state[f] & FSNVM_FS_FILLED)
 			e->stats.pages_filled--;
 		WRITE_ONCE(e->state[f], FSNVM_FS_FREE);

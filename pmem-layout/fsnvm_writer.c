@@ -49,12 +49,19 @@
  */
 #include "fsnvm_internal.h"
 
+/* A writer's count of a key's bucket, in pend_stored or pend_published. */
+static u8 *fsnvm_pending_count(u8 *counts, unsigned int writer,
+			       unsigned int type, u32 offset)
+{
+	return &counts[(size_t)(writer - 1) * FSNVM_PENDING_BUCKETS +
+		       fsnvm_pending_bucket(fsnvm_key(type, offset))];
+}
+
 static void fsnvm_publish_slot(struct fsnvm_engine *e, unsigned int writer,
 			       struct fsnvm_stash_slot *s)
 {
-	u8 *published = &e->pend_published[(size_t)(writer - 1) *
-					   FSNVM_PENDING_BUCKETS +
-		fsnvm_pending_bucket(fsnvm_key(s->type, s->offset))];
+	u8 *published = fsnvm_pending_count(e->pend_published, writer,
+					    s->type, s->offset);
 	u32 old;
 
 	lockdep_assert_held(&e->lock);
@@ -233,10 +240,9 @@ static bool fsnvm_own_pending_key(struct fsnvm_writer *w, unsigned int type,
  * the lock, so when it counts a store (release) it has seen all but its
  * last FSNVM_STASH stores published, and so has whoever reads that count
  * (acquire): the publishers' count read next is never more than
- * FSNVM_STASH below it.  A hit for another
- * key of the bucket only sends the store down the locked path.  The
- * lines read are the other writers' only where they store in a bucket of
- * the same line.
+ * FSNVM_STASH below it.  A hit for another key of the bucket only sends
+ * the store down the locked path.  The lines read are the other writers'
+ * only where they store in a bucket of the same line.
  */
 static bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int writer,
 			      unsigned int type, u32 offset)
@@ -311,8 +317,7 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	s->wear = *wear;
 	s->type = type;
 	s->offset = offset;
-	stored = &e->pend_stored[(size_t)(writer - 1) * FSNVM_PENDING_BUCKETS +
-				 fsnvm_pending_bucket(fsnvm_key(type, offset))];
+	stored = fsnvm_pending_count(e->pend_stored, writer, type, offset);
 	/*
 	 * Release: a checker that reads this count has seen every earlier
 	 * publish of the bucket this writer saw, so the published count it

@@ -552,24 +552,35 @@ static void forge_older_copy(u8 *state, unsigned int k)
 	fill_page(fsnvm_frame_at(state, &geo, free_frame), k, 1u << 30);
 }
 
-/* The next boot's attach on this crash state, crashed at its fences. */
-static void crash_recovery(u8 *state)
+/*
+ * A bind of nest_img, crashed at each of its fences (nest_hook), with
+ * frame `bad` on the badblocks list unless it is FSNVM_NO_FRAME.
+ */
+static void crashed_bind(enum fsnvm_recover_mode mode, u32 bad)
 {
 	struct fsnvm_recovery rep;
 	enum fsnvm_media_status st;
 	struct fsnvm_engine *x;
 
-	memcpy(nest_img, state, DEV_BYTES);
-	vary_superblock(nest_img);
-	note_pre_attach(nest_img);
 	crash_push();
 	crash_attach(nest_img, DEV_BYTES);
 	crash_set_hook(nest_hook, NULL);
 	x = fsnvm_engine_open(nest_img, DEV_BYTES, &st);
+	if (x && bad != FSNVM_NO_FRAME)
+		fsnvm_mark_bad(x, bad);
 	if (x)		/* else check_state has reported it */
-		fsnvm_recover(x, FSNVM_RECOVER_ATTACH, &rep);
+		fsnvm_recover(x, mode, &rep);
 	fsnvm_engine_close(x);
 	crash_pop();
+}
+
+/* The next boot's attach on this crash state, crashed at its fences. */
+static void crash_recovery(u8 *state)
+{
+	memcpy(nest_img, state, DEV_BYTES);
+	vary_superblock(nest_img);
+	note_pre_attach(nest_img);
+	crashed_bind(FSNVM_RECOVER_ATTACH, FSNVM_NO_FRAME);
 
 	/*
 	 * The swap device's bind on the same state, with an older copy of
@@ -580,16 +591,9 @@ static void crash_recovery(u8 *state)
 	forge_older_copy(nest_img, model.key % NKEYS);
 	note_pre_attach(nest_img);
 	nest_keep = true;
-	crash_push();
-	crash_attach(nest_img, DEV_BYTES);
-	crash_set_hook(nest_hook, NULL);
-	x = fsnvm_engine_open(nest_img, DEV_BYTES, &st);
-	if (x && pre_frame_in_flight != FSNVM_NO_FRAME && nr_keep_binds++ % 2)
-		fsnvm_mark_bad(x, pre_frame_in_flight);
-	if (x)
-		fsnvm_recover(x, FSNVM_RECOVER_KEEP, &rep);
-	fsnvm_engine_close(x);
-	crash_pop();
+	crashed_bind(FSNVM_RECOVER_KEEP,
+		     pre_frame_in_flight != FSNVM_NO_FRAME &&
+		     nr_keep_binds++ % 2 ? pre_frame_in_flight : FSNVM_NO_FRAME);
 	nest_keep = false;
 }
 
