@@ -399,9 +399,12 @@ static int fsnvm_ns_attach(struct fsnvm_dev *d, enum fsnvm_recover_mode mode,
 	if (rep.lost)
 		pr_warn("%s: %llu pages kept are lost: their newest copy is on the badblocks list, and their reads fail\n",
 			d->path, rep.lost);
-	if (rep.torn || rep.implausible || rep.unreadable)
-		pr_warn("%s: %llu torn, %llu implausible and %llu unreadable index entries were reset (wear kept)\n",
-			d->path, rep.torn, rep.implausible, rep.unreadable);
+	if (rep.torn || rep.implausible)
+		pr_warn("%s: %llu torn and %llu implausible index entries were reset (wear kept)\n",
+			d->path, rep.torn, rep.implausible);
+	if (rep.unreadable)
+		pr_warn("%s: %llu index entries cannot be read: their frames stay out of use until a bind reads them\n",
+			d->path, rep.unreadable);
 	return 0;
 }
 

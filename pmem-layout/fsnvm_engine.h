@@ -123,6 +123,7 @@ struct fsnvm_recovery {
 	u64 torn;		/* entries with a bad crc (kept free) */
 	u64 implausible;	/* crc ok, a counter out of bounds (as torn) */
 	u64 unreadable;		/* entries behind a media error */
+	u64 bad_unreadable;	/* the same, of frames on the badblocks list */
 	u64 bad_frames;		/* frames retired: badblocks, media errors */
 	u64 retired;		/* of those, by an entry (FSNVM_ENT_RETIRED) */
 	u64 uncommitted;	/* keys whose newest entry lacks its data */

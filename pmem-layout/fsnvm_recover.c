@@ -25,6 +25,10 @@
  * read as never written: its page is lost, and its load fails
  * (fsnvm_recover_bad_listed()).
  *
+ * An entry that cannot be read hides the key it named: KEEP refuses to
+ * go on, before writing anything (fsnvm_recover_refuse_keep()), as any
+ * page it kept could be older than that key's hidden copy.
+ *
  * FSNVM_RECOVER_INSPECT only reads: the result is the index as the media
  * has it (what the crash test and `fsnvmctl check` look at).
  * An entry naming a key below the superblock's stale_below was released
@@ -81,12 +85,20 @@ void fsnvm_mark_bad(struct fsnvm_engine *e, u64 frame)
 	spin_unlock(&e->lock);
 }
 
-static u64 fsnvm_entry_seq(struct fsnvm_engine *e, u32 frame)
+/*
+ * The seq of an entry the scan read before; an entry that cannot be read
+ * again is counted unreadable, which refuses a KEEP bind after the scan,
+ * and gives 0: the key goes to the other entry.
+ */
+static u64 fsnvm_entry_seq(struct fsnvm_engine *e, u32 frame,
+			   struct fsnvm_recovery *rep)
 {
 	struct fsnvm_entry ent;
 
-	if (fsnvm_read_entry(e, frame, &ent))
+	if (fsnvm_read_entry(e, frame, &ent)) {
+		rep->unreadable++;
 		return 0;
+	}
 	return le64_to_cpu(ent.seq);
 }
 
@@ -113,7 +125,7 @@ static void fsnvm_recover_key(struct fsnvm_engine *e, u32 frame,
 	rep->valid++;
 	if (other != FSNVM_NO_FRAME) {
 		rep->duplicates++;
-		if (fsnvm_entry_seq(e, other) >= le64_to_cpu(ent->seq)) {
+		if (fsnvm_entry_seq(e, other, rep) >= le64_to_cpu(ent->seq)) {
 			if (!bad)
 				WRITE_ONCE(e->state[frame], FSNVM_FS_FREE);
 			return;
@@ -175,8 +187,10 @@ static bool fsnvm_recover_bad_entry(struct fsnvm_engine *e, u32 frame,
 	struct fsnvm_entry ent;
 
 	lockdep_assert_held(&e->lock);
-	if (fsnvm_read_entry(e, frame, &ent))
+	if (fsnvm_read_entry(e, frame, &ent)) {
+		rep->bad_unreadable++;
 		return false;
+	}
 	cls = fsnvm_entry_classify(&ent);
 	if (cls == FSNVM_ENTRY_TORN || cls == FSNVM_ENTRY_IMPLAUSIBLE)
 		return false;
@@ -389,6 +403,21 @@ static void fsnvm_recover_fill(struct fsnvm_engine *e,
 }
 
 /*
+ * KEEP: a kept page whose entry the scan read but cannot read again
+ * (fsnvm_drop_unheld()) may not be committed: it is lost as after a memory
+ * error (fsnvm_poison_mapped()), its key left mapped to the retired frame
+ * so that its load fails and says so.
+ */
+static void fsnvm_recover_lose(struct fsnvm_engine *e, u32 frame,
+			       struct fsnvm_recovery *rep)
+{
+	lockdep_assert_held(&e->lock);
+	__set_bit(frame, e->lost);
+	fsnvm_poison_mapped(e, frame);
+	rep->lost++;
+}
+
+/*
  * Unmap every key that holds nothing: its winning entry is not committed,
  * or (KEEP) it is beyond what the device addresses (the header's).  KEEP
  * does this after the fill, whose fence made the clears of the keys'
@@ -408,9 +437,13 @@ static void fsnvm_drop_unheld(struct fsnvm_engine *e,
 	lockdep_assert_held(&e->lock);
 	for (f = 0; f < e->geo.nr_frames; f++) {
 		fsnvm_recover_yield(e, f);
-		if (fsnvm_fstate(e, f) != FSNVM_FS_USED ||
-		    fsnvm_read_entry(e, f, &ent))
+		if (fsnvm_fstate(e, f) != FSNVM_FS_USED)
 			continue;
+		if (fsnvm_read_entry(e, f, &ent)) {
+			if (keep)
+				fsnvm_recover_lose(e, (u32)f, rep);
+			continue;
+		}
 		committed = fsnvm_entry_committed(&ent, e->vouched);
 		key = le64_to_cpu(ent.key);
 		type = fsnvm_key_type(key);
@@ -454,6 +487,25 @@ static void fsnvm_recover_prefetch(struct fsnvm_engine *e, u64 f)
 	if (k & FSNVM_KEY_VALID)
 		fsnvm_keymap_prefetch(&e->map, fsnvm_key_type(k),
 				      (u32)fsnvm_key_offset(k));
+}
+
+/*
+ * KEEP cannot go on past an entry the scan could not read: the key it
+ * named is unknown, so any page kept may be older than that key's newest
+ * copy, or read as never written where it was written.  Refuse before
+ * anything is written, and keep nothing mapped for a caller that goes on
+ * regardless (the engine is read-only, as after any failed recovery).
+ * INSPECT reads on (fsnvmctl check); ATTACH keeps nothing.
+ */
+static int fsnvm_recover_refuse_keep(struct fsnvm_engine *e,
+				     const struct fsnvm_recovery *rep)
+{
+	lockdep_assert_held(&e->lock);
+	fsnvm_keymap_clear(&e->map);
+	e->readonly = true;
+	pr_err("%llu index entries cannot be read (a media error), so a kept page may not be its newest copy: nothing kept, bind refused; `fsnvmctl format --keep-wear` starts the device again with its wear\n",
+	       (unsigned long long)(rep->unreadable + rep->bad_unreadable));
+	return -EIO;
 }
 
 /* KEEP: the pages the block device may address (fsnvm_engine_capacity()). */
@@ -532,6 +584,9 @@ static int fsnvm_recover_locked(struct fsnvm_engine *e,
 		if (cls == FSNVM_ENTRY_MAPPED && maps)
 			fsnvm_recover_key(e, f, &ent, rep);
 	}
+	if (mode == FSNVM_RECOVER_KEEP &&
+	    (rep->unreadable || rep->bad_unreadable))
+		return fsnvm_recover_refuse_keep(e, rep);
 	/* The untrusted entries' frames: the highest wear known each. */
 	untrusted = rep->torn + rep->implausible;
 	e->stats.wear_sum = fsnvm_add_sat(e->stats.wear_sum,

@@ -9,13 +9,18 @@
 #include "test_util.h"
 
 static const u8 *poison_lo, *poison_hi;	/* [lo, hi): reads fail */
+/* Reads of a whole entry in the range that still succeed first. */
+static unsigned int poison_entry_reads_ok;
 
 /* Replaces the weak one of tests/persist_memcpy.c (lockless loads too). */
 size_t fsnvm_pmem_read(void *dst, const void *src, size_t len)
 {
 	const u8 *s = src;
 
-	if (s < poison_hi && s + len > poison_lo) {
+	if (s < poison_hi && s + len > poison_lo &&
+	    len == sizeof(struct fsnvm_entry) && poison_entry_reads_ok) {
+		poison_entry_reads_ok--;
+	} else if (s < poison_hi && s + len > poison_lo) {
 		size_t ok = s < poison_lo ? (size_t)(poison_lo - s) : 0;
 
 		memcpy(dst, src, ok);
@@ -307,20 +312,54 @@ static bool block5_order_held(void)
 }
 
 /*
- * A crash left a block's older copy named beside its newer one, and the
- * newer one's frame is on the badblocks list at the next bind (the swap
- * device's, which keeps pages): the block is lost, its read fails once,
- * then reads as never written; the older copy is never served, not at
- * this bind nor at the next one without the bad block.  An attach
- * releases both copies.
+ * A crash left block 5's older copy named beside its newer one: its clear
+ * never reached the media.  Returns the image as the crash left it, and
+ * the two frames.
+ */
+static void *crashed_block5(u64 bytes, u32 *old_frame, u32 *new_frame)
+{
+	void *img = make_image(bytes, 0);
+	struct fsnvm_geometry geo;
+	struct fsnvm_entry older;
+
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK,
+	      "geometry");
+	*old_frame = store_block5(img, bytes, 1);
+	older = *fsnvm_entry_at(img, &geo, *old_frame);
+	*new_frame = store_block5(img, bytes, 2);
+	CHECK(*new_frame != *old_frame &&
+	      le64_to_cpu(fsnvm_entry_at(img, &geo, *new_frame)->seq) >
+	      le64_to_cpu(older.seq), "the rewrite went out of place");
+	*fsnvm_entry_at(img, &geo, *old_frame) = older;
+	return img;
+}
+
+/* Reads of the frame's entry fail after the first `ok` of them. */
+static void poison_entry(const void *img, u64 bytes, u32 frame,
+			 unsigned int ok)
+{
+	struct fsnvm_geometry geo;
+
+	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK,
+	      "geometry");
+	poison_lo = (const u8 *)fsnvm_entry_at((void *)img, &geo, frame);
+	poison_hi = poison_lo + sizeof(struct fsnvm_entry);
+	poison_entry_reads_ok = ok;
+}
+
+/*
+ * The crash of crashed_block5(), and the newer copy's frame on the
+ * badblocks list at the next bind (the swap device's, which keeps pages):
+ * the block is lost, its read fails once, then reads as never written;
+ * the older copy is never served, not at this bind nor at the next one
+ * without the bad block.  An attach releases both copies.
  */
 static void bad_listed_newest(void)
 {
 	const u64 bytes = 1024 * 1024;
-	void *img = make_image(bytes, 0), *crashed = malloc(bytes);
+	void *img, *crashed = malloc(bytes);
 	static u8 page[FSNVM_PAGE_SIZE];
 	struct fsnvm_geometry geo;
-	struct fsnvm_entry older;
 	struct fsnvm_recovery rep;
 	struct fsnvm_engine *e;
 	u32 old_frame, new_frame;
@@ -329,15 +368,9 @@ static void bad_listed_newest(void)
 	CHECK(crashed, "oom");
 	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK,
 	      "geometry");
-	old_frame = store_block5(img, bytes, 1);
-	older = *fsnvm_entry_at(img, &geo, old_frame);
-	new_frame = store_block5(img, bytes, 2);
-	new_seq = le64_to_cpu(fsnvm_entry_at(img, &geo, new_frame)->seq);
-	CHECK(new_frame != old_frame && new_seq > le64_to_cpu(older.seq),
-	      "the rewrite went out of place");
-	/* the crash: the older copy's clear never reached the media */
-	*fsnvm_entry_at(img, &geo, old_frame) = older;
+	img = crashed_block5(bytes, &old_frame, &new_frame);
 	memcpy(crashed, img, bytes);
+	new_seq = le64_to_cpu(fsnvm_entry_at(img, &geo, new_frame)->seq);
 
 	watch_block5(img, bytes, old_frame, new_frame);
 	e = open_bad_listed(img, bytes, new_frame, FSNVM_RECOVER_KEEP, &rep);
@@ -418,6 +451,112 @@ static void uncommitted_newest(void)
 	free(img);
 }
 
+/*
+ * The crash of crashed_block5(), and the newer copy's entry unreadable at
+ * the next bind keeping pages, its frame on the badblocks list or not:
+ * the key it named is unknown, so the older copy, or any page kept, may
+ * not be the newest.  The bind is refused before it writes anything and
+ * serves nothing; `fsnvmctl check` (INSPECT) still reads the rest, and an
+ * attach, which keeps nothing, goes on.
+ */
+static void unreadable_newest(bool listed)
+{
+	const u64 bytes = 1024 * 1024;
+	u32 old_frame, new_frame;
+	void *img = crashed_block5(bytes, &old_frame, &new_frame);
+	void *before = malloc(bytes);
+	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e;
+	int ret;
+
+	CHECK(before, "oom");
+	memcpy(before, img, bytes);
+	poison_entry(img, bytes, new_frame, 0);
+	e = fsnvm_engine_open(img, bytes, &st);
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	if (listed)
+		fsnvm_mark_bad(e, new_frame);
+	ret = fsnvm_recover(e, FSNVM_RECOVER_KEEP, &rep);
+	CHECK(ret == -EIO, "a bind keeping pages went on past an unreadable entry: %d",
+	      ret);
+	CHECK(fsnvm_load(e, 0, 5, page) == -ENOENT,
+	      "the refused bind serves the block's older copy");
+	fill_page(page, 6, 1);
+	CHECK(fsnvm_store(e, 0, 6, page) == -EROFS, "the refused bind stores");
+	fsnvm_engine_close(e);
+	CHECK(!memcmp(img, before, bytes), "the refused bind wrote the media");
+
+	e = fsnvm_engine_open(img, bytes, &st);
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	if (listed)
+		fsnvm_mark_bad(e, new_frame);
+	CHECK(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0, "inspect");
+	CHECK(listed ? rep.bad_unreadable == 1 && !rep.unreadable :
+	      rep.unreadable == 1 && !rep.bad_unreadable,
+	      "%llu unreadable, %llu bad-listed unreadable",
+	      (unsigned long long)rep.unreadable,
+	      (unsigned long long)rep.bad_unreadable);
+	fsnvm_engine_close(e);
+	CHECK(!memcmp(img, before, bytes), "inspecting wrote the media");
+
+	e = open_recovered(img, bytes, FSNVM_RECOVER_ATTACH, &rep);
+	CHECK(fsnvm_load(e, 0, 5, page) == -ENOENT, "an attach kept block 5");
+	fsnvm_engine_close(e);
+	poison_lo = poison_hi = NULL;
+	fsnvm_test_nr_writers = 0;
+	printf("a block's newest copy behind an unreadable entry (%s): the bind keeping pages refused (-EIO), media untouched, nothing served\n",
+	       listed ? "bad-listed" : "not listed");
+	free(before);
+	free(img);
+}
+
+/*
+ * An entry the scan read that cannot be read again later in the same
+ * bind: while resolving a key named twice, the bind is refused as above;
+ * while checking a kept page (its only copy), the page is lost as after a
+ * memory error: its read fails once and says so, its frame retired.
+ */
+static void reread_fails(void)
+{
+	const u64 bytes = 1024 * 1024;
+	u32 old_frame, new_frame, frame;
+	void *img = crashed_block5(bytes, &old_frame, &new_frame);
+	static u8 page[FSNVM_PAGE_SIZE];
+	struct fsnvm_recovery rep;
+	enum fsnvm_media_status st;
+	struct fsnvm_engine *e;
+
+	/* The frame scanned first is the one read again for its seq. */
+	poison_entry(img, bytes, old_frame < new_frame ? old_frame : new_frame,
+		     1);
+	e = fsnvm_engine_open(img, bytes, &st);
+	CHECK(e, "open: %s", fsnvm_media_str(st));
+	CHECK(fsnvm_recover(e, FSNVM_RECOVER_KEEP, &rep) == -EIO,
+	      "the bind resolved block 5 past an entry it could not read again");
+	CHECK(fsnvm_load(e, 0, 5, page) == -ENOENT,
+	      "the refused bind serves block 5");
+	fsnvm_engine_close(e);
+	poison_lo = poison_hi = NULL;
+	free(img);
+
+	img = make_image(bytes, 0);
+	frame = store_block5(img, bytes, 1);
+	poison_entry(img, bytes, frame, 1);
+	e = open_recovered(img, bytes, FSNVM_RECOVER_KEEP, &rep);
+	CHECK(rep.lost == 1, "%llu lost", (unsigned long long)rep.lost);
+	CHECK(fsnvm_load(e, 0, 5, page) == -EIO,
+	      "a kept page whose entry failed its second read was served");
+	CHECK(fsnvm_load(e, 0, 5, page) == -ENOENT, "lost block read again");
+	CHECK(fsnvm_fstate(e, frame) == FSNVM_FS_BAD, "frame not retired");
+	fsnvm_engine_close(e);
+	poison_lo = poison_hi = NULL;
+	fsnvm_test_nr_writers = 0;
+	printf("an entry unreadable on its second read: the bind refused while resolving a duplicate, the page lost (-EIO) while checking a kept one\n");
+	free(img);
+}
+
 int main(void)
 {
 	run(0, false);
@@ -429,6 +568,9 @@ int main(void)
 	super_unreadable(FSNVM_SUPER_BACKUP);
 	bad_listed_newest();
 	uncommitted_newest();
-	printf("media errors: 9 cases, 0 failures\n");
+	unreadable_newest(false);
+	unreadable_newest(true);
+	reread_fails();
+	printf("media errors: 12 cases, 0 failures\n");
 	return 0;
 }
