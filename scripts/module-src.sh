@@ -16,7 +16,7 @@ mkdir -p "$dir"
 files=(
 	"$top"/swap-device/Kbuild "$top"/swap-device/dkms.conf "$top"/swap-device/*.c
 	"$top"/kernel-backend/fsnvm_kernel.h "$top"/kernel-backend/fsnvm_platform.h
-	"$top"/kernel-backend/fsnvm_compat.h
+	"$top"/kernel-backend/fsnvm_compat.h "$top"/kernel-backend/fsnvm_compat.mk
 	"$top"/kernel-backend/fsnvm_namespace.c "$top"/kernel-backend/fsnvm_balancer.c
 	"$top"/kernel-backend/fsnvm_stats.c "$top"/kernel-backend/fsnvm_sysfs.c
 )

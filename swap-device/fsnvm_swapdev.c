@@ -182,7 +182,13 @@ static void fsnvm_submit_bio(struct bio *bio)
 			cond_resched();
 		}
 		break;
-	case REQ_OP_FLUSH:	/* every write is durable when it returns */
+	case REQ_OP_FLUSH:
+		/*
+		 * Not sent: the queue declares no write cache, so the block
+		 * layer ends flushes itself.  What a crash keeps is the
+		 * engine's rule (the header): a CPU's newest write may be
+		 * dropped, as no later entry vouches for it yet.
+		 */
 		break;
 	default:
 		st = BLK_STS_NOTSUPP;

@@ -3,7 +3,8 @@
 # source (scripts/module-src.sh's tree, swap-device/dkms.conf) against
 # Debian's stock 6.1 and 6.12 headers, without touching the host's
 # kernels (its own --dkmstree); the Debian package of that source
-# (scripts/dkms-deb.sh) carries every file the module's Kbuild names.
+# (scripts/dkms-deb.sh) carries every file the module's Kbuild names or
+# includes.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$top/build/dkms
@@ -30,6 +31,10 @@ dpkg-deb -c "$deb" | awk '{print $NF}' >"$work/deb.list"
 want=(Kbuild dkms.conf)
 for o in $(sed -n 's/\\$//; /^fsnvm_swap-y/,/^$/p' "$top/swap-device/Kbuild" | tr ' \t' '\n\n' | grep '\.o$'); do
 	want+=("${o%.o}.c")
+done
+# and the make fragments it includes (the feature probes)
+for inc in $(sed -n 's|^include \$(src)/||p' "$top/swap-device/Kbuild"); do
+	want+=("$inc")
 done
 [ ${#want[@]} -gt 10 ] || fail "read only ${#want[@]} files from the Kbuild"
 for f in "${want[@]}"; do
