@@ -343,7 +343,7 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 }
 
 int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
-				const struct fsnvm_super_pick *pick,
+				struct fsnvm_super_pick *pick,
 				u64 stale_below)
 {
 	enum fsnvm_super_copy other = pick->used == FSNVM_SB_BACKUP ?
@@ -357,7 +357,9 @@ int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
 	/*
 	 * A format without a backup (then the primary is in use) first gains
 	 * one as the superblock stands, then a primary that names it: a crash
-	 * in between leaves a backup that says what the primary says.
+	 * in between leaves a backup that says what the primary says.  The
+	 * pick then says the backup is good, which it now is: a format
+	 * without one is not a damaged backup to report or repair.
 	 */
 	if (!(le64_to_cpu(sb->compat) & FSNVM_COMPAT_BACKUP_SB)) {
 		sb->compat = cpu_to_le64(le64_to_cpu(sb->compat) |
@@ -365,6 +367,9 @@ int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
 		fsnvm_super_seal(sb);
 		fsnvm_super_write(base, FSNVM_SB_BACKUP, sb);
 		fsnvm_super_write(base, FSNVM_SB_PRIMARY, sb);
+		memset(&pick->backup, 0, sizeof(pick->backup));
+		pick->backup.status = FSNVM_MEDIA_OK;
+		pick->backup_differs = false;
 	}
 	sb->incompat = cpu_to_le64(le64_to_cpu(sb->incompat) |
 				   FSNVM_INCOMPAT_STALE_BELOW);

@@ -96,6 +96,42 @@ static void resign(struct fsnvm_super *sb)
 	sb->crc = cpu_to_le32(fsnvm_super_crc(sb));
 }
 
+/*
+ * A format without a backup copy gains one at its first attach that
+ * releases pages: the pick then says the backup is good, so the bind
+ * neither reports it unusable nor rewrites it again (the kernel's
+ * fsnvm_super_fixup() reads the pick after the recovery).
+ */
+static void backup_gained(u64 bytes)
+{
+	void *img = make_image(bytes, 0);
+	static u8 page[FSNVM_PAGE_SIZE];
+	const struct fsnvm_super_pick *pick;
+	struct fsnvm_super *sb = img;
+	struct fsnvm_engine *e = attach(img, bytes);
+
+	fill_page(page, 1, 1);
+	CHECK(fsnvm_store(e, 0, 1, page) == 0, "store");
+	fsnvm_engine_close(e);
+	memset((u8 *)img + FSNVM_SUPER_BACKUP, 0, sizeof(*sb));
+	sb->compat &= ~cpu_to_le64(FSNVM_COMPAT_BACKUP_SB);
+	resign(sb);
+	e = attach(img, bytes);
+	pick = fsnvm_engine_super_pick(e);
+	CHECK(le64_to_cpu(fsnvm_engine_super(e)->compat) &
+	      FSNVM_COMPAT_BACKUP_SB, "no backup gained");
+	CHECK(!memcmp(img, (u8 *)img + FSNVM_SUPER_BACKUP, sizeof(*sb)),
+	      "backup not written");
+	CHECK(pick->backup.status == FSNVM_MEDIA_OK && !pick->backup_differs,
+	      "the backup just written reported unusable: %s",
+	      fsnvm_media_str(pick->backup.status));
+	CHECK(fsnvm_super_repair(img, fsnvm_engine_super(e), pick) ==
+	      FSNVM_SB_NONE, "the backup just written rewritten again");
+	fsnvm_engine_close(e);
+	printf("ok: a format without a backup gains one at its first attach, reported good\n");
+	free(img);
+}
+
 int main(void)
 {
 	const u64 bytes = 2 * 1024 * 1024;
@@ -152,6 +188,7 @@ int main(void)
 	resign(sb);
 	backup_repaired(img, bytes, true);
 	free(img);
+	backup_gained(bytes);
 	/* A primary overwritten by another tool is not ours: no backup. */
 	img = copy_of(good, bytes);
 	memset(img, 0, 256);
