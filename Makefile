@@ -93,7 +93,7 @@ $(PMEM_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(call CORE_LIB,san) $(CORE_HDR) tests
 PLAIN := tests/persist_memcpy.c
 PLAIN_TESTS := media_error_test load_race_test load_miss_test writer_gone_test \
 	       pending_order_test vouch_close_test hostile_media_test area_race_test \
-	       poison_test lock_assert_test keep_test reserve_test
+	       poison_test lock_assert_test keep_test reserve_test filled_store_test
 $(PLAIN_TESTS:%=$(U)/%): $(U)/%: tests/%.c $(PLAIN) $(call CORE_LIB,san) $(CORE_HDR) tests/test_util.h \
 			tests/writer_threads.h | $(U)
 	$(CC) $(WARN) $(SAN) $(DEBUG_CHECKS) $(INC) $(PLAIN) $< $(call CORE_LIB,san) -lpthread -o $@

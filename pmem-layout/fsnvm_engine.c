@@ -536,8 +536,8 @@ static u32 fsnvm_take_frame(struct fsnvm_engine *e, unsigned int writer,
 }
 
 /*
- * The store that takes the lock: same-filled pages, writer 0, and what
- * the lockless path hands over (fsnvm_writer.c).  prewritten is a stash
+ * The store that takes the lock: writer 0, and what the lockless path
+ * hands over (fsnvm_writer.c).  prewritten is a stash
  * frame the lockless path already copied the page into, FSNVM_NO_FRAME if
  * none; wear is then its wear with that write.
  */
@@ -634,9 +634,9 @@ static int fsnvm_store_as(struct fsnvm_engine *e, unsigned int writer,
 	}
 	fsnvm_keymap_prefetch(&e->map, type, (u32)offset);
 	filled = fsnvm_same_filled(page, &fill);
-	if (writer && !filled && !READ_ONCE(e->readonly) &&
-	    !fsnvm_store_lockless(e, writer, type, (u32)offset, page,
-				  &prewritten, &wear))
+	if (writer && !READ_ONCE(e->readonly) &&
+	    !fsnvm_store_lockless(e, writer, type, (u32)offset, page, fill,
+				  filled, &prewritten, &wear))
 		return 0;
 	return fsnvm_store_locked(e, writer, type, (u32)offset, page, fill,
 				  filled, prewritten, wear);

@@ -86,6 +86,7 @@ struct fsnvm_stash_slot {
 	u32 offset;		/* the key, once stored */
 	u8 type;
 	bool taken;		/* used by a locked store: nothing to publish */
+	bool filled;		/* a same-filled page: no data in the frame */
 };
 
 /*
@@ -210,7 +211,7 @@ void fsnvm_writer_unstock(struct fsnvm_engine *e, unsigned int writer);
 u64 fsnvm_stashed_frames(struct fsnvm_engine *e);
 int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 			 unsigned int type, u32 offset, const void *page,
-			 u32 *prewritten, u64 *wear);
+			 u64 fill, bool filled, u32 *prewritten, u64 *wear);
 bool fsnvm_pending_elsewhere(struct fsnvm_engine *e, unsigned int writer);
 
 /* Machine-check-safe read of a frame's entry: bytes NOT read, 0 is success. */

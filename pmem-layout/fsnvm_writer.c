@@ -66,10 +66,16 @@ static void fsnvm_publish_slot(struct fsnvm_engine *e, unsigned int writer,
 
 	lockdep_assert_held(&e->lock);
 	/* The state first: a lockless load that finds the key sees USED. */
-	WRITE_ONCE(e->state[s->frame], FSNVM_FS_USED);
+	WRITE_ONCE(e->state[s->frame],
+		   FSNVM_FS_USED | (s->filled ? FSNVM_FS_FILLED : 0));
 	old = fsnvm_keymap_set(&e->map, s->type, s->offset, s->frame);
 	e->stats.succ_stores++;
-	fsnvm_count_user_write(e, s->wear);
+	if (s->filled) {
+		e->stats.same_filled++;
+		e->stats.pages_filled++;
+	} else {
+		fsnvm_count_user_write(e, s->wear);
+	}
 	/*
 	 * Cannot happen (a key is never pending while mapped, see above).
 	 * Were it to, the older frame would stay used until the next attach,
@@ -270,14 +276,15 @@ static bool fsnvm_pending_key(struct fsnvm_engine *e, unsigned int writer,
  * The store that takes no lock: the page goes into the
  * writer's next stashed frame and its entry follows, under one fence; the
  * store then waits in the writer's ring to be published.  The copy comes
- * before the checks, so that the key map's cache miss overlaps it.
- * Returns 0, or -EAGAIN for the locked path to finish the store, with
- * *prewritten the frame already holding the page (or FSNVM_NO_FRAME) and
- * *wear its wear.
+ * before the checks, so that the key map's cache miss overlaps it.  A
+ * same-filled page (filled, its word in fill) writes no data: only its
+ * entry, and the frame keeps its wear.  Returns 0, or -EAGAIN for the
+ * locked path to finish the store, with *prewritten the frame already
+ * holding the page (or FSNVM_NO_FRAME) and *wear its wear.
  */
 int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 			 unsigned int type, u32 offset, const void *page,
-			 u32 *prewritten, u64 *wear)
+			 u64 fill, bool filled, u32 *prewritten, u64 *wear)
 {
 	struct fsnvm_writer *w = &e->writers[writer - 1];
 	struct fsnvm_stash_slot *s;
@@ -296,11 +303,15 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	 * less there than after the copy, where its loads wait behind the
 	 * copy's non-temporal stores.
 	 */
-	if (e->data_crc)
-		data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
-	fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame), page,
-			FSNVM_PAGE_SIZE);
-	*wear = fsnvm_wear_inc(s->wear);
+	if (filled) {
+		*wear = s->wear;
+	} else {
+		if (e->data_crc)
+			data_crc = crc32c(~0U, page, FSNVM_PAGE_SIZE);
+		fsnvm_pmem_copy(fsnvm_frame_at(e->base, &e->geo, s->frame),
+				page, FSNVM_PAGE_SIZE);
+		*wear = fsnvm_wear_inc(s->wear);
+	}
 	if (fsnvm_pending_key(e, writer, type, offset) ||
 	    fsnvm_keymap_find_lockless(&e->map, type, offset) !=
 	    FSNVM_NO_FRAME) {
@@ -313,10 +324,11 @@ int fsnvm_store_lockless(struct fsnvm_engine *e, unsigned int writer,
 	}
 	seq = w->seq_next++;
 	fsnvm_commit_entry(e, writer, s->frame, fsnvm_key(type, offset), seq,
-			   *wear, 0, false, data_crc);
+			   *wear, fill, filled, data_crc);
 	s->wear = *wear;
 	s->type = type;
 	s->offset = offset;
+	s->filled = filled;
 	stored = fsnvm_pending_count(e->pend_stored, writer, type, offset);
 	/*
 	 * Release: a checker that reads this count has seen every earlier

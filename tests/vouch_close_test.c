@@ -6,7 +6,8 @@
  * key must load its page, and no entry may be left uncommitted.
  *
  * 1. A writer's newest vouch lost while the engine ran: writer 1 stores A
- *    then B (B's entry vouches for A) and drops B; writer 2 then stores a
+ *    then B (B's entry vouches for A) and drops B; a thread beyond the
+ *    engine's writers (writer 0, the locked path) then stores a
  *    same-filled page, which takes the most-worn free frame, B's old one,
  *    and overwrites the vouch its cleared entry kept.
  * 2. Two writers' vouches must not share a frame: writer 1 stores A,
@@ -118,16 +119,18 @@ static void case1(void)
 	u64 rng = 1;
 	u32 b_frame;
 
+	fsnvm_test_nr_writers = 1;	/* thread 1 stores as writer 0 */
 	open_engine(0, &rng);
 	CHECK(store_on(0, 0, 1, a) == 0 && store_on(0, 0, 2, b) == 0,
 	      "writer 1 stores");
 	fsnvm_publish_stores(e);	/* into the map, where we look */
 	b_frame = fsnvm_keymap_find(&e->map, 0, 2);
 	fsnvm_invalidate_page(e, 0, 2);
-	CHECK(store_on(1, 0, 3, z) == 0, "writer 2 store");
+	CHECK(store_on(1, 0, 3, z) == 0, "writer 0 store");
 	CHECK(fsnvm_keymap_find(&e->map, 0, 3) == b_frame,
 	      "the same-filled page did not land on B's old frame");
 	close_and_check("case 1", 8, case1_want);
+	fsnvm_test_nr_writers = 0;
 }
 
 /* --- case 2 ------------------------------------------------------------- */

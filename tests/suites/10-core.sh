@@ -8,6 +8,7 @@ run core-media-errors $U/media_error_test
 run core-load-race $U/load_race_test
 run core-load-miss $U/load_miss_test
 run core-pending-order $U/pending_order_test
+run core-filled-store $U/filled_store_test
 run core-writer-gone $U/writer_gone_test
 run core-vouch-close $U/vouch_close_test
 run core-hostile-media $U/hostile_media_test
