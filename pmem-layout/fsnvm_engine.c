@@ -537,9 +537,9 @@ static u32 fsnvm_take_frame(struct fsnvm_engine *e, unsigned int writer,
 
 /*
  * The store that takes the lock: writer 0, and what the lockless path
- * hands over (fsnvm_writer.c).  prewritten is a stash
- * frame the lockless path already copied the page into, FSNVM_NO_FRAME if
- * none; wear is then its wear with that write.
+ * hands over (fsnvm_writer.c).  prewritten is a stash frame the lockless
+ * path already copied the page into (a same-filled page: took), or
+ * FSNVM_NO_FRAME; wear is then its wear with that write.
  */
 static int fsnvm_store_locked(struct fsnvm_engine *e, unsigned int writer,
 			      unsigned int type, u32 offset, const void *page,

@@ -121,9 +121,9 @@ enum fsnvm_super_copy fsnvm_super_repair(void *base,
 /*
  * Write a new stale_below into both copies (fsnvm_format.h), the one not
  * in use (pick) first, each made durable, and into sb, the copy in use; a
- * format without a backup copy gains one first (and pick then says so).  -EIO, with nothing
- * written, when the copy not in use cannot be read: rewriting the only
- * good copy in place could tear it.
+ * format without a backup copy gains one first, and pick then says it is
+ * good.  -EIO, with nothing written, when the copy not in use cannot be
+ * read: rewriting the only good copy in place could tear it.
  */
 int fsnvm_super_set_stale_below(void *base, struct fsnvm_super *sb,
 				struct fsnvm_super_pick *pick,
