@@ -254,16 +254,28 @@ static void super_unreadable(u64 at)
 	free(img);
 }
 
-/* Open an engine with one frame on the badblocks list, and recover it. */
-static struct fsnvm_engine *open_bad_listed(void *img, u64 bytes, u32 bad,
-					    enum fsnvm_recover_mode mode,
-					    struct fsnvm_recovery *rep)
+/*
+ * Open an engine, with one frame on the badblocks list unless bad is
+ * FSNVM_NO_FRAME; not recovered yet.
+ */
+static struct fsnvm_engine *open_marked(void *img, u64 bytes, u32 bad)
 {
 	enum fsnvm_media_status st;
 	struct fsnvm_engine *e = fsnvm_engine_open(img, bytes, &st);
 
 	CHECK(e, "open: %s", fsnvm_media_str(st));
-	fsnvm_mark_bad(e, bad);
+	if (bad != FSNVM_NO_FRAME)
+		fsnvm_mark_bad(e, bad);
+	return e;
+}
+
+/* open_marked(), then recover the engine in mode. */
+static struct fsnvm_engine *open_bad_listed(void *img, u64 bytes, u32 bad,
+					    enum fsnvm_recover_mode mode,
+					    struct fsnvm_recovery *rep)
+{
+	struct fsnvm_engine *e = open_marked(img, bytes, bad);
+
 	CHECK(fsnvm_recover(e, mode, rep) == 0, "recover");
 	return e;
 }
@@ -462,22 +474,19 @@ static void uncommitted_newest(void)
 static void unreadable_newest(bool listed)
 {
 	const u64 bytes = 1024 * 1024;
-	u32 old_frame, new_frame;
+	u32 old_frame, new_frame, mark;
 	void *img = crashed_block5(bytes, &old_frame, &new_frame);
 	void *before = malloc(bytes);
 	static u8 page[FSNVM_PAGE_SIZE];
 	struct fsnvm_recovery rep;
-	enum fsnvm_media_status st;
 	struct fsnvm_engine *e;
 	int ret;
 
 	CHECK(before, "oom");
 	memcpy(before, img, bytes);
 	poison_entry(img, bytes, new_frame, 0);
-	e = fsnvm_engine_open(img, bytes, &st);
-	CHECK(e, "open: %s", fsnvm_media_str(st));
-	if (listed)
-		fsnvm_mark_bad(e, new_frame);
+	mark = listed ? new_frame : FSNVM_NO_FRAME;
+	e = open_marked(img, bytes, mark);
 	ret = fsnvm_recover(e, FSNVM_RECOVER_KEEP, &rep);
 	CHECK(ret == -EIO, "a bind keeping pages went on past an unreadable entry: %d",
 	      ret);
@@ -488,11 +497,7 @@ static void unreadable_newest(bool listed)
 	fsnvm_engine_close(e);
 	CHECK(!memcmp(img, before, bytes), "the refused bind wrote the media");
 
-	e = fsnvm_engine_open(img, bytes, &st);
-	CHECK(e, "open: %s", fsnvm_media_str(st));
-	if (listed)
-		fsnvm_mark_bad(e, new_frame);
-	CHECK(fsnvm_recover(e, FSNVM_RECOVER_INSPECT, &rep) == 0, "inspect");
+	e = open_bad_listed(img, bytes, mark, FSNVM_RECOVER_INSPECT, &rep);
 	CHECK(listed ? rep.bad_unreadable == 1 && !rep.unreadable :
 	      rep.unreadable == 1 && !rep.bad_unreadable,
 	      "%llu unreadable, %llu bad-listed unreadable",
