@@ -25,11 +25,13 @@
  *
  * usage: bench_core [--json FILE] [--quick] [--image PATH] [--threshold T]
  *                   [--first-move F] [--budget B]
+ * The frames are DRAM on 2 MiB pages, as the kernel's direct map holds a
+ * namespace (map_image()), or the file --image names.
  * BENCH_HIST=1 in the environment prints the final wear histogram by kind
  * of frame (hot, cold, free) on stderr; BENCH_WEAR_ONLY=1 skips the
- * latencies (and the JSON), for tuning the balancer; BENCH_ONLY=crc,
- * writers or attach measures that part properly and the rest only
- * briefly (no JSON).
+ * latencies (and the JSON), for tuning the balancer; BENCH_ONLY=latency,
+ * crc, writers or attach measures that part properly and the rest only
+ * briefly or not at all (no JSON).
  */
 #include <libpmem.h>
 #include <malloc.h>
@@ -885,6 +887,66 @@ static void json_new_figures(FILE *f, const struct latency *plain,
 		tib_frames * at->dram_per_frame / (double)(1ULL << 30));
 }
 
+/*
+ * The image the latencies and the wear run use: a file given with --image
+ * (real pmem, say), or else DRAM on 2 MiB pages.  The kernel reaches a pmem
+ * namespace through its direct map, which maps it with huge pages; on
+ * 4 KiB pages the engine, whose stores go to the least-worn frames, a new
+ * set every batch, would pay a TLB miss per frame and per entry page that
+ * the floor and the raw copy, rewriting the frames written just before,
+ * do not.
+ */
+static void *map_image(const char *path, u64 bytes, size_t *mapped, int *is_pmem)
+{
+	void *img;
+
+	if (!path) {
+		img = fsnvm_kvcalloc(1, bytes);	/* huge pages, faulted in */
+		CHECK(img, "oom: %llu bytes", (unsigned long long)bytes);
+		*mapped = bytes;
+		*is_pmem = 0;
+		return img;
+	}
+	img = pmem_map_file(path, bytes, PMEM_FILE_CREATE, 0600, mapped, is_pmem);
+	CHECK(img, "map %s: %s", path, pmem_errormsg());
+	memset(img, 0, bytes);	/* fault the mapping in before timing */
+	return img;
+}
+
+static void unmap_image(const char *path, void *img, size_t mapped)
+{
+	if (!path) {
+		free(img);
+		return;
+	}
+	pmem_unmap(img, mapped);
+	unlink(path);
+}
+
+/* The share of the mapping holding p that is on huge pages (smaps). */
+static double huge_share(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long lo, hi, kb;
+	double size = 0, huge = 0;
+	bool in = false;
+	char line[256];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = lo <= (unsigned long)p && (unsigned long)p < hi;
+			if (in)
+				size = (double)(hi - lo);
+		} else if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1) {
+			huge = (double)kb * 1024;
+		}
+	}
+	fclose(f);
+	return size ? huge / size : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *json = NULL, *path = "/dev/shm/fsnvm-bench.img";
@@ -899,6 +961,7 @@ int main(int argc, char **argv)
 	struct writers_result wres = { 0 };
 	struct attach_result at = { 0 };
 	const char *only = getenv("BENCH_ONLY");
+	bool image = false;
 	double scale = 1.0, tib_frames;
 	unsigned int rounds = 2000, writer_rounds = 40;
 	u64 attach_frames = 16ULL << 20;	/* 64 GiB of frames */
@@ -912,7 +975,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json = argv[++i];
 		else if (!strcmp(argv[i], "--image") && i + 1 < argc)
-			path = argv[++i];
+			path = argv[++i], image = true;
 		else if (!strcmp(argv[i], "--threshold") && i + 1 < argc)
 			bp.threshold = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--first-move") && i + 1 < argc)
@@ -928,24 +991,27 @@ int main(int argc, char **argv)
 	bytes = FSNVM_SUPER_BYTES + FRAMES * FSNVM_ENTRY_BYTES + FRAMES * FSNVM_PAGE_SIZE;
 	CHECK(fsnvm_geometry_for_size(bytes, &geo) == FSNVM_MEDIA_OK &&
 	      geo.nr_frames == FRAMES, "geometry");
-	img = pmem_map_file(path, bytes, PMEM_FILE_CREATE, 0600, &mapped, &is_pmem);
-	CHECK(img, "map %s: %s", path, pmem_errormsg());
-	memset(img, 0, bytes);	/* fault the mapping in before timing */
 	snprintf(path2, sizeof(path2), "%s.2", path);
 	snprintf(attach_path, sizeof(attach_path), "%s.attach", path);
-	img2 = pmem_map_file(path2, bytes, PMEM_FILE_CREATE, 0600, &mapped2, &is_pmem);
-	CHECK(img2, "map %s: %s", path2, pmem_errormsg());
-	memset(img2, 0, bytes);
+	img = map_image(image ? path : NULL, bytes, &mapped, &is_pmem);
+	img2 = map_image(image ? path2 : NULL, bytes, &mapped2, &is_pmem);
 	pages = aligned_alloc(4096, PAGES * FSNVM_PAGE_SIZE);
 	for (u64 i = 0; i < PAGES * FSNVM_PAGE_SIZE / 8; i++)
 		((u64 *)pages)[i] = splitmix64(&rng);
 
-	printf("bench_core: %llu frames on %s (%s)\n", (unsigned long long)FRAMES,
-	       path, is_pmem ? "pmem" : "not pmem: DRAM-backed file, libpmem flushes");
+	if (image)
+		printf("bench_core: %llu frames on %s (%s)\n", (unsigned long long)FRAMES,
+		       path, is_pmem ? "pmem" : "not pmem: libpmem flushes");
+	else
+		printf("bench_core: %llu frames on DRAM, %.0f%% of it on 2 MiB pages\n",
+		       (unsigned long long)FRAMES, 100 * huge_share(img));
 	if (getenv("BENCH_WEAR_ONLY"))	/* tuning the balancer: no latency */
 		goto wear;
-	if (only)	/* one part alone, for tuning it: no JSON */
-		json = NULL, rounds = 20, scale = 0.002;
+	if (only) {	/* one part alone, for tuning it: no JSON */
+		json = NULL, scale = 0.002;
+		if (strcmp(only, "latency"))
+			rounds = 20;
+	}
 	measure_latency(img, bytes, 0, rounds, &plain);
 	measure_latency(img, bytes, FSNVM_COMPAT_DATA_CRC, rounds, &crc);
 	if (!only || !strcmp(only, "crc"))
@@ -1029,6 +1095,7 @@ wear:
 
 		CHECK(f, "open %s", json);
 		fprintf(f, "{\n  \"frames\": %llu,\n  \"quick\": %s,\n"
+			"  \"image_huge_page_share\": %.3f,\n"
 			"  \"store_ns\": %.1f,\n  \"store_raw_ns\": %.1f,\n  \"store_ratio\": %.4f,\n"
 			"  \"load_ns\": %.1f,\n  \"load_raw_ns\": %.1f,\n  \"load_ratio\": %.4f,\n"
 			"  \"invalidate_ns\": %.1f,\n"
@@ -1039,6 +1106,7 @@ wear:
 			"  \"baseline_endurance\": %.6f,\n  \"wear_max\": %llu,\n"
 			"  \"wear_mean\": %.2f,\n  \"user_stores\": %llu,\n  \"migrations\": %llu,\n",
 			(unsigned long long)FRAMES, scale < 1 ? "true" : "false",
+			huge_share(img),
 			plain.store, plain.store_raw, plain.store / plain.store_raw,
 			plain.load, plain.load_raw, plain.load / plain.load_raw,
 			plain.invalidate, plain.store_floor, plain.load_floor,
@@ -1051,9 +1119,7 @@ wear:
 		CHECK(!fclose(f), "write %s", json);
 		printf("  results: %s\n", json);
 	}
-	pmem_unmap(img, mapped);
-	pmem_unmap(img2, mapped2);
-	unlink(path);
-	unlink(path2);
+	unmap_image(image ? path : NULL, img, mapped);
+	unmap_image(image ? path2 : NULL, img2, mapped2);
 	return 0;
 }
