@@ -6,16 +6,6 @@
 
 #define NBUCKETS FSNVM_WEAR_BUCKETS
 
-/*
- * Does the window [base, base + NBUCKETS) cover wear?  Written without
- * base + NBUCKETS, which overflows for a base near 2^64: the engine keeps
- * wear far below (FSNVM_WEAR_MAX), but the pool must not depend on it.
- */
-static bool fsnvm_in_window(const struct fsnvm_wear_pool *pool, u64 wear)
-{
-	return wear >= pool->base && wear - pool->base < NBUCKETS;
-}
-
 int fsnvm_wear_pool_init(struct fsnvm_wear_pool *pool, u64 nr_frames,
 			 u64 (*wear_of)(void *ctx, u32 frame), void *ctx)
 {
@@ -49,26 +39,12 @@ void fsnvm_wear_pool_reset(struct fsnvm_wear_pool *pool, u64 base)
 	pool->nr_free = 0;
 }
 
-static void fsnvm_push(struct fsnvm_wear_pool *pool, u32 *stack, u32 frame)
-{
-	pool->next[frame] = *stack;
-	*stack = frame;
-}
-
 static u32 fsnvm_pop(struct fsnvm_wear_pool *pool, u32 *stack)
 {
 	u32 frame = *stack;
 
 	*stack = pool->next[frame];
 	return frame;
-}
-
-static void fsnvm_bucket_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
-{
-	unsigned int slot = wear % NBUCKETS;
-
-	fsnvm_push(pool, &pool->head[slot], frame);
-	__set_bit(slot, pool->nonempty);
 }
 
 static u32 fsnvm_bucket_pop(struct fsnvm_wear_pool *pool, unsigned int slot)
@@ -133,11 +109,12 @@ static void fsnvm_pull_overflow(struct fsnvm_wear_pool *pool)
 
 		frame = fsnvm_pop(pool, &pool->overflow);
 		wear = pool->wear_of(pool->ctx, frame);
-		if (wear < pool->base || fsnvm_in_window(pool, wear)) {
-			fsnvm_bucket_put(pool, frame, wear < pool->base ?
-					 pool->base : wear);
+		if (wear < pool->base || fsnvm_wear_in_window(pool, wear)) {
+			fsnvm_wear_bucket_put(pool, frame,
+					      wear < pool->base ? pool->base :
+					      wear);
 		} else {
-			fsnvm_push(pool, &keep, frame);
+			fsnvm_wear_push(pool, &keep, frame);
 			if (wear < min)
 				min = wear;
 		}
@@ -175,7 +152,7 @@ static void fsnvm_fold_low(struct fsnvm_wear_pool *pool)
 
 		while (test_bit(slot, pool->nonempty)) {
 			frame = fsnvm_bucket_pop(pool, slot);
-			fsnvm_push(pool, &pool->overflow, frame);
+			fsnvm_wear_push(pool, &pool->overflow, frame);
 			if (pool->base + d < pool->overflow_min)
 				pool->overflow_min = pool->base + d;
 		}
@@ -188,48 +165,20 @@ static void fsnvm_fold_low(struct fsnvm_wear_pool *pool)
 		wear = pool->wear_of(pool->ctx, frame);
 		if (wear < pool->base)
 			wear = pool->base;	/* as fsnvm_pull_overflow */
-		if (fsnvm_in_window(pool, wear)) {
-			fsnvm_bucket_put(pool, frame, wear);
+		if (fsnvm_wear_in_window(pool, wear)) {
+			fsnvm_wear_bucket_put(pool, frame, wear);
 		} else {
-			fsnvm_push(pool, &pool->overflow, frame);
+			fsnvm_wear_push(pool, &pool->overflow, frame);
 			if (wear < pool->overflow_min)
 				pool->overflow_min = wear;
 		}
 	}
 }
 
-#define FSNVM_WEAR_UNKNOWN 0xffffffffU	/* a noted wear that did not fit */
-
 void fsnvm_wear_pool_note(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
 {
 	pool->next[frame] = wear < FSNVM_WEAR_UNKNOWN ? (u32)wear :
 			    FSNVM_WEAR_UNKNOWN;
-}
-
-bool fsnvm_wear_pool_noted(const struct fsnvm_wear_pool *pool, u32 frame,
-			   u64 *wear)
-{
-	if (pool->next[frame] == FSNVM_WEAR_UNKNOWN)
-		return false;
-	*wear = pool->next[frame];
-	return true;
-}
-
-void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear)
-{
-	if (!pool->nr_free && pool->low == FSNVM_NO_FRAME &&
-	    pool->overflow == FSNVM_NO_FRAME)
-		pool->base = wear;	/* empty: centre the window here */
-	pool->nr_free++;
-	if (wear < pool->base) {
-		fsnvm_push(pool, &pool->low, frame);
-	} else if (fsnvm_in_window(pool, wear)) {
-		fsnvm_bucket_put(pool, frame, wear);
-	} else {
-		fsnvm_push(pool, &pool->overflow, frame);
-		if (wear < pool->overflow_min)
-			pool->overflow_min = wear;
-	}
 }
 
 u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear)
@@ -261,7 +210,7 @@ u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear)
 		pool->base += dist;
 		dist = 0;
 		if (pool->overflow_min < pool->base ||
-		    fsnvm_in_window(pool, pool->overflow_min))
+		    fsnvm_wear_in_window(pool, pool->overflow_min))
 			fsnvm_pull_overflow(pool);
 	}
 	*wear = pool->base + dist;

@@ -46,7 +46,55 @@ int fsnvm_wear_pool_init(struct fsnvm_wear_pool *pool, u64 nr_frames,
 void fsnvm_wear_pool_destroy(struct fsnvm_wear_pool *pool);
 /* Empty the pool and centre its window on base (bulk loading). */
 void fsnvm_wear_pool_reset(struct fsnvm_wear_pool *pool, u64 base);
-void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
+
+/*
+ * put and noted are inline: an attach's fill calls them once per frame of
+ * the namespace, and the calls cost more than what they do.
+ *
+ * Does the window [base, base + BUCKETS) cover wear?  Written without
+ * base + BUCKETS, which overflows for a base near 2^64: the engine keeps
+ * wear far below (FSNVM_WEAR_MAX), but the pool must not depend on it.
+ */
+static inline bool fsnvm_wear_in_window(const struct fsnvm_wear_pool *pool,
+					u64 wear)
+{
+	return wear >= pool->base && wear - pool->base < FSNVM_WEAR_BUCKETS;
+}
+
+static inline void fsnvm_wear_push(struct fsnvm_wear_pool *pool, u32 *stack,
+				   u32 frame)
+{
+	pool->next[frame] = *stack;
+	*stack = frame;
+}
+
+static inline void fsnvm_wear_bucket_put(struct fsnvm_wear_pool *pool,
+					 u32 frame, u64 wear)
+{
+	unsigned int slot = wear % FSNVM_WEAR_BUCKETS;
+
+	fsnvm_wear_push(pool, &pool->head[slot], frame);
+	__set_bit(slot, pool->nonempty);
+}
+
+static inline void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool,
+				       u32 frame, u64 wear)
+{
+	if (!pool->nr_free && pool->low == FSNVM_NO_FRAME &&
+	    pool->overflow == FSNVM_NO_FRAME)
+		pool->base = wear;	/* empty: centre the window here */
+	pool->nr_free++;
+	if (wear < pool->base) {
+		fsnvm_wear_push(pool, &pool->low, frame);
+	} else if (fsnvm_wear_in_window(pool, wear)) {
+		fsnvm_wear_bucket_put(pool, frame, wear);
+	} else {
+		fsnvm_wear_push(pool, &pool->overflow, frame);
+		if (wear < pool->overflow_min)
+			pool->overflow_min = wear;
+	}
+}
+
 /*
  * Bulk loading when the window's base is known only after a pass over
  * every frame: the pass notes each frame's wear in the frame's link,
@@ -54,9 +102,19 @@ void fsnvm_wear_pool_put(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
  * reset reads it back once to put the frame.  A wear too large for a
  * link reads back as unknown (false): the caller finds it again.
  */
+#define FSNVM_WEAR_UNKNOWN 0xffffffffU	/* a noted wear that did not fit */
+
 void fsnvm_wear_pool_note(struct fsnvm_wear_pool *pool, u32 frame, u64 wear);
-bool fsnvm_wear_pool_noted(const struct fsnvm_wear_pool *pool, u32 frame,
-			   u64 *wear);
+
+static inline bool fsnvm_wear_pool_noted(const struct fsnvm_wear_pool *pool,
+					 u32 frame, u64 *wear)
+{
+	if (pool->next[frame] == FSNVM_WEAR_UNKNOWN)
+		return false;
+	*wear = pool->next[frame];
+	return true;
+}
+
 /* Take a frame; FSNVM_NO_FRAME when empty.  *wear is its exact wear. */
 u32 fsnvm_wear_pool_get_least(struct fsnvm_wear_pool *pool, u64 *wear);
 u32 fsnvm_wear_pool_get_most(struct fsnvm_wear_pool *pool, u64 *wear);
