@@ -962,7 +962,7 @@ int main(int argc, char **argv)
 	struct attach_result at = { 0 };
 	const char *only = getenv("BENCH_ONLY");
 	bool image = false;
-	double scale = 1.0, tib_frames;
+	double scale = 1.0, tib_frames, huge;
 	unsigned int rounds = 2000, writer_rounds = 40;
 	u64 attach_frames = 16ULL << 20;	/* 64 GiB of frames */
 	char path2[4096], attach_path[4096];
@@ -995,6 +995,7 @@ int main(int argc, char **argv)
 	snprintf(attach_path, sizeof(attach_path), "%s.attach", path);
 	img = map_image(image ? path : NULL, bytes, &mapped, &is_pmem);
 	img2 = map_image(image ? path2 : NULL, bytes, &mapped2, &is_pmem);
+	huge = huge_share(img);
 	pages = aligned_alloc(4096, PAGES * FSNVM_PAGE_SIZE);
 	for (u64 i = 0; i < PAGES * FSNVM_PAGE_SIZE / 8; i++)
 		((u64 *)pages)[i] = splitmix64(&rng);
@@ -1004,7 +1005,7 @@ int main(int argc, char **argv)
 		       path, is_pmem ? "pmem" : "not pmem: libpmem flushes");
 	else
 		printf("bench_core: %llu frames on DRAM, %.0f%% of it on 2 MiB pages\n",
-		       (unsigned long long)FRAMES, 100 * huge_share(img));
+		       (unsigned long long)FRAMES, 100 * huge);
 	if (getenv("BENCH_WEAR_ONLY"))	/* tuning the balancer: no latency */
 		goto wear;
 	if (only) {	/* one part alone, for tuning it: no JSON */
@@ -1106,7 +1107,7 @@ wear:
 			"  \"baseline_endurance\": %.6f,\n  \"wear_max\": %llu,\n"
 			"  \"wear_mean\": %.2f,\n  \"user_stores\": %llu,\n  \"migrations\": %llu,\n",
 			(unsigned long long)FRAMES, scale < 1 ? "true" : "false",
-			huge_share(img),
+			huge,
 			plain.store, plain.store_raw, plain.store / plain.store_raw,
 			plain.load, plain.load_raw, plain.load / plain.load_raw,
 			plain.invalidate, plain.store_floor, plain.load_floor,
